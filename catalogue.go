@@ -1,0 +1,265 @@
+package roadmap
+
+import (
+	"sort"
+	"time"
+)
+
+// Cadence is how often the Commissions report.
+type Cadence string
+
+// Cadences.
+const (
+	HalfYearly Cadence = "half-yearly"
+	Yearly     Cadence = "yearly"
+)
+
+// PeriodOf is the reporting period of this cadence that t falls in.
+func (c Cadence) PeriodOf(t time.Time) Period {
+	if c == Yearly {
+		return YearOf(t)
+	}
+	return HalfOf(t)
+}
+
+// Fits reports whether p is a reporting period of this cadence. A calendar
+// year always fits: the baseline is a year whatever the cadence.
+func (c Cadence) Fits(p Period) bool {
+	if p.IsZero() {
+		return false
+	}
+	return p.IsYear() || c != Yearly
+}
+
+// Kind is what an indicator measures, which decides how its cells are typed,
+// checked and combined.
+type Kind string
+
+// Kinds of indicator.
+const (
+	Count    Kind = "count"    // whole numbers ≥ 0
+	Quantity Kind = "quantity" // decimals ≥ 0 with a unit (kg, tonnes)
+	Percent  Kind = "percent"  // 0–100
+	Status   Kind = "status"   // one level of an ordered scale
+)
+
+// Direction says which way is progress.
+type Direction string
+
+// Directions.
+const (
+	HigherBetter Direction = "higher"
+	LowerBetter  Direction = "lower"
+	Neutral      Direction = "neutral"
+)
+
+// Aggregation is the rule that makes a regional figure from the jurisdictions'.
+type Aggregation string
+
+// Aggregation rules.
+const (
+	Sum          Aggregation = "sum"          // counts and quantities
+	Mean         Aggregation = "mean"         // percents
+	Range        Aggregation = "range"        // percents: lowest and highest
+	Distribution Aggregation = "distribution" // status: how many at each level
+)
+
+// PartsRule says how a breakdown's parts relate to the total.
+type PartsRule string
+
+// Parts rules.
+const (
+	PartsEqualTotal  PartsRule = "equal"   // the parts must add up to the total exactly
+	PartsAtMostTotal PartsRule = "at-most" // the parts may not exceed the total
+)
+
+// Catalogue is a roadmap's indicator catalogue: who reports, on which goals and
+// indicators, and how often. It is data (templates/catalogue.yaml by default),
+// never code.
+type Catalogue struct {
+	ID            string         `yaml:"id" json:"id"`
+	Title         string         `yaml:"title" json:"title"`
+	Short         string         `yaml:"short" json:"short"`
+	Version       string         `yaml:"version" json:"version"`
+	Illustrative  bool           `yaml:"illustrative" json:"illustrative"`
+	Note          string         `yaml:"note" json:"note,omitempty"`
+	Cadence       Cadence        `yaml:"cadence" json:"cadence"`
+	Baseline      Period         `yaml:"baseline" json:"baseline"`
+	Footnotes     []Footnote     `yaml:"footnotes" json:"footnotes,omitempty"`
+	Jurisdictions []Jurisdiction `yaml:"jurisdictions" json:"jurisdictions"`
+	Goals         []Goal         `yaml:"goals" json:"goals"`
+	Indicators    []Indicator    `yaml:"indicators" json:"indicators"`
+
+	// Hash is the SHA-256 (hex) of the catalogue file's bytes, set by the loader.
+	Hash string `yaml:"-" json:"hash"`
+}
+
+// Footnote is a text that a report prints where a jurisdiction that carries it is
+// first named (the Kosovo* footnote), in one or more forms (un, eu).
+type Footnote struct {
+	ID    string            `yaml:"id" json:"id"`
+	Forms map[string]string `yaml:"forms" json:"forms"`
+}
+
+// Jurisdiction is one reporting party.
+type Jurisdiction struct {
+	Code       string   `yaml:"code" json:"code"`
+	Name       string   `yaml:"name" json:"name"`
+	Capital    string   `yaml:"capital" json:"capital"`
+	LocalNames []string `yaml:"local_names" json:"local_names,omitempty"`
+	// Footnote is the id of a Footnote that goes with the name ("kosovo").
+	Footnote string `yaml:"footnote" json:"footnote,omitempty"`
+}
+
+// Goal is one of the roadmap's goals.
+type Goal struct {
+	Code   string `yaml:"code" json:"code"`
+	Number int    `yaml:"number" json:"number"`
+	Title  string `yaml:"title" json:"title"`
+}
+
+// Indicator is a key performance indicator (KPI).
+type Indicator struct {
+	Code        string      `yaml:"code" json:"code"`
+	Goal        string      `yaml:"goal" json:"goal"`
+	Title       string      `yaml:"title" json:"title"`
+	Definition  string      `yaml:"definition" json:"definition"`
+	Kind        Kind        `yaml:"kind" json:"kind"`
+	Unit        string      `yaml:"unit" json:"unit,omitempty"`
+	Levels      []string    `yaml:"levels" json:"levels,omitempty"`
+	Breakdown   *Breakdown  `yaml:"breakdown" json:"breakdown,omitempty"`
+	Direction   Direction   `yaml:"direction" json:"direction"`
+	Target      *Target     `yaml:"target" json:"target,omitempty"`
+	Required    bool        `yaml:"required" json:"required"`
+	Aggregation Aggregation `yaml:"aggregation" json:"aggregation"`
+}
+
+// Breakdown splits an indicator's total into parts (by sex, by item, by stage).
+type Breakdown struct {
+	By    string    `yaml:"by" json:"by"`
+	Parts []Part    `yaml:"parts" json:"parts"`
+	Rule  PartsRule `yaml:"rule" json:"rule"`
+}
+
+// Part is one part of a breakdown.
+type Part struct {
+	Code  string `yaml:"code" json:"code"`
+	Label string `yaml:"label" json:"label"`
+}
+
+// Target is what an indicator should reach: a status level, or a relative
+// change against the baseline (-0.3 is "30 % below the baseline").
+type Target struct {
+	Level  string   `yaml:"level" json:"level,omitempty"`
+	Change *float64 `yaml:"change" json:"change,omitempty"`
+	By     Period   `yaml:"by" json:"by,omitempty"`
+}
+
+// Row is one line of the KPI sheet: an indicator's total or one of its parts.
+type Row struct {
+	Code      string // stable: "G3.1" for the total, "G3.1/female" for a part
+	Indicator *Indicator
+	Part      *Part // nil for the total
+}
+
+// RowCode is the stable code of an indicator's total (part == "") or of a part.
+func RowCode(indicator, part string) string {
+	if part == "" {
+		return indicator
+	}
+	return indicator + "/" + part
+}
+
+// Rows lists the indicator's rows: the total first, then each part.
+func (ind *Indicator) Rows() []Row {
+	rows := []Row{{Code: ind.Code, Indicator: ind}}
+	if ind.Breakdown != nil {
+		for i := range ind.Breakdown.Parts {
+			p := &ind.Breakdown.Parts[i]
+			rows = append(rows, Row{Code: RowCode(ind.Code, p.Code), Indicator: ind, Part: p})
+		}
+	}
+	return rows
+}
+
+// LevelIndex is the position of level on the indicator's scale, or -1.
+func (ind *Indicator) LevelIndex(level string) int {
+	for i, l := range ind.Levels {
+		if l == level {
+			return i
+		}
+	}
+	return -1
+}
+
+// Rows lists every row of the KPI sheet in catalogue order.
+func (c *Catalogue) Rows() []Row {
+	var rows []Row
+	for i := range c.Indicators {
+		rows = append(rows, c.Indicators[i].Rows()...)
+	}
+	return rows
+}
+
+// Jurisdiction finds a jurisdiction by code.
+func (c *Catalogue) Jurisdiction(code string) (*Jurisdiction, bool) {
+	for i := range c.Jurisdictions {
+		if c.Jurisdictions[i].Code == code {
+			return &c.Jurisdictions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Goal finds a goal by code.
+func (c *Catalogue) Goal(code string) (*Goal, bool) {
+	for i := range c.Goals {
+		if c.Goals[i].Code == code {
+			return &c.Goals[i], true
+		}
+	}
+	return nil, false
+}
+
+// Indicator finds an indicator by code.
+func (c *Catalogue) Indicator(code string) (*Indicator, bool) {
+	for i := range c.Indicators {
+		if c.Indicators[i].Code == code {
+			return &c.Indicators[i], true
+		}
+	}
+	return nil, false
+}
+
+// IndicatorsOf lists the indicators of a goal in catalogue order.
+func (c *Catalogue) IndicatorsOf(goal string) []*Indicator {
+	var out []*Indicator
+	for i := range c.Indicators {
+		if c.Indicators[i].Goal == goal {
+			out = append(out, &c.Indicators[i])
+		}
+	}
+	return out
+}
+
+// Footnote finds the text of a footnote in the given form ("un", "eu"), falling
+// back to any form the footnote has.
+func (c *Catalogue) Footnote(id, form string) string {
+	for _, f := range c.Footnotes {
+		if f.ID != id {
+			continue
+		}
+		if t, ok := f.Forms[form]; ok {
+			return t
+		}
+		forms := make([]string, 0, len(f.Forms))
+		for k := range f.Forms {
+			forms = append(forms, k)
+		}
+		sort.Strings(forms)
+		if len(forms) > 0 {
+			return f.Forms[forms[0]]
+		}
+	}
+	return ""
+}
