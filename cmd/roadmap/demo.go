@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/render"
+	"github.com/seesac/roadmap/samples"
+	"github.com/seesac/roadmap/store"
+)
+
+// The demo runs on a fixed clock so that it is the same on every machine and
+// every day: the files arrive at demoHour on the day before the earliest
+// submission deadline of the meetings that review the latest sample period
+// (for the built-in calendar: 1 October 2026, before the first Local
+// Coordination Meeting's deadline), so that they are on time for every report;
+// the reports are built an hour later.
+const demoHour = 9
+
+func runDemo(ctx context.Context, e *env, args []string) int {
+	f := e.newFlags(true, "[--dir DIR] [--json]")
+	var dir string
+	f.StringVar(&dir, "dir", "", "make the demo's data folder in `DIR`, which must be empty or new (default a new temporary folder); it replaces --data")
+	if ops, code, ok := e.parse(f, args); !ok {
+		return code
+	} else if len(ops) > 0 {
+		return e.usageError("takes no arguments, got %q", ops[0])
+	}
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "roadmap-demo-")
+		if err != nil {
+			return e.fail(fmt.Errorf("create a folder for the demo: %w", err))
+		}
+		dir = tmp
+	} else if err := emptyOrNew(dir); err != nil {
+		return e.fail(err)
+	}
+	f.data = dir
+	if !f.json {
+		fmt.Fprintf(e.stdout, "data folder: %s\n", dir)
+	}
+	out, err := e.demo(ctx, f)
+	if err != nil {
+		return e.fail(err)
+	}
+	if f.json {
+		if err := e.printJSON(out); err != nil {
+			return e.fail(err)
+		}
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "ingested %d sample workbooks as of %s: %d accepted, %d rejected\n",
+		out.Files, out.Received.Format(time.RFC3339), out.Accepted, out.Rejected)
+	for _, r := range out.Reports {
+		fmt.Fprintf(e.stdout, "%s (%s): %s\n", r.Title, r.Meeting, r.PDF)
+	}
+	return exitOK
+}
+
+// demoOutput is what the demo did; `demo --json` prints it.
+type demoOutput struct {
+	Data     string       `json:"data"`
+	Received time.Time    `json:"received"`
+	Files    int          `json:"files"`
+	Accepted int          `json:"accepted"`
+	Rejected int          `json:"rejected"`
+	Reports  []demoReport `json:"reports"`
+}
+
+type demoReport struct {
+	Meeting  string `json:"meeting"`
+	Title    string `json:"title"`
+	PDF      string `json:"pdf"`
+	Manifest string `json:"manifest"`
+}
+
+func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
+	out := &demoOutput{Data: f.data}
+	s, err := e.load(f)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := initData(s.Data, s.Catalogue); err != nil {
+		return nil, err
+	}
+	// Reload: the data folder now has its roadmap.yaml.
+	if s, err = e.load(f); err != nil {
+		return nil, err
+	}
+	loc, err := s.Config.Location()
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := calendarOf(s)
+	if err != nil {
+		return nil, err
+	}
+	periods, err := samples.Periods(s.Catalogue)
+	if err != nil {
+		return nil, err
+	}
+	latest := periods[len(periods)-1]
+	regional, local := demoMeetings(meetings, latest)
+	if regional == nil {
+		return nil, fmt.Errorf("the calendar has no regional meeting that reviews %s, the latest sample period", latest)
+	}
+	received, ok := demoClock(meetings, latest, loc)
+	if !ok {
+		return nil, fmt.Errorf("no meeting that reviews %s has a submission deadline", latest)
+	}
+	out.Received = received
+
+	if out.Files, err = dropSamples(filepath.Join(s.Data, "inbox"), s.Catalogue); err != nil {
+		return nil, err
+	}
+	db, err := store.Open(filepath.Join(s.Data, ledgerName))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	checker := ingest.NewChecker(s.Catalogue)
+	checker.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
+		prev, err := db.Latest(ctx, j, p)
+		if err != nil {
+			log.Warn("previous period not compared", "jurisdiction", j, "period", p, "err", err)
+			return nil
+		}
+		return prev
+	}
+	checker.Deadline = func(j string, p roadmap.Period) (time.Time, bool) { return deadlineOf(meetings, j, p, loc) }
+	intake := &ingest.Intake{
+		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
+		Now: func() time.Time { return received }, Log: log,
+	}
+	sum, err := intake.Pass(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest the samples: %w", err)
+	}
+	out.Accepted, out.Rejected = sum.Accepted, sum.Rejected
+
+	b := &render.Builder{
+		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
+		Footnote: s.Config.Footnote, Now: func() time.Time { return received.Add(time.Hour) }, Log: log,
+		Write: render.WritePDF,
+	}
+	reqs := []render.BuildRequest{{Meeting: regional}}
+	if local != nil {
+		reqs = append(reqs, render.BuildRequest{Meeting: local})
+	} else {
+		reqs = append(reqs, render.BuildRequest{Period: latest, Jurisdiction: s.Catalogue.Jurisdictions[0].Code})
+	}
+	for _, req := range reqs {
+		res, err := b.Build(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		name := latest.String()
+		if req.Meeting != nil {
+			name = req.Meeting.ID
+		}
+		out.Reports = append(out.Reports, demoReport{Meeting: name, Title: res.Report.Title, PDF: res.PDF, Manifest: res.Manifest})
+	}
+	return out, nil
+}
+
+// demoMeetings finds the regional meeting that reviews p and the first local
+// meeting (by date) that does.
+func demoMeetings(ms []roadmap.Meeting, p roadmap.Period) (regional, local *roadmap.Meeting) {
+	for i := range ms {
+		m := &ms[i]
+		if m.Period != p {
+			continue
+		}
+		switch {
+		case m.Kind == roadmap.Regional && regional == nil:
+			regional = m
+		case m.Kind == roadmap.Local && (local == nil || m.Date.Compare(local.Date) < 0):
+			local = m
+		}
+	}
+	return regional, local
+}
+
+// demoClock is when the demo's files arrive: demoHour on the day before the
+// earliest deadline of the meetings that review p.
+func demoClock(ms []roadmap.Meeting, p roadmap.Period, loc *time.Location) (time.Time, bool) {
+	var first roadmap.Date
+	for _, m := range ms {
+		if m.Period == p && !m.Deadline.IsZero() && (first.IsZero() || m.Deadline.Compare(first) < 0) {
+			first = m.Deadline
+		}
+	}
+	if first.IsZero() {
+		return time.Time{}, false
+	}
+	return first.AddDays(-1).At(demoHour, 0, loc), true
+}
+
+// deadlineOf is when jurisdiction j's report on p is due: the end of the
+// earliest deadline day among the meetings that review p and concern j
+// (regional and high-level meetings concern everyone).
+func deadlineOf(ms []roadmap.Meeting, j string, p roadmap.Period, loc *time.Location) (time.Time, bool) {
+	var first roadmap.Date
+	for _, m := range ms {
+		if m.Period != p || m.Deadline.IsZero() || (m.Kind == roadmap.Local && m.Jurisdiction != j) {
+			continue
+		}
+		if first.IsZero() || m.Deadline.Compare(first) < 0 {
+			first = m.Deadline
+		}
+	}
+	if first.IsZero() {
+		return time.Time{}, false
+	}
+	return first.AddDays(1).At(0, 0, loc), true
+}
+
+// dropSamples copies the bundled sample workbooks into inbox/<J>/, as each
+// Commission would drop its own, and returns how many it copied.
+func dropSamples(inbox string, cat *roadmap.Catalogue) (int, error) {
+	src := samples.Valid()
+	n := 0
+	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		j := path.Dir(p)
+		if _, ok := cat.Jurisdiction(j); !ok {
+			return fmt.Errorf("sample %s is in a folder that names no jurisdiction of the catalogue", p)
+		}
+		in, err := src.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		dst := filepath.Join(inbox, j, path.Base(p))
+		if err := os.MkdirAll(filepath.Dir(dst), dirMode); err != nil {
+			return err
+		}
+		o, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(o, in); err != nil {
+			o.Close()
+			return err
+		}
+		n++
+		return o.Close()
+	})
+	if err != nil {
+		return n, fmt.Errorf("copy the samples into the inbox: %w", err)
+	}
+	return n, nil
+}
+
+// emptyOrNew refuses a folder that already holds something: the demo must not
+// mix its files with an operator's.
+func emptyOrNew(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("demo folder %s: %w", dir, err)
+	case len(entries) > 0:
+		return fmt.Errorf("demo folder %s is not empty: give a new or empty folder, or leave out --dir", dir)
+	}
+	return nil
+}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
+)
+
+// env is what a command runs with: its streams, the process environment and
+// the clock, injected so that tests run commands whole.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+
+	// cmd is the command being run, set by dispatch.
+	cmd command
+}
+
+// dataEnv names the environment variable that sets the default data folder.
+const (
+	dataEnv     = "ROADMAP_DATA"
+	defaultData = "roadmap-data"
+	configName  = "roadmap.yaml"
+)
+
+// dispatch runs the command named by args[0].
+func (e *env) dispatch(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		e.usage(e.stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		e.usage(e.stdout)
+		return exitOK
+	case "help":
+		if len(args) == 1 {
+			e.usage(e.stdout)
+			return exitOK
+		}
+		return e.dispatch(ctx, []string{args[1], "-h"})
+	}
+	for _, c := range commands {
+		if c.name == name {
+			e.cmd = c
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	fmt.Fprintf(e.stderr, "roadmap: unknown command %q\nRun 'roadmap -h' for the list of commands.\n", name)
+	return exitUsage
+}
+
+func (e *env) usage(w io.Writer) {
+	fmt.Fprint(w, `roadmap: the SALW Control Roadmap reporting engine.
+
+Usage: roadmap COMMAND [flags]
+
+Commands:
+`)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, `
+Every command takes --data DIR (default $%s, else ./%s) and --config FILE
+(default DIR/%s when it exists, else the built-in defaults).
+Run 'roadmap COMMAND -h' for a command's flags.
+Exit codes: 0 done, 1 the work found a problem, 2 bad usage.
+`, dataEnv, defaultData, configName)
+}
+
+// flags is a command's flag set with the flags every command shares.
+type flags struct {
+	*flag.FlagSet
+	data      string
+	config    string
+	catalogue string
+	json      bool
+	synopsis  []string
+}
+
+// newFlags makes the current command's flag set. synopsis lists the ways to call
+// it, without "roadmap NAME"; withJSON adds --json for commands that report.
+func (e *env) newFlags(withJSON bool, synopsis ...string) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet("roadmap "+e.cmd.name, flag.ContinueOnError), synopsis: synopsis}
+	f.SetOutput(e.stderr)
+	// parse prints the full help for -h itself; a mistake gets one line and a hint.
+	f.Usage = func() {}
+	def := e.getenv(dataEnv)
+	if def == "" {
+		def = defaultData
+	}
+	f.StringVar(&f.data, "data", def, "the data `DIR`; $"+dataEnv+" sets its default")
+	f.StringVar(&f.config, "config", "", "the configuration `FILE` (default DIR/"+configName+" when it exists, else built-in defaults)")
+	f.StringVar(&f.catalogue, "catalogue", "", "a KPI catalogue `FILE` to use instead of the configured one")
+	if withJSON {
+		f.BoolVar(&f.json, "json", false, "print the result as JSON")
+	}
+	return f
+}
+
+// parse reads args into f, flags and operands in any order ("--" ends the
+// flags). When ok is false the command must return code: 0 after -h, 2 after
+// a usage error (already reported).
+func (e *env) parse(f *flags, args []string) (operands []string, code int, ok bool) {
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				e.help(f)
+				return nil, exitOK, false
+			}
+			// The flag package has printed the mistake.
+			return nil, e.hint(), false
+		}
+		rest := f.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(operands, rest...), exitOK, true
+		}
+		if len(rest) == 0 {
+			return operands, exitOK, true
+		}
+		operands = append(operands, rest[0])
+		args = rest[1:]
+	}
+}
+
+func (e *env) help(f *flags) {
+	w := e.stderr
+	for i, s := range f.synopsis {
+		lead := "usage: "
+		if i > 0 {
+			lead = "       "
+		}
+		fmt.Fprintf(w, "%sroadmap %s %s\n", lead, e.cmd.name, s)
+	}
+	if len(f.synopsis) == 0 {
+		fmt.Fprintf(w, "usage: roadmap %s [flags]\n", e.cmd.name)
+	}
+	fmt.Fprintf(w, "\nroadmap %s %s.\n\nflags:\n", e.cmd.name, e.cmd.summary)
+	f.PrintDefaults()
+}
+
+// usageError reports bad usage with a hint and returns exit code 2.
+func (e *env) usageError(format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "roadmap %s: %s\n", e.cmd.name, fmt.Sprintf(format, args...))
+	return e.hint()
+}
+
+func (e *env) hint() int {
+	fmt.Fprintf(e.stderr, "Run 'roadmap %s -h' for help.\n", e.cmd.name)
+	return exitUsage
+}
+
+// fail reports a problem the work found and returns exit code 1.
+func (e *env) fail(err error) int {
+	fmt.Fprintf(e.stderr, "roadmap %s: %v\n", e.cmd.name, err)
+	return exitProblem
+}
+
+// notBuilt is the whole of a command that is not built yet.
+func (e *env) notBuilt(args []string) int {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fmt.Fprintf(e.stderr, "usage: roadmap %s [flags]\n\nroadmap %s %s.\nThis command is not built yet.\n", e.cmd.name, e.cmd.name, e.cmd.summary)
+			return exitOK
+		}
+	}
+	fmt.Fprintf(e.stderr, "roadmap %s: not built yet\n", e.cmd.name)
+	return exitUsage
+}
+
+// printJSON writes v as indented JSON to stdout.
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// logger is the log of long-running commands, on stderr, in the configured
+// format ("text" or "json").
+func (e *env) logger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, nil))
+}
+
+// setup is what a command works with: the data folder, the configuration and
+// the catalogue in force.
+type setup struct {
+	// Data is the data folder (as given, not made absolute).
+	Data string
+	// ConfigPath is the configuration file read, or "" for the built-in defaults.
+	ConfigPath string
+	Config     roadmap.Config
+	// CataloguePath is the catalogue file read, or "" for the built-in one.
+	CataloguePath string
+	Catalogue     *roadmap.Catalogue
+}
+
+// load reads the configuration and the catalogue that f's flags name:
+// --config, else DIR/roadmap.yaml when it exists, else the defaults; then
+// --catalogue, else the configuration's catalogue (relative to the
+// configuration file's folder), else the built-in one.
+func (e *env) load(f *flags) (*setup, error) {
+	s := &setup{Data: f.data, Config: roadmap.DefaultConfig()}
+	switch {
+	case f.config != "":
+		s.ConfigPath = f.config
+	default:
+		p := filepath.Join(f.data, configName)
+		if _, err := os.Stat(p); err == nil {
+			s.ConfigPath = p
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("configuration %s: %w", p, err)
+		}
+	}
+	if s.ConfigPath != "" {
+		cfg, err := readConfig(s.ConfigPath)
+		if err != nil {
+			return nil, err
+		}
+		s.Config = cfg
+	}
+	switch {
+	case f.catalogue != "":
+		s.CataloguePath = f.catalogue
+	case s.Config.Catalogue != "":
+		s.CataloguePath = s.Config.Catalogue
+		if !filepath.IsAbs(s.CataloguePath) && s.ConfigPath != "" {
+			s.CataloguePath = filepath.Join(filepath.Dir(s.ConfigPath), s.CataloguePath)
+		}
+	}
+	var err error
+	if s.CataloguePath != "" {
+		s.Catalogue, err = templates.LoadCatalogue(s.CataloguePath)
+	} else {
+		s.Catalogue, err = templates.DefaultCatalogue()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.Config.Meetings != nil {
+		if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
+		}
+	}
+	return s, nil
+}
+
+func readConfig(path string) (roadmap.Config, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return roadmap.Config{}, fmt.Errorf("read configuration: %w", err)
+	}
+	defer file.Close()
+	cfg, err := roadmap.ParseConfig(file)
+	if err != nil {
+		return roadmap.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// jurisdictionCodes lists the catalogue's codes for messages: "AL, BA, XK".
+func jurisdictionCodes(cat *roadmap.Catalogue) string {
+	codes := make([]string, len(cat.Jurisdictions))
+	for i, j := range cat.Jurisdictions {
+		codes[i] = j.Code
+	}
+	return strings.Join(codes, ", ")
+}

@@ -1,0 +1,658 @@
+package roadmap
+
+import (
+	_ "embed"
+	"encoding"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the operator's roadmap.yaml: time zone, catalogue, intake limits,
+// check thresholds, build plans, extra cron jobs, logging, the optional HTTP
+// listener and the meeting calendar. Its YAML keys are pinned: operators and
+// scripts write them.
+type Config struct {
+	// Timezone is the IANA zone of the calendar and of build times.
+	Timezone string `yaml:"timezone"`
+	// Catalogue is the path of a catalogue YAML file; "" is the built-in one. A
+	// relative path is read from the folder of the configuration file.
+	Catalogue string `yaml:"catalogue"`
+	// Footnote is the form of the Kosovo* footnote in reports: "un" or "eu".
+	Footnote string       `yaml:"footnote"`
+	Intake   IntakeConfig `yaml:"intake"`
+	Checks   ChecksConfig `yaml:"checks"`
+	// Plans is the build plan of each meeting kind. A kind with an empty plan
+	// gets no scheduled builds.
+	Plans map[MeetingKind][]BuildStep `yaml:"plans"`
+	// Cron lists extra scheduled jobs beside the meeting builds.
+	Cron []CronEntry `yaml:"cron"`
+	Log  LogConfig   `yaml:"log"`
+	// Listen is the address of the HTTP listener for /healthz and /metrics; "" is off.
+	Listen string `yaml:"listen"`
+	// Meetings is the calendar. Nil (the key absent) means the built-in calendar;
+	// an empty list means no meetings at all.
+	Meetings []Meeting `yaml:"meetings"`
+}
+
+// IntakeConfig sets how the inbox is watched.
+type IntakeConfig struct {
+	// Stable is how long a file's size and modification time must stay unchanged
+	// before it is taken, so that a file still being copied is left alone.
+	Stable time.Duration `yaml:"stable"`
+	// Rescan is the interval of full inbox scans: network shares send no events.
+	Rescan time.Duration `yaml:"rescan"`
+	// MaxSizeMB is the largest file accepted, in mebibytes.
+	MaxSizeMB int `yaml:"max_size_mb"`
+}
+
+// MaxSize is the size limit in bytes.
+func (c IntakeConfig) MaxSize() int64 { return int64(c.MaxSizeMB) << 20 }
+
+// ChecksConfig sets the thresholds of the warnings.
+type ChecksConfig struct {
+	// ChangeFactor: a value more than this many times larger, or smaller, than
+	// the previous accepted period's gets a large-change warning.
+	ChangeFactor float64 `yaml:"change_factor"`
+}
+
+// CronEntry is an extra scheduled job: Spec in the five-field cron syntax, in
+// the configured time zone; Job names what runs (the daemon knows the names).
+type CronEntry struct {
+	Name string `yaml:"name"`
+	Spec string `yaml:"spec"`
+	Job  string `yaml:"job"`
+}
+
+// LogConfig sets the daemon's log output.
+type LogConfig struct {
+	// Format is "text" or "json".
+	Format string `yaml:"format"`
+}
+
+// Defaults of the configuration, named so that documentation and tests agree.
+const (
+	DefaultTimezone     = "Europe/Belgrade"
+	DefaultFootnote     = "un"
+	DefaultStable       = 5 * time.Second
+	DefaultRescan       = 60 * time.Second
+	DefaultMaxSizeMB    = 20
+	DefaultChangeFactor = 3
+	DefaultLogFormat    = "text"
+
+	// maxMaxSizeMB bounds the size limit: a KPI workbook is a few hundred KB,
+	// and the reader holds a file's sheets in memory.
+	maxMaxSizeMB = 1024
+	// maxConfigSize bounds what ParseConfig reads: a calendar of decades is
+	// a few hundred KB.
+	maxConfigSize = 4 << 20
+	// maxConfigNodes bounds the work of walking a file, whose aliases could
+	// otherwise expand one small anchor many times over.
+	maxConfigNodes = 200_000
+)
+
+// MeetingKinds lists the known meeting kinds in the order they are documented.
+var MeetingKinds = []MeetingKind{Regional, Local, HighLevel}
+
+// Known reports whether k is one of MeetingKinds.
+func (k MeetingKind) Known() bool { return slices.Contains(MeetingKinds, k) }
+
+// DefaultPlan is the build plan of every meeting kind unless configured: a
+// draft 14 days and the final 3 days before the meeting, both at 07:00.
+func DefaultPlan() []BuildStep {
+	return []BuildStep{
+		{Kind: Draft, DaysBefore: 14, At: "07:00"},
+		{Kind: Final, DaysBefore: 3, At: "07:00"},
+	}
+}
+
+// DefaultConfig is the configuration in force when roadmap.yaml is absent or
+// says nothing. Its Meetings is nil: the built-in calendar.
+func DefaultConfig() Config {
+	plans := make(map[MeetingKind][]BuildStep, len(MeetingKinds))
+	for _, k := range MeetingKinds {
+		plans[k] = DefaultPlan()
+	}
+	return Config{
+		Timezone:  DefaultTimezone,
+		Footnote:  DefaultFootnote,
+		Intake:    IntakeConfig{Stable: DefaultStable, Rescan: DefaultRescan, MaxSizeMB: DefaultMaxSizeMB},
+		Checks:    ChecksConfig{ChangeFactor: DefaultChangeFactor},
+		Plans:     plans,
+		Log:       LogConfig{Format: DefaultLogFormat},
+		Listen:    "",
+		Catalogue: "",
+	}
+}
+
+//go:embed config_default.yaml
+var initYAML []byte
+
+// InitYAML is the commented roadmap.yaml that `roadmap init` writes: every
+// setting at its default, with the meeting calendar shown commented out.
+func InitYAML() []byte { return slices.Clone(initYAML) }
+
+// Location loads the configured time zone.
+func (c Config) Location() (*time.Location, error) {
+	if c.Timezone == "" {
+		// time.LoadLocation reads "" as UTC, which would hide a missing setting.
+		return nil, errors.New("no time zone is configured")
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", c.Timezone, err)
+	}
+	return loc, nil
+}
+
+// Plan is the build plan of a meeting kind (nil when it has none).
+func (c Config) Plan(k MeetingKind) []BuildStep { return c.Plans[k] }
+
+// ConfigProblem is one thing wrong in a configuration, at its key path
+// ("meetings[2].period", "plans.regional[0].at"). Line is the line in the file
+// where the key was read, or 0 when not known.
+type ConfigProblem struct {
+	Key     string
+	Line    int
+	Message string
+}
+
+// String is "meetings[2].period (line 14): period ... is not valid".
+func (p ConfigProblem) String() string {
+	key := p.Key
+	if key == "" {
+		key = "(file)"
+	}
+	if p.Line > 0 {
+		return fmt.Sprintf("%s (line %d): %s", key, p.Line, p.Message)
+	}
+	return key + ": " + p.Message
+}
+
+// ConfigError lists every problem found in a configuration, in file order
+// for problems of reading and in key order for problems of meaning.
+type ConfigError struct {
+	Problems []ConfigProblem
+}
+
+// Error puts each problem on its own line under a count.
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	if len(e.Problems) == 1 {
+		b.WriteString("configuration has 1 problem:")
+	} else {
+		fmt.Fprintf(&b, "configuration has %d problems:", len(e.Problems))
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// ParseConfig reads roadmap.yaml over the defaults: a key left out keeps its
+// default, an unknown key is an error, and the result is validated. A
+// *ConfigError lists every problem with its key and line; other errors are
+// about the file as a whole (unreadable, not YAML).
+func ParseConfig(r io.Reader) (Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxConfigSize+1))
+	if err != nil {
+		return Config{}, fmt.Errorf("read configuration: %w", err)
+	}
+	if len(data) > maxConfigSize {
+		return Config{}, fmt.Errorf("configuration is larger than %d MiB: is it the right file?", maxConfigSize>>20)
+	}
+	cfg := DefaultConfig()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Config{}, fmt.Errorf("configuration is not valid YAML: %w", err)
+	}
+	w := walker{lines: map[string]int{}}
+	if len(doc.Content) > 0 {
+		w.value(doc.Content[0], "", reflect.ValueOf(&cfg).Elem())
+	}
+	// A value that could not be read kept its default, so checking the meaning
+	// of the rest adds only new problems, and the operator sees them all at once.
+	problems := w.problems
+	var ce *ConfigError
+	if err := cfg.Validate(); errors.As(err, &ce) {
+		for _, p := range ce.Problems {
+			if w.failed(p.Key) {
+				continue
+			}
+			p.Line = w.line(p.Key)
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b ConfigProblem) int { return cmpLine(a.Line, b.Line) })
+		return Config{}, &ConfigError{Problems: problems}
+	}
+	return cfg, nil
+}
+
+// cmpLine orders problems by line, those without a line last.
+func cmpLine(a, b int) int {
+	switch {
+	case a == b:
+		return 0
+	case a == 0:
+		return 1
+	case b == 0:
+		return -1
+	case a < b:
+		return -1
+	}
+	return 1
+}
+
+// walker reads a YAML node tree into a typed value, field by field, so that
+// every problem is reported with its key path rather than only the first, and
+// so that what the file leaves out keeps the value already there (the default).
+type walker struct {
+	problems []ConfigProblem
+	lines    map[string]int
+	nodes    int
+}
+
+var (
+	durationType  = reflect.TypeFor[time.Duration]()
+	unmarshalType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+func (w *walker) fail(path string, n *yaml.Node, format string, args ...any) {
+	w.problems = append(w.problems, ConfigProblem{Key: path, Line: n.Line, Message: fmt.Sprintf(format, args...)})
+}
+
+// failed reports whether reading key, or a setting that holds it, was
+// already reported: its value is the default, and saying it is also missing
+// would only repeat the problem.
+func (w *walker) failed(key string) bool {
+	for _, p := range w.problems {
+		if key == p.Key || strings.HasPrefix(key, p.Key+".") || strings.HasPrefix(key, p.Key+"[") || p.Key == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// line finds the line of a key, or of its nearest parent that was read.
+func (w *walker) line(path string) int {
+	for path != "" {
+		if l, ok := w.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a group of settings"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+// value stores node n into v. A null node leaves v as it was.
+func (w *walker) value(n *yaml.Node, path string, v reflect.Value) {
+	w.nodes++
+	if w.nodes > maxConfigNodes {
+		if w.nodes == maxConfigNodes+1 {
+			w.fail(path, n, "the file is too large or repeats its anchors too often to be read")
+		}
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if path != "" {
+		if _, ok := w.lines[path]; !ok {
+			w.lines[path] = n.Line
+		}
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	t := v.Type()
+	switch {
+	case t == durationType:
+		if w.scalar(n, path) {
+			d, err := time.ParseDuration(n.Value)
+			if err != nil {
+				w.fail(path, n, "want a duration such as 5s, 90s or 2m, not %q", n.Value)
+				return
+			}
+			v.SetInt(int64(d))
+		}
+	case reflect.PointerTo(t).Implements(unmarshalType):
+		if w.scalar(n, path) {
+			if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+				w.fail(path, n, "%s", err.Error())
+			}
+		}
+	case t.Kind() == reflect.String:
+		if w.scalar(n, path) {
+			v.SetString(n.Value)
+		}
+	case t.Kind() == reflect.Int:
+		if w.scalar(n, path) {
+			i, err := strconv.Atoi(n.Value)
+			if err != nil {
+				w.fail(path, n, "want a whole number, not %q", n.Value)
+				return
+			}
+			v.SetInt(int64(i))
+		}
+	case t.Kind() == reflect.Float64:
+		if w.scalar(n, path) {
+			f, err := strconv.ParseFloat(n.Value, 64)
+			if err != nil {
+				w.fail(path, n, "want a number, not %q", n.Value)
+				return
+			}
+			v.SetFloat(f)
+		}
+	case t.Kind() == reflect.Bool:
+		if w.scalar(n, path) {
+			switch strings.ToLower(n.Value) {
+			case "true":
+				v.SetBool(true)
+			case "false":
+				v.SetBool(false)
+			default:
+				w.fail(path, n, "want true or false, not %q", n.Value)
+			}
+		}
+	case t.Kind() == reflect.Struct:
+		w.structure(n, path, v)
+	case t.Kind() == reflect.Slice:
+		w.list(n, path, v)
+	case t.Kind() == reflect.Map:
+		w.mapping(n, path, v)
+	default:
+		// Only reachable if a field of an unsupported type is added to Config;
+		// the tests decode every field, so this says which one to support.
+		w.fail(path, n, "internal error: settings of type %s cannot be read", t)
+	}
+}
+
+func (w *walker) scalar(n *yaml.Node, path string) bool {
+	if n.Kind != yaml.ScalarNode {
+		w.fail(path, n, "want a single value, not %s", describe(n))
+		return false
+	}
+	return true
+}
+
+// pairs yields a mapping's keys and values, reporting keys given twice.
+func (w *walker) pairs(n *yaml.Node, path string, each func(key string, k, val *yaml.Node)) bool {
+	if n.Kind != yaml.MappingNode {
+		w.fail(path, n, "want a group of settings (key: value lines), not %s", describe(n))
+		return false
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.AliasNode {
+			k = k.Alias
+		}
+		if k.Kind != yaml.ScalarNode {
+			w.fail(path, k, "a key must be a plain word, not %s", describe(k))
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			w.fail(join(path, k.Value), k, "set twice (first on line %d); keep one", first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		each(k.Value, k, val)
+	}
+	return true
+}
+
+func (w *walker) structure(n *yaml.Node, path string, v reflect.Value) {
+	t := v.Type()
+	fields := map[string]int{}
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name == "" || name == "-" || !t.Field(i).IsExported() {
+			continue
+		}
+		fields[name] = i
+		names = append(names, name)
+	}
+	w.pairs(n, path, func(key string, k, val *yaml.Node) {
+		i, ok := fields[key]
+		if !ok {
+			w.fail(join(path, key), k, "unknown setting; the settings here are %s", strings.Join(names, ", "))
+			return
+		}
+		w.value(val, join(path, key), v.Field(i))
+	})
+}
+
+// list replaces the slice: a list in the file is the whole list.
+func (w *walker) list(n *yaml.Node, path string, v reflect.Value) {
+	if n.Kind != yaml.SequenceNode {
+		w.fail(path, n, "want a list (lines starting with \"- \"), not %s", describe(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		w.value(item, fmt.Sprintf("%s[%d]", path, i), s.Index(i))
+	}
+	v.Set(s)
+}
+
+// mapping sets the keys the file names and keeps the others.
+func (w *walker) mapping(n *yaml.Node, path string, v reflect.Value) {
+	t := v.Type()
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(t))
+	}
+	w.pairs(n, path, func(key string, _, val *yaml.Node) {
+		elem := reflect.New(t.Elem()).Elem()
+		if old := v.MapIndex(reflect.ValueOf(key).Convert(t.Key())); old.IsValid() {
+			elem.Set(old)
+		}
+		w.value(val, join(path, key), elem)
+		v.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
+	})
+}
+
+// meetingID is what a meeting id may look like: it names the folder
+// reports/ID/, so it must be one safe path element on every system.
+var meetingID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// clock is a wall-clock time of day, "07:00".
+var clock = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
+// Validate checks the meaning of every setting and returns a *ConfigError
+// listing every problem with its key, or nil.
+func (c Config) Validate() error {
+	var ps []ConfigProblem
+	add := func(key, format string, args ...any) {
+		ps = append(ps, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.Timezone == "" {
+		add("timezone", "is empty; write an IANA time zone such as Europe/Belgrade or UTC")
+	} else if _, err := time.LoadLocation(c.Timezone); err != nil {
+		add("timezone", "%q is not a known time zone; write an IANA name such as Europe/Belgrade or UTC", c.Timezone)
+	}
+	if c.Footnote != "un" && c.Footnote != "eu" {
+		add("footnote", "must be un or eu, not %q", c.Footnote)
+	}
+	if c.Intake.Stable <= 0 {
+		add("intake.stable", "must be longer than zero, such as 5s")
+	}
+	if c.Intake.Rescan <= 0 {
+		add("intake.rescan", "must be longer than zero, such as 60s: network shares send no change events")
+	}
+	if c.Intake.MaxSizeMB < 1 || c.Intake.MaxSizeMB > maxMaxSizeMB {
+		add("intake.max_size_mb", "must be between 1 and %d, not %d", maxMaxSizeMB, c.Intake.MaxSizeMB)
+	}
+	if !(c.Checks.ChangeFactor > 1) {
+		add("checks.change_factor", "must be more than 1 (3 warns when a value is over three times larger or smaller than the previous period's), not %g", c.Checks.ChangeFactor)
+	}
+	kinds := make([]string, 0, len(c.Plans))
+	for k := range c.Plans {
+		kinds = append(kinds, string(k))
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		key := "plans." + k
+		if !MeetingKind(k).Known() {
+			add(key, "%q is not a meeting kind; write regional, local or high-level", k)
+			continue
+		}
+		seen := map[BuildKind]int{}
+		for i, s := range c.Plans[MeetingKind(k)] {
+			sk := fmt.Sprintf("%s[%d]", key, i)
+			switch s.Kind {
+			case Draft, Final:
+				if j, dup := seen[s.Kind]; dup {
+					add(sk+".kind", "a second %s in the same plan (the first is %s[%d]); a meeting has at most one draft and one final", s.Kind, key, j)
+				}
+				seen[s.Kind] = i
+			default:
+				add(sk+".kind", "must be draft or final, not %q", s.Kind)
+			}
+			if s.DaysBefore < 0 {
+				add(sk+".days_before", "must be zero or more, not %d", s.DaysBefore)
+			}
+			if !clock.MatchString(s.At) {
+				add(sk+".at", "%q is not a time of day; write it as 07:00", s.At)
+			}
+		}
+	}
+	names := map[string]int{}
+	for i, e := range c.Cron {
+		key := fmt.Sprintf("cron[%d]", i)
+		if e.Name == "" {
+			add(key+".name", "is missing; give the job a name for the log")
+		} else if j, dup := names[e.Name]; dup {
+			add(key+".name", "%q is also the name of cron[%d]; names must differ", e.Name, j)
+		} else {
+			names[e.Name] = i
+		}
+		if strings.TrimSpace(e.Spec) == "" {
+			add(key+".spec", "is missing; write a cron schedule such as \"0 8 * * 1\" (Mondays at 08:00)")
+		}
+		if e.Job == "" {
+			add(key+".job", "is missing; name the job to run, such as status-digest")
+		}
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		add("log.format", "must be text or json, not %q", c.Log.Format)
+	}
+	if c.Listen != "" {
+		if _, port, err := net.SplitHostPort(c.Listen); err != nil {
+			add("listen", "%q is not an address; write host:port such as 127.0.0.1:8080, or leave it empty", c.Listen)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			add("listen", "%q has no valid port; write host:port such as 127.0.0.1:8080", c.Listen)
+		}
+	}
+	ps = append(ps, validateMeetings(c.Meetings)...)
+	if len(ps) > 0 {
+		return &ConfigError{Problems: ps}
+	}
+	return nil
+}
+
+func validateMeetings(ms []Meeting) []ConfigProblem {
+	var ps []ConfigProblem
+	add := func(key, format string, args ...any) {
+		ps = append(ps, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	ids := map[string]int{}
+	for i, m := range ms {
+		key := fmt.Sprintf("meetings[%d]", i)
+		switch {
+		case m.ID == "":
+			add(key+".id", "is missing; give each meeting an id such as rcm-16")
+		case !meetingID.MatchString(m.ID):
+			add(key+".id", "%q cannot name a folder; use lower-case letters, digits, \"-\", \"_\" and \".\", such as rcm-16", m.ID)
+		default:
+			if j, dup := ids[m.ID]; dup {
+				add(key+".id", "%q is also the id of meetings[%d]; ids must be unique", m.ID, j)
+			} else {
+				ids[m.ID] = i
+			}
+		}
+		switch {
+		case m.Kind == "":
+			add(key+".kind", "is missing; write regional, local or high-level")
+		case !m.Kind.Known():
+			add(key+".kind", "%q is not a meeting kind; write regional, local or high-level", m.Kind)
+		case m.Kind == Local && m.Jurisdiction == "":
+			add(key+".jurisdiction", "is missing; a local meeting names its jurisdiction, such as AL")
+		}
+		if m.Number < 0 {
+			add(key+".number", "must be zero or more, not %d", m.Number)
+		}
+		if m.Date.IsZero() {
+			add(key+".date", "is missing; write the meeting day as 2026-12-15")
+		}
+		if m.Period.IsZero() {
+			add(key+".period", "is missing; write the period the meeting reviews: %s", PeriodForms)
+		}
+		if !m.Deadline.IsZero() && !m.Date.IsZero() && m.Deadline.Compare(m.Date) >= 0 {
+			add(key+".deadline", "%s is not before the meeting day %s", m.Deadline, m.Date)
+		}
+	}
+	return ps
+}
+
+// CheckCatalogue checks the calendar against the catalogue in force: every
+// local meeting names one of its jurisdictions and every reviewed period fits
+// its cadence. It returns a *ConfigError, or nil.
+func (c Config) CheckCatalogue(cat *Catalogue) error {
+	var ps []ConfigProblem
+	codes := make([]string, 0, len(cat.Jurisdictions))
+	for _, j := range cat.Jurisdictions {
+		codes = append(codes, j.Code)
+	}
+	for i, m := range c.Meetings {
+		key := fmt.Sprintf("meetings[%d]", i)
+		if m.Jurisdiction != "" {
+			if _, ok := cat.Jurisdiction(m.Jurisdiction); !ok {
+				ps = append(ps, ConfigProblem{Key: key + ".jurisdiction", Message: fmt.Sprintf("%q is not in the catalogue; write one of %s", m.Jurisdiction, strings.Join(codes, ", "))})
+			}
+		}
+		if !m.Period.IsZero() && !cat.Cadence.Fits(m.Period) {
+			ps = append(ps, ConfigProblem{Key: key + ".period", Message: fmt.Sprintf("%s is not a reporting period of this %s catalogue; write a year such as %d", m.Period, cat.Cadence, m.Period.Year)})
+		}
+	}
+	if len(ps) > 0 {
+		return &ConfigError{Problems: ps}
+	}
+	return nil
+}
