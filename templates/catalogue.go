@@ -4,7 +4,13 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -14,16 +20,367 @@ import (
 //go:embed catalogue.yaml
 var defaultCatalogue []byte
 
+// DefaultFileName names the embedded catalogue in problems.
+const DefaultFileName = "catalogue.yaml"
+
 // DefaultCatalogue is the embedded, illustrative Western Balkans catalogue.
 func DefaultCatalogue() (*roadmap.Catalogue, error) { return ParseCatalogue(defaultCatalogue) }
 
-// ParseCatalogue reads a catalogue from YAML and sets its Hash.
+// ParseCatalogue reads and checks a catalogue and sets its Hash. Problems are
+// reported all at once as a *CatalogueError naming "catalogue.yaml".
 func ParseCatalogue(data []byte) (*roadmap.Catalogue, error) {
-	var c roadmap.Catalogue
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("catalogue: %w", err)
+	return parseCatalogue(DefaultFileName, data)
+}
+
+// LoadCatalogue reads and checks the catalogue file at path (an operator's
+// replacement for the embedded one). Problems name the file as given.
+func LoadCatalogue(path string) (*roadmap.Catalogue, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read catalogue: %w", err)
 	}
+	return parseCatalogue(path, data)
+}
+
+// Problem is one thing wrong in a catalogue file, at its place.
+type Problem struct {
+	Line    int    // 1-based line in the file
+	Path    string // where in the catalogue, e.g. "indicators[3].levels" (lists count from 0)
+	Message string // one plain sentence
+}
+
+// CatalogueError lists every problem found in a catalogue file.
+type CatalogueError struct {
+	File     string
+	Problems []Problem
+}
+
+// Error prints one problem per line as "catalogue.yaml:LINE: PATH: message".
+func (e *CatalogueError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if p.Path == "" {
+			fmt.Fprintf(&b, "%s:%d: %s", e.File, p.Line, p.Message)
+			continue
+		}
+		fmt.Fprintf(&b, "%s:%d: %s: %s", e.File, p.Line, p.Path, p.Message)
+	}
+	return b.String()
+}
+
+func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &CatalogueError{File: file, Problems: []Problem{syntaxProblem(err)}}
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, &CatalogueError{File: file, Problems: []Problem{{Line: 1, Message: "the file is empty: a catalogue needs an id, a title, jurisdictions, goals and indicators"}}}
+	}
+	var doc catalogueDoc
+	decodeErr := root.Decode(&doc)
+	var typeErr *yaml.TypeError
+	if decodeErr != nil && !errors.As(decodeErr, &typeErr) {
+		return nil, &CatalogueError{File: file, Problems: []Problem{syntaxProblem(decodeErr)}}
+	}
+
+	c := &checker{lines: map[string]int{"": root.Content[0].Line}}
+	c.walk(root.Content[0], "", docType)
+	if typeErr != nil && !c.typeProblems {
+		// The walk checks the same types as the decoder; this is a safety net
+		// that still names the line if the two ever disagree.
+		for _, msg := range typeErr.Errors {
+			c.problems = append(c.problems, Problem{Line: lineOf(msg), Message: "this value has the wrong type for its key"})
+		}
+	}
+	c.validate(&doc)
+	c.crossCheck(&doc)
+	if len(c.problems) > 0 {
+		return nil, &CatalogueError{File: file, Problems: c.sorted()}
+	}
+	cat := doc.convert()
 	sum := sha256.Sum256(data)
-	c.Hash = hex.EncodeToString(sum[:])
-	return &c, nil
+	cat.Hash = hex.EncodeToString(sum[:])
+	return cat, nil
+}
+
+var (
+	yamlLine       = regexp.MustCompile(`line (\d+)`)
+	yamlLinePrefix = regexp.MustCompile(`^line (\d+): `)
+)
+
+func lineOf(msg string) int {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// syntaxProblem turns a YAML parser error into a problem. The parser's own
+// words are kept after "yaml: line N:" because they describe the text (a tab,
+// a missing colon), which is what the reader has to fix.
+func syntaxProblem(err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLinePrefix.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	}
+	for _, h := range yamlHints {
+		if strings.Contains(msg, h.clue) {
+			msg += " (" + h.hint + ")"
+			break
+		}
+	}
+	return Problem{Line: max(line, 1), Message: "the file is not valid YAML: " + msg}
+}
+
+// yamlHints add what to do to the parser's most common complaints.
+var yamlHints = []struct{ clue, hint string }{
+	{"mapping values are not allowed", `a value that contains ": " must be written in quotes`},
+	{"found a tab character", "indent with spaces, not tabs"},
+	{"found character that cannot start any token", "indent with spaces, not tabs, and put values that start with a special character in quotes"},
+}
+
+// checker collects problems and remembers the line of every place in the file.
+type checker struct {
+	lines        map[string]int
+	problems     []Problem
+	typeProblems bool
+	bad          map[string]bool // places already reported as the wrong type
+}
+
+func (c *checker) add(path, format string, args ...any) {
+	c.problems = append(c.problems, Problem{Line: c.line(path), Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// line is the line of path, or of its nearest parent that is in the file
+// (a missing key is reported where its parent is).
+func (c *checker) line(path string) int {
+	for {
+		if l, ok := c.lines[path]; ok {
+			return l
+		}
+		if path == "" {
+			return 1
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			path = ""
+		} else {
+			path = path[:i]
+		}
+	}
+}
+
+func (c *checker) sorted() []Problem {
+	out := c.problems
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Path < out[j].Path
+	})
+	// The same problem found twice (a place reached through a YAML alias)
+	// is reported once.
+	uniq := out[:0]
+	for i, p := range out {
+		if i > 0 && p == out[i-1] {
+			continue
+		}
+		uniq = append(uniq, p)
+	}
+	return uniq
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func (c *checker) crossCheck(d *catalogueDoc) {
+	cadence := roadmap.Cadence(d.Cadence)
+	var baseline roadmap.Period
+	if d.Baseline != "" && !c.bad["baseline"] {
+		p, err := roadmap.ParsePeriod(d.Baseline)
+		switch {
+		case err != nil:
+			c.add("baseline", "%q is not a period: write a calendar year such as 2018", d.Baseline)
+		case !p.IsYear():
+			c.add("baseline", "the baseline must be a whole calendar year such as %d, not %s", p.Year, p)
+		default:
+			baseline = p
+		}
+	}
+
+	footnotes := map[string]bool{}
+	seen := map[string]string{}
+	for i, f := range d.Footnotes {
+		path := fmt.Sprintf("footnotes[%d]", i)
+		c.unique(seen, "footnote id", f.ID, path+".id")
+		footnotes[f.ID] = true
+	}
+
+	seen = map[string]string{}
+	for i, j := range d.Jurisdictions {
+		path := fmt.Sprintf("jurisdictions[%d]", i)
+		c.unique(seen, "jurisdiction code", j.Code, path+".code")
+		if j.Footnote != "" && !footnotes[j.Footnote] {
+			c.add(path+".footnote", "footnote %q is not defined: add it under footnotes, or use one of: %s", j.Footnote, listOf(keys(footnotes)))
+		}
+	}
+
+	goals := map[string]bool{}
+	var goalCodes []string
+	seen = map[string]string{}
+	numbers := map[string]string{}
+	for i, g := range d.Goals {
+		path := fmt.Sprintf("goals[%d]", i)
+		c.unique(seen, "goal code", g.Code, path+".code")
+		if g.Number != 0 {
+			c.unique(numbers, "goal number", strconv.Itoa(g.Number), path+".number")
+		}
+		if g.Code != "" && !goals[g.Code] {
+			goals[g.Code] = true
+			goalCodes = append(goalCodes, g.Code)
+		}
+	}
+
+	seen = map[string]string{}
+	for i := range d.Indicators {
+		ind := &d.Indicators[i]
+		path := fmt.Sprintf("indicators[%d]", i)
+		c.unique(seen, "indicator code", ind.Code, path+".code")
+		if ind.Goal != "" && len(goals) > 0 && !goals[ind.Goal] {
+			c.add(path+".goal", "goal %q is not one of the catalogue's goals (%s)", ind.Goal, listOf(goalCodes))
+		}
+		c.checkIndicator(ind, path, cadence, baseline)
+	}
+}
+
+func (c *checker) checkIndicator(ind *indicatorDoc, path string, cadence roadmap.Cadence, baseline roadmap.Period) {
+	kind := roadmap.Kind(ind.Kind)
+	known := kind == roadmap.Count || kind == roadmap.Quantity || kind == roadmap.Percent || kind == roadmap.Status
+	if !known {
+		return // the validator reported the kind; the rest depends on it
+	}
+	if kind == roadmap.Status {
+		if len(ind.Levels) == 0 && !c.bad[path+".levels"] {
+			c.add(path+".levels", "a status indicator needs its levels, in order from the lowest to the highest, e.g. levels: [none, draft, adopted]")
+		} else if len(ind.Levels) == 1 {
+			c.add(path+".levels", "a status indicator needs at least two levels")
+		}
+		levels := map[string]string{}
+		for k, l := range ind.Levels {
+			c.unique(levels, "level", l, fmt.Sprintf("%s.levels[%d]", path, k))
+		}
+		if ind.Breakdown != nil {
+			c.add(path+".breakdown", "a status indicator cannot be split into parts: remove the breakdown")
+		}
+	} else if len(ind.Levels) > 0 {
+		c.add(path+".levels", "only a status indicator has levels, and this one is a %s: remove the levels or change the kind", kind)
+	}
+	if kind == roadmap.Quantity && strings.TrimSpace(ind.Unit) == "" && !c.bad[path+".unit"] {
+		c.add(path+".unit", "a quantity needs a unit, such as kg or tonnes")
+	}
+
+	agg := roadmap.Aggregation(ind.Aggregation)
+	allowed := map[roadmap.Kind][]roadmap.Aggregation{
+		roadmap.Count:    {roadmap.Sum},
+		roadmap.Quantity: {roadmap.Sum},
+		roadmap.Percent:  {roadmap.Mean, roadmap.Range},
+		roadmap.Status:   {roadmap.Distribution},
+	}[kind]
+	validAgg := agg == roadmap.Sum || agg == roadmap.Mean || agg == roadmap.Range || agg == roadmap.Distribution
+	if validAgg && !containsAgg(allowed, agg) {
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = string(a)
+		}
+		c.add(path+".aggregation", "a %s indicator cannot be combined by %s: use %s", kind, agg, strings.Join(names, " or "))
+	}
+
+	if bd := ind.Breakdown; bd != nil {
+		parts := map[string]string{}
+		for k, p := range bd.Parts {
+			c.unique(parts, "part code", p.Code, fmt.Sprintf("%s.breakdown.parts[%d].code", path, k))
+		}
+	}
+
+	if t := ind.Target; t != nil {
+		tp := path + ".target"
+		switch {
+		case t.Level == "" && t.Change == nil:
+			c.add(tp, "a target needs a level (for a status) or a change against the baseline (for a number), e.g. change: -0.3")
+		case kind == roadmap.Status && t.Change != nil:
+			c.add(tp+".change", "a status indicator's target is a level, not a change: write level: one of %s", listOf(ind.Levels))
+		case kind != roadmap.Status && t.Level != "":
+			c.add(tp+".level", "only a status indicator has a target level; for a %s write a change against the baseline, e.g. change: -0.3", kind)
+		case kind == roadmap.Status && len(ind.Levels) > 0 && !containsStr(ind.Levels, t.Level):
+			c.add(tp+".level", "target level %q is not on the indicator's scale (%s)", t.Level, listOf(ind.Levels))
+		}
+		if t.By != "" && !c.bad[tp+".by"] {
+			p, err := roadmap.ParsePeriod(t.By)
+			switch {
+			case err != nil:
+				c.add(tp+".by", "%q is not a period: write %s", t.By, roadmap.PeriodForms)
+			case (cadence == roadmap.HalfYearly || cadence == roadmap.Yearly) && !cadence.Fits(p):
+				c.add(tp+".by", "%s is not a reporting period of a %s catalogue: write a calendar year such as %d", p, cadence, p.Year)
+			case !baseline.IsZero() && !baseline.Before(p):
+				c.add(tp+".by", "the target period %s must come after the baseline %s", p, baseline)
+			}
+		}
+	}
+}
+
+// unique reports value if it was already seen; the message names the first place.
+func (c *checker) unique(seen map[string]string, what, value, path string) {
+	if value == "" {
+		return
+	}
+	if first, ok := seen[value]; ok {
+		c.add(path, "%s %q is used twice: it is also at line %d (%s)", what, value, c.line(first), first)
+		return
+	}
+	seen[value] = path
+}
+
+func containsAgg(list []roadmap.Aggregation, a roadmap.Aggregation) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func listOf(items []string) string {
+	if len(items) == 0 {
+		return "none defined"
+	}
+	return strings.Join(items, ", ")
 }

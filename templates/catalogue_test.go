@@ -1,0 +1,340 @@
+package templates
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/seesac/roadmap"
+)
+
+func TestDefaultCatalogue(t *testing.T) {
+	cat, err := DefaultCatalogue()
+	if err != nil {
+		t.Fatalf("DefaultCatalogue: %v", err)
+	}
+	if cat.ID != "wb-salw-roadmap" || !cat.Illustrative || cat.Cadence != roadmap.HalfYearly || cat.Baseline != roadmap.MustPeriod("2018") {
+		t.Errorf("header = %q illustrative=%v cadence=%q baseline=%v", cat.ID, cat.Illustrative, cat.Cadence, cat.Baseline)
+	}
+	if len(cat.Jurisdictions) != 6 || len(cat.Goals) != 7 {
+		t.Errorf("%d jurisdictions and %d goals, want 6 and 7", len(cat.Jurisdictions), len(cat.Goals))
+	}
+	if n := len(cat.Indicators); n < 15 || n > 20 {
+		t.Errorf("%d indicators, want 15–20", n)
+	}
+	kinds := map[roadmap.Kind]bool{}
+	bySex := false
+	for _, ind := range cat.Indicators {
+		kinds[ind.Kind] = true
+		if ind.Breakdown != nil && ind.Breakdown.By == "sex" {
+			bySex = true
+		}
+	}
+	if len(kinds) != 4 || !bySex {
+		t.Errorf("kinds %v, by-sex breakdown %v: want all four kinds and a by-sex breakdown", kinds, bySex)
+	}
+	sum := sha256.Sum256(defaultCatalogue)
+	if cat.Hash != hex.EncodeToString(sum[:]) {
+		t.Errorf("Hash = %s, want the SHA-256 of the embedded file", cat.Hash)
+	}
+	if got := cat.Footnote("kosovo", "un"); !strings.Contains(got, "1244") {
+		t.Errorf("Kosovo footnote = %q", got)
+	}
+	target := cat.Indicators[0].Target
+	if target == nil || target.Level != "fully aligned" {
+		t.Errorf("G1.1 target = %+v", target)
+	}
+	g52, _ := cat.Indicator("G5.2")
+	if g52.Target == nil || g52.Target.Change == nil || *g52.Target.Change != -0.3 || g52.Target.By != roadmap.MustPeriod("2024") {
+		t.Errorf("G5.2 target = %+v", g52.Target)
+	}
+}
+
+func TestLoadCatalogueSecondRoadmap(t *testing.T) {
+	cat, err := LoadCatalogue(filepath.Join("testdata", "caribbean.yaml"))
+	if err != nil {
+		t.Fatalf("LoadCatalogue: %v", err)
+	}
+	if len(cat.Jurisdictions) != 16 || len(cat.Goals) != 4 || cat.Cadence != roadmap.Yearly {
+		t.Fatalf("%d jurisdictions, %d goals, cadence %q; want 16, 4, yearly", len(cat.Jurisdictions), len(cat.Goals), cat.Cadence)
+	}
+	// The breakdown written once with an anchor reaches both indicators.
+	c2, ok := cat.Indicator("C-2")
+	if !ok || c2.Breakdown == nil || len(c2.Breakdown.Parts) != 2 || c2.Breakdown.Parts[0].Code != "female" {
+		t.Errorf("C-2 breakdown = %+v", c2.Breakdown)
+	}
+	ht, _ := cat.Jurisdiction("HT")
+	if !reflect.DeepEqual(ht.LocalNames, []string{"Haïti", "Ayiti"}) {
+		t.Errorf("HT local names = %q", ht.LocalNames)
+	}
+	var codes []string
+	for _, r := range cat.Rows() {
+		codes = append(codes, r.Code)
+	}
+	want := "A-1 B-1 B-2 C-1 C-1/female C-1/male C-2 C-2/female C-2/male D-1"
+	if got := strings.Join(codes, " "); got != want {
+		t.Errorf("rows = %s, want %s", got, want)
+	}
+}
+
+func TestLoadCatalogueValidAndMissing(t *testing.T) {
+	if _, err := LoadCatalogue(filepath.Join("testdata", "valid.yaml")); err != nil {
+		t.Fatalf("valid.yaml: %v", err)
+	}
+	_, err := LoadCatalogue(filepath.Join("testdata", "no-such-file.yaml"))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: err = %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestCatalogueErrors loads one file per kind of mistake and asserts every
+// problem it reports, word for word.
+func TestCatalogueErrors(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"syntax.yaml", []string{
+			`3: the file is not valid YAML: mapping values are not allowed in this context (a value that contains ": " must be written in quotes)`,
+		}},
+		{"empty.yaml", []string{
+			`1: the file is empty: a catalogue needs an id, a title, jurisdictions, goals and indicators`,
+		}},
+		{"comment-only.yaml", []string{
+			`1: the file is empty: a catalogue needs an id, a title, jurisdictions, goals and indicators`,
+		}},
+		{"unknown-key.yaml", []string{
+			`27: indicators[0].levels: a status indicator needs its levels, in order from the lowest to the highest, e.g. levels: [none, draft, adopted]`,
+			`32: indicators[0].lvels: unknown key "lvels": did you mean "levels"?`,
+			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, breakdown, code, definition, direction, goal, kind, levels, required, target, title, unit`,
+		}},
+		{"duplicate-key.yaml", []string{
+			`59: indicators[2].unit: key "unit" is written twice: the first is at line 58`,
+		}},
+		{"wrong-type.yaml", []string{
+			`24: goals[1].number: should be a whole number, not "two"`,
+			`32: indicators[0].levels: should be a list, not "none, some, all"`,
+			`68: indicators[3].required: should be true or false, not "perhaps"`,
+		}},
+		{"missing-required.yaml", []string{
+			`2: title: is missing or empty: it is required`,
+			`18: goals: is missing or empty: list at least one`,
+			`30: indicators[1].definition: is missing or empty: it is required`,
+		}},
+		{"bad-values.yaml", []string{
+			`24: goals[1].number: must be a number, 1 or more`,
+			`45: indicators[1].breakdown.rule: "roughly" is not allowed: write one of equal, at-most`,
+			`49: indicators[1].direction: "up" is not allowed: write one of higher, lower, neutral`,
+			`50: indicators[1].target.change: -1.5 is below -1: a change cannot be more than 100 % down (write -0.3 for 30 % below the baseline)`,
+			`66: indicators[3].kind: "ratio" is not allowed: write one of count, quantity, percent, status`,
+		}},
+		{"bad-code.yaml", []string{
+			`13: jurisdictions[0].code: "A A" is not a valid code: use up to 32 letters, digits, '.', '-' or '_', without spaces or '/'`,
+			`48: indicators[1].breakdown.parts[1].code: "m/f" is not a valid code: use up to 32 letters, digits, '.', '-' or '_', without spaces or '/'`,
+		}},
+		{"bad-cadence.yaml", []string{
+			`6: cadence: "quarterly" is not allowed: write one of half-yearly, yearly`,
+		}},
+		{"bad-baseline.yaml", []string{
+			`7: baseline: "last year" is not a period: write a calendar year such as 2018`,
+			`50: indicators[1].target.by: "2024-Q3" is not a period: write ` + roadmap.PeriodForms,
+		}},
+		{"unknown-goal.yaml", []string{
+			`54: indicators[2].goal: goal "G9" is not one of the catalogue's goals (G1, G2)`,
+		}},
+		{"unknown-footnote.yaml", []string{
+			`16: jurisdictions[0].footnote: footnote "kosovo" is not defined: add it under footnotes, or use one of: star`,
+		}},
+		{"duplicate-codes.yaml", []string{
+			`17: jurisdictions[1].code: jurisdiction code "AA" is used twice: it is also at line 13 (jurisdictions[0].code)`,
+			`23: goals[1].code: goal code "G1" is used twice: it is also at line 20 (goals[0].code)`,
+			`48: indicators[1].breakdown.parts[1].code: part code "female" is used twice: it is also at line 47 (indicators[1].breakdown.parts[0].code)`,
+			`54: indicators[2].goal: goal "G2" is not one of the catalogue's goals (G1)`,
+			`62: indicators[3].code: indicator code "G2.1" is used twice: it is also at line 53 (indicators[2].code)`,
+			`63: indicators[3].goal: goal "G2" is not one of the catalogue's goals (G1)`,
+		}},
+		{"target-level-off-scale.yaml", []string{
+			`34: indicators[0].target.level: target level "everything" is not on the indicator's scale (none, some, all)`,
+		}},
+		{"target-change-on-status.yaml", []string{
+			`34: indicators[0].target.change: a status indicator's target is a level, not a change: write level: one of none, some, all`,
+			`50: indicators[1].target.level: only a status indicator has a target level; for a count write a change against the baseline, e.g. change: -0.3`,
+		}},
+		{"levels-on-count.yaml", []string{
+			`43: indicators[1].levels: only a status indicator has levels, and this one is a count: remove the levels or change the kind`,
+		}},
+		{"status-without-levels.yaml", []string{
+			`27: indicators[0].levels: a status indicator needs its levels, in order from the lowest to the highest, e.g. levels: [none, draft, adopted]`,
+		}},
+		{"too-few.yaml", []string{
+			`32: indicators[0].levels: a status indicator needs at least two levels`,
+			`46: indicators[1].breakdown.parts: must list at least 2`,
+		}},
+		{"breakdown-on-status.yaml", []string{
+			`33: indicators[0].breakdown: a status indicator cannot be split into parts: remove the breakdown`,
+		}},
+		{"aggregation-kind.yaml", []string{
+			`36: indicators[0].aggregation: a status indicator cannot be combined by sum: use distribution`,
+			`61: indicators[2].aggregation: a quantity indicator cannot be combined by mean: use sum`,
+			`69: indicators[3].aggregation: a percent indicator cannot be combined by sum: use mean or range`,
+		}},
+		{"quantity-without-unit.yaml", []string{
+			`53: indicators[2].unit: a quantity needs a unit, such as kg or tonnes`,
+		}},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		seen[tt.file] = true
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "errors", tt.file)
+			cat, err := LoadCatalogue(path)
+			if cat != nil {
+				t.Errorf("a catalogue was returned despite the problems")
+			}
+			var ce *CatalogueError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v (%T), want *CatalogueError", err, err)
+			}
+			want := make([]string, len(tt.want))
+			for i, w := range tt.want {
+				want[i] = path + ":" + w
+			}
+			if got := err.Error(); got != strings.Join(want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+			}
+			if len(ce.Problems) != len(tt.want) {
+				t.Errorf("%d problems, want %d", len(ce.Problems), len(tt.want))
+			}
+			for _, p := range ce.Problems {
+				if p.Line < 1 || p.Message == "" {
+					t.Errorf("problem without a place or a message: %+v", p)
+				}
+				for _, raw := range []string{"Key: '", "Error:Field", "validation for", "catalogueDoc", "indicatorDoc", "!!str", "cannot unmarshal"} {
+					if strings.Contains(p.Message, raw) {
+						t.Errorf("message leaks library text %q: %s", raw, p.Message)
+					}
+				}
+			}
+		})
+	}
+	files, err := os.ReadDir(filepath.Join("testdata", "errors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !seen[f.Name()] {
+			t.Errorf("testdata/errors/%s has no case in this test", f.Name())
+		}
+	}
+}
+
+func TestParseCatalogueNamesTheEmbeddedFile(t *testing.T) {
+	_, err := ParseCatalogue([]byte("id: x\n"))
+	var ce *CatalogueError
+	if !errors.As(err, &ce) || ce.File != DefaultFileName {
+		t.Fatalf("err = %v, want a *CatalogueError naming %s", err, DefaultFileName)
+	}
+	want := `catalogue.yaml:1: baseline: is missing or empty: it is required
+catalogue.yaml:1: cadence: is missing or empty: it is required
+catalogue.yaml:1: goals: is missing or empty: list at least one
+catalogue.yaml:1: indicators: is missing or empty: list at least one
+catalogue.yaml:1: jurisdictions: is missing or empty: list at least one
+catalogue.yaml:1: title: is missing or empty: it is required
+catalogue.yaml:1: version: is missing or empty: it is required`
+	if err.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+}
+
+// TestValidateTags validates every mirror type once: a mistyped validate tag
+// panics only when its struct is first validated, which must not be in front
+// of an operator. It also checks that every tag has a plain-English message.
+func TestValidateTags(t *testing.T) {
+	for _, v := range docTypes {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%T: validate panics: %v", v, r)
+				}
+			}()
+			ptr := reflect.New(reflect.TypeOf(v))
+			_ = validate.Struct(ptr.Interface())
+		}()
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			tag := typ.Field(i).Tag.Get("validate")
+			for _, part := range strings.Split(tag, ",") {
+				name, _, _ := strings.Cut(part, "=")
+				switch name {
+				case "", "dive", "keys", "endkeys", "omitempty":
+					continue
+				}
+				if _, ok := fieldMessages[name]; !ok {
+					t.Errorf("%T.%s: tag %q has no message", v, typ.Field(i).Name, name)
+				}
+			}
+		}
+	}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := range t.NumField() {
+			walk(t.Field(i).Type)
+		}
+	}
+	walk(docType)
+	if len(seen) != len(docTypes) {
+		t.Errorf("docTypes lists %d types, the catalogue document has %d", len(docTypes), len(seen))
+	}
+}
+
+func FuzzParseCatalogue(f *testing.F) {
+	f.Add(defaultCatalogue)
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "errors", "*.yaml"))
+	for _, p := range append(seeds, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cat, err := ParseCatalogue(data)
+		if err != nil {
+			var ce *CatalogueError
+			if !errors.As(err, &ce) || len(ce.Problems) == 0 {
+				t.Fatalf("err = %v, want a *CatalogueError with problems", err)
+			}
+			for _, p := range ce.Problems {
+				if p.Line < 1 || p.Message == "" {
+					t.Fatalf("problem without a place or a message: %+v", p)
+				}
+			}
+			return
+		}
+		// What loads is usable: every reference resolves.
+		for _, ind := range cat.Indicators {
+			if _, ok := cat.Goal(ind.Goal); !ok {
+				t.Fatalf("indicator %s of unknown goal %s loaded", ind.Code, ind.Goal)
+			}
+			if (ind.Kind == roadmap.Status) != (len(ind.Levels) > 0) {
+				t.Fatalf("indicator %s: kind %s with %d levels loaded", ind.Code, ind.Kind, len(ind.Levels))
+			}
+		}
+		_ = cat.Rows()
+	})
+}
