@@ -1,0 +1,237 @@
+package pdf
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Style is how a run of text is set.
+type Style struct {
+	Size   float64 // points; 10 when zero
+	Bold   bool
+	Color  Color  // Text when zero
+	Align  string // "L" (default), "C", "R" or "J"
+	Line   float64
+	Before float64 // space above, mm
+	After  float64 // space below, mm
+}
+
+func (s Style) norm() Style {
+	if s.Size == 0 {
+		s.Size = 10
+	}
+	if s.Color == (Color{}) {
+		s.Color = Text
+	}
+	if s.Align == "" {
+		s.Align = "L"
+	}
+	if s.Line == 0 {
+		s.Line = s.Size * 0.45
+	}
+	return s
+}
+
+// Text draws a wrapped block of text across the content width.
+func (d *Doc) Text(text string, st Style) {
+	d.TextAt(MarginLeft, ContentWidth, text, st)
+}
+
+// TextAt draws a wrapped block of text in a column from x, w wide.
+func (d *Doc) TextAt(x, w float64, text string, st Style) {
+	st = st.norm()
+	if d.f.PageNo() == 0 {
+		d.f.AddPage()
+	}
+	if st.Before > 0 {
+		d.Space(st.Before)
+	}
+	d.font(st.Bold, st.Size)
+	d.setColor(st.Color)
+	d.f.SetX(x)
+	for _, para := range strings.Split(d.clean(text), "\n") {
+		if para == "" {
+			d.Space(st.Line)
+			continue
+		}
+		d.f.SetX(x)
+		d.f.MultiCell(w, st.Line, para, "", st.Align, false)
+	}
+	if st.After > 0 {
+		d.Space(st.After)
+	}
+	d.font(false, 10)
+	d.setColor(Text)
+}
+
+// Paragraph draws body text, justified, with space after it.
+func (d *Doc) Paragraph(text string) {
+	d.Text(text, Style{Size: 9.5, Align: "L", After: 2.5})
+}
+
+// Note draws small muted text (sources, explanations, footnotes placed inline).
+func (d *Doc) Note(text string) {
+	d.Text(text, Style{Size: 7.5, Color: Muted, After: 1.5})
+}
+
+// headingStyle gives size, space above and below, and how much room must
+// follow a heading on its page (keep-with-next) for each level.
+func headingStyle(level int) (size, before, after, keep float64) {
+	switch level {
+	case 1:
+		return 16, 2, 4, 60
+	case 2:
+		return 12.5, 5, 2.5, 45
+	default:
+		return 10.5, 4, 1.5, 30
+	}
+}
+
+// Heading draws a heading, adds a bookmark and a contents entry for it. level
+// 1 is a chapter; 2 and 3 are sections within it. A heading never ends a page:
+// unless keep millimetres (or a default for the level, when keep is 0) are left
+// below it, it moves to the next page with what follows it.
+func (d *Doc) Heading(level int, title string, keep float64) {
+	level = min(max(level, 1), 3)
+	size, before, after, defKeep := headingStyle(level)
+	if keep <= 0 {
+		keep = defKeep
+	}
+	title = d.clean(title)
+	d.font(true, size)
+	lines := d.f.SplitText(title, ContentWidth)
+	h := float64(len(lines)) * size * 0.45
+	top := d.f.PageNo() > 0 && d.f.GetY() <= MarginTop+1
+	switch {
+	case d.f.PageNo() == 0, d.Left() < before+h+after+keep, level == 1 && !top:
+		d.f.AddPage() // chapters start on a new page
+	case !top:
+		d.f.SetY(d.f.GetY() + before)
+	}
+	link := d.f.AddLink()
+	d.f.SetLink(link, d.f.GetY(), d.f.PageNo())
+	d.f.Bookmark(title, level-1, -1)
+	d.outl = append(d.outl, Entry{Level: level, Title: title, Page: d.f.PageNo(), link: link})
+	d.font(true, size)
+	d.setColor(Accent)
+	d.f.SetX(MarginLeft)
+	d.f.MultiCell(ContentWidth, size*0.45, title, "", "L", false)
+	if level == 1 {
+		d.setDraw(Accent)
+		d.f.SetLineWidth(0.5)
+		y := d.f.GetY() + 1
+		d.f.Line(MarginLeft, y, PageWidth-MarginRight, y)
+		d.f.SetY(y)
+	}
+	d.f.SetY(d.f.GetY() + after)
+	d.font(false, 10)
+	d.setColor(Text)
+}
+
+// contents is the reserved contents page(s), filled in by Write once every
+// heading is known.
+type contents struct {
+	title    string
+	first    int // first reserved page
+	pages    int
+	maxLevel int
+}
+
+const (
+	tocLine      = 6.0
+	tocTop       = MarginTop + 14
+	tocPerPage   = 38  // lines of tocLine that fit between tocTop and the bottom margin
+	tocPageIndex = 8.0 // width of the page-number column
+)
+
+// Contents reserves pages for a table of contents of up to entries headings of
+// level ≤ maxLevel (headings after the contents, down to that level, are
+// listed); the content that follows starts on a new page.
+// Write fills it in with their page numbers and links. Reserve generously: a
+// contents that does not fit is an error, never a silent cut.
+func (d *Doc) Contents(title string, entries, maxLevel int) {
+	pages := max(1, (entries+tocPerPage-1)/tocPerPage)
+	d.f.AddPage()
+	d.toc = &contents{title: d.clean(title), first: d.f.PageNo(), pages: pages, maxLevel: maxLevel}
+	d.f.Bookmark(d.toc.title, 0, -1)
+	for range pages {
+		d.f.AddPage() // the last one starts the content after the contents
+	}
+}
+
+func (d *Doc) fillContents() {
+	t := d.toc
+	if t == nil {
+		return
+	}
+	var entries []Entry
+	for _, e := range d.outl {
+		if e.Page > t.first+t.pages-1 && e.Level <= t.maxLevel {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) > t.pages*tocPerPage {
+		d.f.SetError(fmt.Errorf("%w: the contents has %d entries but %d page(s) were reserved for %d", errInvalid, len(entries), t.pages, t.pages*tocPerPage))
+		return
+	}
+	last := d.f.PageNo()
+	auto, margin := d.f.GetAutoPageBreak()
+	d.f.SetAutoPageBreak(false, margin)
+	f := d.f
+	for i, e := range entries {
+		page := t.first + i/tocPerPage
+		row := i % tocPerPage
+		if row == 0 {
+			f.SetPage(page)
+			d.resetState()
+			f.SetXY(MarginLeft, MarginTop)
+			d.font(true, 16)
+			d.setColor(Accent)
+			f.CellFormat(ContentWidth, 8, t.title, "", 0, "L", false, 0, "")
+			d.setDraw(Accent)
+			f.SetLineWidth(0.5)
+			f.Line(MarginLeft, MarginTop+9, PageWidth-MarginRight, MarginTop+9)
+		}
+		y := tocTop + float64(row)*tocLine
+		indent := float64(e.Level-1) * 6
+		bold := e.Level == 1
+		d.font(bold, map[bool]float64{true: 10, false: 9.5}[bold])
+		d.setColor(Text)
+		num := fmt.Sprint(e.Page)
+		tw := ContentWidth - indent - tocPageIndex - 4
+		title := fit(f, e.Title, tw)
+		f.SetXY(MarginLeft+indent, y)
+		f.CellFormat(f.GetStringWidth(title)+1, tocLine, title, "", 0, "L", false, e.link, "")
+		// Dot leaders guide the eye from the title to its page number.
+		x0 := MarginLeft + indent + f.GetStringWidth(title) + 2
+		x1 := PageWidth - MarginRight - tocPageIndex - 1
+		d.setDraw(Rule)
+		f.SetLineWidth(0.25)
+		f.SetDashPattern([]float64{0.3, 1.2}, 0)
+		if x1 > x0 {
+			f.Line(x0, y+tocLine*0.7, x1, y+tocLine*0.7)
+		}
+		f.SetDashPattern(nil, 0)
+		f.SetXY(PageWidth-MarginRight-tocPageIndex, y)
+		f.CellFormat(tocPageIndex, tocLine, num, "", 0, "R", false, e.link, "")
+	}
+	f.SetPage(last)
+	d.resetState()
+	f.SetAutoPageBreak(auto, margin)
+}
+
+// resetState makes fpdf write the font and fill colour again after a switch
+// of page: it tracks them for the document, not per page, so without this a
+// page filled in later would draw with whatever its stream last set.
+func (d *Doc) resetState() {
+	d.font(false, 1)
+	d.font(false, 10)
+	d.setFill(White)
+	d.setColor(Text)
+}
+
+// Cover starts the title page: it carries no running header.
+func (d *Doc) Cover() {
+	d.plain[d.f.PageNo()+1] = true
+	d.f.AddPage()
+}
