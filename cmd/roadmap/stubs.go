@@ -9,6 +9,5 @@ func runValidate(_ context.Context, e *env, args []string) int { return e.notBui
 func runIngest(_ context.Context, e *env, args []string) int   { return e.notBuilt(args) }
 func runServe(_ context.Context, e *env, args []string) int    { return e.notBuilt(args) }
 func runStatus(_ context.Context, e *env, args []string) int   { return e.notBuilt(args) }
-func runMeetings(_ context.Context, e *env, args []string) int { return e.notBuilt(args) }
 func runHistory(_ context.Context, e *env, args []string) int  { return e.notBuilt(args) }
 func runReindex(_ context.Context, e *env, args []string) int  { return e.notBuilt(args) }

@@ -1,0 +1,205 @@
+package schedule
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seesac/roadmap"
+)
+
+// DefaultSteps is the build plan of every meeting kind when none is
+// configured (roadmap.DefaultConfig): a draft 14 days and a final 3 days
+// before the meeting, at 07:00.
+func DefaultSteps() map[roadmap.MeetingKind][]roadmap.BuildStep { return roadmap.DefaultConfig().Plans }
+
+// ParseClock reads a 24-hour wall-clock time "HH:MM" such as "07:00".
+func ParseClock(s string) (hour, minute int, err error) {
+	h, m, ok := strings.Cut(s, ":")
+	bad := fmt.Errorf("time %q is not valid: write it as 07:00 (24-hour clock)", s)
+	if !ok || !twoDigits(h) || !twoDigits(m) {
+		return 0, 0, bad
+	}
+	hour, err1 := strconv.Atoi(h)
+	minute, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+		return 0, 0, bad
+	}
+	return hour, minute, nil
+}
+
+func twoDigits(s string) bool {
+	return len(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
+}
+
+// ValidateSteps checks a build plan per meeting kind and returns a
+// *ValidationError naming every problem, or nil.
+func ValidateSteps(steps map[roadmap.MeetingKind][]roadmap.BuildStep) error {
+	var probs []Problem
+	kinds := make([]roadmap.MeetingKind, 0, len(steps))
+	for k := range steps {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds) // problems in a stable order
+	for _, mk := range kinds {
+		switch mk {
+		case roadmap.Regional, roadmap.Local, roadmap.HighLevel:
+		default:
+			probs = append(probs, Problem{fmt.Sprintf("plans.%s", mk), fmt.Sprintf("meeting kind %q is not known: write regional, local or high-level", mk)})
+		}
+		seen := map[roadmap.BuildKind]bool{}
+		for i, s := range steps[mk] {
+			where := fmt.Sprintf("plans.%s[%d]", mk, i)
+			switch s.Kind {
+			case roadmap.Draft, roadmap.Final:
+				if seen[s.Kind] {
+					probs = append(probs, Problem{where, fmt.Sprintf("the %s build is planned twice: keep one", s.Kind)})
+				}
+				seen[s.Kind] = true
+			default:
+				probs = append(probs, Problem{where, fmt.Sprintf("build kind %q is not known: write draft or final", s.Kind)})
+			}
+			if s.DaysBefore < 0 {
+				probs = append(probs, Problem{where, fmt.Sprintf("days_before %d is negative: a build must come before its meeting", s.DaysBefore)})
+			}
+			if _, _, err := ParseClock(s.At); err != nil {
+				probs = append(probs, Problem{where, err.Error()})
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return &ValidationError{What: "build plan", Problems: probs}
+	}
+	return nil
+}
+
+// Planned is one build of the plan: a meeting's report of one kind, due at a
+// wall-clock instant in the configured zone.
+type Planned struct {
+	Meeting roadmap.Meeting   `json:"meeting"`
+	Kind    roadmap.BuildKind `json:"kind"`
+	At      time.Time         `json:"at"`
+	Done    bool              `json:"done"`    // a build that counts exists (see Plan)
+	Missed  bool              `json:"missed"`  // time passed, not built, meeting still ahead
+	Rebuild bool              `json:"rebuild"` // set by Due: done, but newer inputs arrived since
+}
+
+// Plan lists every planned build of the calendar, sorted by time.
+//
+// Each meeting gets one build per step of its kind's plan, at the step's wall
+// clock on the day DaysBefore the meeting, in loc. The instant is computed with
+// time.Date in loc, never by adding durations, so a daylight-saving change
+// neither skips nor doubles a build: a time that does not exist on the day the
+// clocks go forward (02:30 on the last Sunday of March in Europe) becomes the
+// same instant an hour later by the new clock (03:30), and a time that occurs
+// twice when they go back is one instant (time.Date takes the second).
+//
+// The rule for Done: a build counts for a planned step when it succeeded, was
+// made for the meeting's id and the step's kind, and started at or after the
+// step's current planned time. So a meeting moved later is re-planned (a draft
+// made for the old date was made too early for the new one), a meeting moved
+// earlier keeps the builds already made, a removed meeting plans nothing, and a
+// build run by hand for the meeting counts like a scheduled one.
+//
+// Missed marks a step whose time has passed (At <= now), that is not done, and
+// whose meeting is today or later in loc: it is what a daemon that was down
+// has to catch up. Steps of past meetings are neither done nor missed, and are
+// never run. Steps whose At is not a valid "HH:MM" are left out: ValidateSteps
+// reports them.
+func Plan(meetings []roadmap.Meeting, steps map[roadmap.MeetingKind][]roadmap.BuildStep, builds []roadmap.Build, now time.Time, loc *time.Location) []Planned {
+	today := roadmap.DateOf(now.In(loc))
+	var plan []Planned
+	for _, m := range meetings {
+		for _, s := range steps[m.Kind] {
+			h, mi, err := ParseClock(s.At)
+			if err != nil {
+				continue
+			}
+			at := m.Date.AddDays(-s.DaysBefore).At(h, mi, loc)
+			_, done := counting(builds, m.ID, s.Kind, at)
+			plan = append(plan, Planned{
+				Meeting: m,
+				Kind:    s.Kind,
+				At:      at,
+				Done:    done,
+				Missed:  !done && !at.After(now) && m.Date.Compare(today) >= 0,
+			})
+		}
+	}
+	slices.SortStableFunc(plan, func(a, b Planned) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Meeting.ID, b.Meeting.ID), strings.Compare(string(a.Kind), string(b.Kind)))
+	})
+	return plan
+}
+
+// counting returns the latest build that counts for (meeting, kind) at the
+// planned time at, by the rule documented on Plan.
+func counting(builds []roadmap.Build, meeting string, kind roadmap.BuildKind, at time.Time) (roadmap.Build, bool) {
+	var last roadmap.Build
+	found := false
+	for _, b := range builds {
+		if !b.OK || b.Meeting != meeting || b.Kind != kind || b.Started.Before(at) {
+			continue
+		}
+		if !found || b.Started.After(last.Started) {
+			last, found = b, true
+		}
+	}
+	return last, found
+}
+
+// Due returns, in plan order, the builds that should run at now:
+//
+//   - every planned build whose time has come (At <= now) and whose meeting is
+//     today or later in loc, and that is not done (Plan's rule); a missed build
+//     therefore runs once after downtime, and a failed one again at each call;
+//   - a done build whose inputs changed: lastInput(meeting) (the latest accepted
+//     submission that the meeting's report would use; nil means never) is later
+//     than the cut-off of the build that counts (its AsOf, else its start). Such
+//     a build comes back with Rebuild set. A final is rebuilt at once; a draft
+//     at most once a calendar day in loc, and no longer once the meeting's
+//     final is due, because the final then carries the new data.
+//
+// Builds of meetings in the past never run.
+func Due(meetings []roadmap.Meeting, steps map[roadmap.MeetingKind][]roadmap.BuildStep, builds []roadmap.Build, lastInput func(roadmap.Meeting) time.Time, now time.Time, loc *time.Location) []Planned {
+	today := roadmap.DateOf(now.In(loc))
+	plan := Plan(meetings, steps, builds, now, loc)
+	finalDue := map[string]bool{}
+	for _, p := range plan {
+		if p.Kind == roadmap.Final && !p.At.After(now) {
+			finalDue[p.Meeting.ID] = true
+		}
+	}
+	var due []Planned
+	for _, p := range plan {
+		if p.At.After(now) || p.Meeting.Date.Compare(today) < 0 {
+			continue
+		}
+		if !p.Done {
+			due = append(due, p)
+			continue
+		}
+		if lastInput == nil {
+			continue
+		}
+		last, _ := counting(builds, p.Meeting.ID, p.Kind, p.At)
+		cutoff := last.AsOf
+		if cutoff.IsZero() {
+			cutoff = last.Started
+		}
+		if !lastInput(p.Meeting).After(cutoff) {
+			continue
+		}
+		if p.Kind == roadmap.Draft {
+			if finalDue[p.Meeting.ID] || roadmap.DateOf(last.Started.In(loc)).Compare(today) >= 0 {
+				continue
+			}
+		}
+		p.Rebuild = true
+		due = append(due, p)
+	}
+	return due
+}
