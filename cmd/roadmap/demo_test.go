@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render"
+	"github.com/seesac/roadmap/samples"
+	"github.com/seesac/roadmap/store"
+)
+
+// runAt runs the real program with its clock set to now and no environment.
+func runAt(t *testing.T, now time.Time, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		getenv: func(string) string { return "" }, now: func() time.Time { return now }}
+	code := e.dispatch(context.Background(), args)
+	return result{code, out.String(), errb.String()}
+}
+
+// wallClock is a clock far from the demo's own, to show that the demo does not
+// depend on the day it runs.
+var wallClock = time.Date(2031, 3, 4, 15, 16, 17, 0, time.UTC)
+
+func sampleCount(t *testing.T) int {
+	t.Helper()
+	n := 0
+	err := fs.WalkDir(samples.Valid(), ".", func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func demoJSON(t *testing.T, dir string, now time.Time) demoOutput {
+	t.Helper()
+	r := runAt(t, now, "demo", "--dir", dir, "--json").want(t, exitOK)
+	var out demoOutput
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("demo --json: %v\n%s", err, r.stdout)
+	}
+	return out
+}
+
+func TestDemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	r := runAt(t, wallClock, "demo", "--dir", dir).want(t, exitOK)
+	if !strings.HasPrefix(r.stdout, "data folder: "+dir+"\n") {
+		t.Errorf("the demo must print its data folder first:\n%s", r.stdout)
+	}
+	n := sampleCount(t)
+	if want := "ingested " + strconv.Itoa(n) + " sample workbooks as of 2026-10-01T09:00:00+02:00: " + strconv.Itoa(n) + " accepted, 0 rejected"; !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+	}
+	regional := filepath.Join(dir, "reports", "rcm-16", "rcm-16-regional-final.pdf")
+	local := filepath.Join(dir, "reports", "local-16-ba", "local-16-ba-final.pdf")
+	for _, p := range []string{regional, local} {
+		if !strings.Contains(r.stdout, p) {
+			t.Errorf("stdout does not name %s:\n%s", p, r.stdout)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("%s is not a PDF", p)
+		}
+	}
+
+	// Every sample was accepted and the regional report used every one: the
+	// series runs from the baseline to the latest sample period.
+	m, err := render.ReadManifest(filepath.Dir(regional))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Builds) != 1 || len(m.Builds[0].Inputs) != n || m.Builds[0].Meeting != "rcm-16" || m.Builds[0].Period != roadmap.MustPeriod("2026-H1") {
+		t.Fatalf("manifest: %d builds, first with %d inputs (want %d)", len(m.Builds), len(m.Builds[0].Inputs), n)
+	}
+	for _, in := range m.Builds[0].Inputs {
+		if in.Received != "2026-10-01T07:00:00Z" {
+			t.Errorf("%s received %s, want the demo's fixed clock", in.Name, in.Received)
+		}
+	}
+	db, err := store.Open(filepath.Join(dir, ledgerName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	builds, err := db.Builds(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builds) != 2 || !builds[0].OK || !builds[1].OK {
+		t.Errorf("recorded builds: %+v", builds)
+	}
+
+	// A second demo on another day gives the same regional report, byte for byte.
+	other := demoJSON(t, filepath.Join(t.TempDir(), "again"), wallClock.AddDate(1, 0, 0))
+	a, _ := os.ReadFile(regional)
+	b, err := os.ReadFile(other.Reports[0].PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("two demo runs gave different regional reports")
+	}
+	if other.Accepted != n || len(other.Reports) != 2 || other.Reports[1].Meeting != "local-16-ba" {
+		t.Errorf("demo --json: %+v", other)
+	}
+}
+
+func TestDemoRefusesAFolderInUse(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runAt(t, wallClock, "demo", "--dir", dir).want(t, exitProblem)
+	if !strings.Contains(r.stderr, "is not empty") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+	if r := runAt(t, wallClock, "demo", "extra").want(t, exitUsage); !strings.Contains(r.stderr, "takes no arguments") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+}
+
+func TestDemoDeadlines(t *testing.T) {
+	loc := time.FixedZone("CET", 3600)
+	d := func(s string) roadmap.Date {
+		x, err := roadmap.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	p := roadmap.MustPeriod("2026-H1")
+	ms := []roadmap.Meeting{
+		{ID: "rcm-16", Kind: roadmap.Regional, Period: p, Deadline: d("2026-11-13")},
+		{ID: "local-16-al", Kind: roadmap.Local, Jurisdiction: "AL", Period: p, Deadline: d("2026-10-09")},
+		{ID: "rcm-15", Kind: roadmap.Regional, Period: roadmap.MustPeriod("2025-H2"), Deadline: d("2026-06-05")},
+	}
+	if got, ok := deadlineOf(ms, "AL", p, loc); !ok || !got.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, loc)) {
+		t.Errorf("AL's deadline = %s, want the end of its local meeting's deadline day", got)
+	}
+	if got, ok := deadlineOf(ms, "RS", p, loc); !ok || !got.Equal(time.Date(2026, 11, 14, 0, 0, 0, 0, loc)) {
+		t.Errorf("RS's deadline = %s, want the end of the regional deadline day", got)
+	}
+	if _, ok := deadlineOf(ms, "RS", roadmap.MustPeriod("2019-H1"), loc); ok {
+		t.Error("a period no meeting reviews has no deadline")
+	}
+	if got, _ := demoClock(ms, p, loc); !got.Equal(time.Date(2026, 10, 8, demoHour, 0, 0, 0, loc)) {
+		t.Errorf("demo clock = %s, want the day before the earliest deadline", got)
+	}
+	reg, loc16 := demoMeetings(ms, p)
+	if reg == nil || reg.ID != "rcm-16" || loc16 == nil || loc16.ID != "local-16-al" {
+		t.Errorf("demo meetings = %v, %v", reg, loc16)
+	}
+}

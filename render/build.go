@@ -1,0 +1,320 @@
+package render
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/seesac/roadmap"
+)
+
+// Ledger is what a build needs from the ledger (store.DB satisfies it).
+type Ledger interface {
+	// Accepted returns every accepted or superseded version received at or
+	// before asOf, with its values, narratives and findings.
+	Accepted(ctx context.Context, asOf time.Time) ([]roadmap.Submission, error)
+	// RecordBuild records a build (and audits it).
+	RecordBuild(ctx context.Context, b *roadmap.Build) error
+}
+
+// Builder builds reports from the ledger into the data folder.
+type Builder struct {
+	// Root is the data folder; reports go to Root/reports/ by default.
+	Root      string
+	Ledger    Ledger
+	Catalogue *roadmap.Catalogue
+	// Meetings is the calendar, passed on in the snapshot.
+	Meetings []roadmap.Meeting
+	// Location is the zone in which a meeting's deadline day ends (the
+	// configured timezone); nil means UTC.
+	Location *time.Location
+	// Footnote is the form of the footnotes: "un" (default) or "eu".
+	Footnote string
+	// Now is the clock; it gives the cut-off when a request has none, and the
+	// build's start time in the ledger.
+	Now func() time.Time
+	Log *slog.Logger
+	// Write writes the report's document (render.WritePDF). It must take every
+	// date it prints or embeds from the report (AsOf), never from the clock.
+	Write func(w io.Writer, r *Report) error
+}
+
+// BuildRequest says which report to build: for a meeting (its kind chooses
+// the report: regional and high-level meetings get the regional report, a
+// local meeting its jurisdiction's report) or for a period (regional, or a
+// jurisdiction report when Jurisdiction is set).
+type BuildRequest struct {
+	Meeting      *roadmap.Meeting
+	Period       roadmap.Period
+	Jurisdiction string
+	Draft        bool
+	// AsOf is the cut-off; zero means now.
+	AsOf time.Time
+	// OutDir is where the files go; "" means Root/reports/<meeting id>, or
+	// Root/reports/<period>[-<jurisdiction>] for a build by period.
+	OutDir string
+	// Scheduled marks a build run by the daemon's plan, not by hand.
+	Scheduled bool
+}
+
+// Result is what a build made.
+type Result struct {
+	Report   *Report
+	PDF      string // path of the document
+	Manifest string // path of the folder's manifest.json
+	Entry    ManifestBuild
+	Build    roadmap.Build
+}
+
+// Build combines the report the request asks for from the ledger as of the
+// cut-off, writes it to the output folder under a temporary name and renames
+// it, updates the folder's manifest.json the same way, and records the build
+// in the ledger. A failed build is recorded too (best effort) and returned as
+// an error. The same ledger and cut-off give a byte-identical document when
+// Write is deterministic.
+func (b *Builder) Build(ctx context.Context, req BuildRequest) (*Result, error) {
+	log := b.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := time.Now
+	if b.Now != nil {
+		now = b.Now
+	}
+	started := now()
+	spec, err := b.resolve(req)
+	if err != nil {
+		return nil, err
+	}
+	asOf := req.AsOf
+	if asOf.IsZero() {
+		asOf = started
+	}
+	rec := &roadmap.Build{Meeting: spec.name, Kind: roadmap.Final, Started: started, AsOf: asOf, Scheduled: req.Scheduled}
+	if req.Draft {
+		rec.Kind = roadmap.Draft
+	}
+	res, err := b.build(ctx, req, spec, asOf, rec)
+	if err != nil {
+		rec.OK, rec.Error = false, err.Error()
+		if rerr := b.Ledger.RecordBuild(ctx, rec); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("record failed build: %w", rerr))
+		}
+		log.Error("build failed", "meeting", spec.name, "kind", rec.Kind, "as_of", asOf, "err", err)
+		return nil, err
+	}
+	log.Info("build done", "meeting", spec.name, "kind", rec.Kind, "as_of", asOf, "pdf", res.PDF, "inputs", len(res.Entry.Inputs))
+	return res, nil
+}
+
+// spec is a request made definite.
+type spec struct {
+	name         string // the meeting id, or the period[-J]: the folder's name and the build's key
+	period       roadmap.Period
+	jurisdiction string
+	meeting      *roadmap.Meeting
+	deadline     time.Time
+}
+
+func (b *Builder) resolve(req BuildRequest) (spec, error) {
+	if b.Catalogue == nil || b.Ledger == nil || b.Write == nil {
+		return spec{}, errors.New("build: the builder needs a catalogue, a ledger and a writer")
+	}
+	var s spec
+	switch m := req.Meeting; {
+	case m != nil && !req.Period.IsZero():
+		return s, errors.New("build: give a meeting or a period, not both")
+	case m != nil:
+		s.name, s.period, s.meeting = m.ID, m.Period, m
+		if m.Kind == roadmap.Local {
+			if m.Jurisdiction == "" {
+				return s, fmt.Errorf("build: local meeting %q names no jurisdiction", m.ID)
+			}
+			if req.Jurisdiction != "" && req.Jurisdiction != m.Jurisdiction {
+				return s, fmt.Errorf("build: meeting %q is %s's local meeting, not %s's", m.ID, m.Jurisdiction, req.Jurisdiction)
+			}
+			s.jurisdiction = m.Jurisdiction
+		} else if req.Jurisdiction != "" {
+			return s, fmt.Errorf("build: meeting %q is a %s meeting, whose report is regional: leave out the jurisdiction", m.ID, m.Kind)
+		}
+		if !m.Deadline.IsZero() {
+			loc := b.Location
+			if loc == nil {
+				loc = time.UTC
+			}
+			// Due by the end of the deadline day, where the Commissions are.
+			s.deadline = m.Deadline.AddDays(1).At(0, 0, loc)
+		}
+	case req.Period.IsZero():
+		return s, errors.New("build: give a meeting or a period")
+	default:
+		s.period, s.jurisdiction = req.Period, req.Jurisdiction
+		s.name = req.Period.String()
+		if s.jurisdiction != "" {
+			s.name += "-" + s.jurisdiction
+		}
+	}
+	if s.period.IsZero() {
+		return s, fmt.Errorf("build: meeting %q names no period to review", s.name)
+	}
+	if !b.Catalogue.Cadence.Fits(s.period) {
+		return s, fmt.Errorf("build: %s is not a reporting period of the %s catalogue", s.period, b.Catalogue.Cadence)
+	}
+	if s.jurisdiction != "" {
+		if _, ok := b.Catalogue.Jurisdiction(s.jurisdiction); !ok {
+			return s, fmt.Errorf("build: jurisdiction %q is not in the catalogue", s.jurisdiction)
+		}
+	}
+	return s, nil
+}
+
+// FileName names a report's document from the build's name (the meeting id,
+// or the period and jurisdiction): "rcm-16-regional-draft.pdf",
+// "local-16-ba-final.pdf" (a name that already ends in the jurisdiction keeps
+// it once), "2026-H1-al-final.pdf", "2026-H1-regional-final.pdf".
+func FileName(name, jurisdiction string, draft bool) string {
+	kind, state := "regional", "final"
+	if jurisdiction != "" {
+		kind = strings.ToLower(jurisdiction)
+	}
+	if draft {
+		state = "draft"
+	}
+	stem := name
+	if suffix := "-" + strings.ToLower(jurisdiction); jurisdiction != "" && strings.HasSuffix(strings.ToLower(name), suffix) {
+		stem = name[:len(name)-len(suffix)]
+	}
+	return stem + "-" + kind + "-" + state + ".pdf"
+}
+
+func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time.Time, rec *roadmap.Build) (*Result, error) {
+	subs, err := b.Ledger.Accepted(ctx, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: read the ledger as of %s: %w", s.name, rfc3339(asOf), err)
+	}
+	snap := Snapshot{Catalogue: b.Catalogue, Submissions: subs, AsOf: asOf, Meetings: b.Meetings}
+	creq := Request{Period: s.period, Jurisdiction: s.jurisdiction, Meeting: s.meeting, Draft: req.Draft, Footnote: b.Footnote, Deadline: s.deadline}
+	rep := Combine(snap, creq)
+
+	dir := req.OutDir
+	if dir == "" {
+		dir = filepath.Join(b.Root, "reports", s.name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("build %s: create the report folder: %w", s.name, err)
+	}
+	pdfName := FileName(s.name, s.jurisdiction, req.Draft)
+	pdfPath := filepath.Join(dir, pdfName)
+	pdfHash, err := writeAtomic(pdfPath, func(w io.Writer) error { return b.Write(w, rep) })
+	if err != nil {
+		return nil, fmt.Errorf("build %s: write %s: %w", s.name, pdfName, err)
+	}
+
+	used := UsedSubmissions(snap, creq)
+	entry := ManifestBuild{
+		Output: pdfName, OutputHash: pdfHash, Report: rep.Kind, Title: rep.Title, Kind: rec.Kind,
+		Period: s.period, Jurisdiction: s.jurisdiction, AsOf: rfc3339(asOf), Deadline: rfc3339(s.deadline),
+		Footnote:  footnoteForm(b.Footnote),
+		Catalogue: ManifestCatalogue{ID: b.Catalogue.ID, Version: b.Catalogue.Version, Hash: b.Catalogue.Hash},
+		Inputs:    []ManifestInput{},
+	}
+	if s.meeting != nil {
+		entry.Meeting = s.meeting.ID
+	}
+	hashes := make([]string, 0, len(used))
+	for _, u := range used {
+		hashes = append(hashes, u.Hash)
+		entry.Inputs = append(entry.Inputs, ManifestInput{
+			Jurisdiction: u.Jurisdiction, Period: u.Period, Name: u.Name, Version: u.Version,
+			Received: rfc3339(u.Received), Hash: u.Hash, Path: u.Path,
+		})
+	}
+	entry.InputsHash = InputsHash(hashes, b.Catalogue.Hash)
+	rec.InputsHash = entry.InputsHash
+
+	man, err := ReadManifest(dir)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", s.name, err)
+	}
+	man.put(entry)
+	data, err := man.encode()
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", s.name, err)
+	}
+	manPath := filepath.Join(dir, ManifestName)
+	if _, err := writeAtomic(manPath, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		return nil, fmt.Errorf("build %s: write %s: %w", s.name, ManifestName, err)
+	}
+
+	rec.Outputs = []string{b.rel(pdfPath), b.rel(manPath)}
+	rec.OK = true
+	if err := b.Ledger.RecordBuild(ctx, rec); err != nil {
+		return nil, fmt.Errorf("build %s: record the build: %w", s.name, err)
+	}
+	return &Result{Report: rep, PDF: pdfPath, Manifest: manPath, Entry: entry, Build: *rec}, nil
+}
+
+// rel is path relative to the data folder when it is inside it, for the ledger.
+func (b *Builder) rel(path string) string {
+	if b.Root == "" {
+		return filepath.ToSlash(path)
+	}
+	r, err := filepath.Rel(b.Root, path)
+	if err != nil || strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(r)
+}
+
+func footnoteForm(f string) string {
+	if f == "" {
+		return "un"
+	}
+	return f
+}
+
+// writeAtomic writes a file through fill under a temporary name in the same
+// folder, syncs it and renames it into place, so that a reader never sees a
+// half-written file. It returns the SHA-256 (hex) of what was written.
+func writeAtomic(path string, fill func(io.Writer) error) (hash string, err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("create temporary file: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	bw := bufio.NewWriter(io.MultiWriter(tmp, h))
+	if err = fill(bw); err != nil {
+		return "", err
+	}
+	if err = bw.Flush(); err != nil {
+		return "", fmt.Errorf("write %s: %w", tmp.Name(), err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return "", fmt.Errorf("chmod %s: %w", tmp.Name(), err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return "", fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	}
+	if err = tmp.Close(); err != nil {
+		return "", fmt.Errorf("close %s: %w", tmp.Name(), err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("rename into place: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,542 @@
+package render
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
+)
+
+var (
+	h1     = roadmap.MustPeriod("2026-H1")
+	h2prev = roadmap.MustPeriod("2025-H2")
+	y2018  = roadmap.MustPeriod("2018")
+	asOf   = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+)
+
+func catalogue(t testing.TB) *roadmap.Catalogue {
+	t.Helper()
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// sub makes an accepted submission; vals maps row codes to a float64 (a
+// number), a string (a level) or nil (left blank).
+func sub(j string, p roadmap.Period, version int, received time.Time, vals map[string]any) roadmap.Submission {
+	s := roadmap.Submission{
+		ID: int64(version), Hash: j + p.String() + "v" + string(rune('0'+version)), Name: j + "-" + p.String() + ".xlsx",
+		Jurisdiction: j, Period: p, Version: version, State: roadmap.Accepted, Received: received,
+		Cover: roadmap.Cover{Final: true},
+	}
+	rows := make([]string, 0, len(vals))
+	for r := range vals {
+		rows = append(rows, r)
+	}
+	slices.Sort(rows)
+	for _, r := range rows {
+		ind, part, _ := strings.Cut(r, "/")
+		v := roadmap.Value{Row: r, Indicator: ind, Part: part}
+		switch x := vals[r].(type) {
+		case float64:
+			v.Reported, v.Number = true, x
+		case string:
+			v.Reported, v.Level = true, x
+		}
+		s.Values = append(s.Values, v)
+	}
+	return s
+}
+
+func day(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+
+func find(t testing.TB, r *Report, row string) *RowReport {
+	t.Helper()
+	for gi := range r.Goals {
+		for ii := range r.Goals[gi].Indicators {
+			ir := &r.Goals[gi].Indicators[ii]
+			for ri := range ir.Rows {
+				if ir.Rows[ri].Code == row {
+					return &ir.Rows[ri]
+				}
+			}
+		}
+	}
+	t.Fatalf("row %s not in report", row)
+	return nil
+}
+
+func indicatorOf(t testing.TB, r *Report, code string) *IndicatorReport {
+	t.Helper()
+	for gi := range r.Goals {
+		for ii := range r.Goals[gi].Indicators {
+			if r.Goals[gi].Indicators[ii].Code == code {
+				return &r.Goals[gi].Indicators[ii]
+			}
+		}
+	}
+	t.Fatalf("indicator %s not in report", code)
+	return nil
+}
+
+func jrow(t testing.TB, rr *RowReport, j string) *JurisdictionRow {
+	t.Helper()
+	for i := range rr.Jurisdictions {
+		if rr.Jurisdictions[i].Jurisdiction == j {
+			return &rr.Jurisdictions[i]
+		}
+	}
+	t.Fatalf("jurisdiction %s not in row %s", j, rr.Code)
+	return nil
+}
+
+func eqp(p *float64, want float64) bool { return p != nil && *p == want }
+
+func TestCombineRegionalFiguresByRule(t *testing.T) {
+	cat := catalogue(t)
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", h1, 1, day(1), map[string]any{
+			"G3.1": 100.0, "G3.1/border": 60.0, "G3.1/inland": 40.0, "G3.3": 2.5,
+			"G2.2": 40.0, "G4.3": 10.0, "G1.1": "drafting",
+		}),
+		sub("BA", h1, 1, day(2), map[string]any{
+			"G3.1": 50.0, "G3.1/border": 0.0, "G3.1/inland": 50.0, "G3.3": nil,
+			"G2.2": 60.0, "G4.3": 30.0, "G1.1": "fully aligned",
+		}),
+		sub("RS", h1, 1, day(2), map[string]any{
+			"G3.1": 0.0, "G4.3": 10.0, "G1.1": "fully aligned",
+		}),
+	}}
+	r := Combine(s, Request{Period: h1})
+
+	g31 := find(t, r, "G3.1")
+	if !eqp(g31.Regional.Value, 150) || g31.Regional.Covered != 3 || g31.Regional.Of != 6 {
+		t.Errorf("G3.1 regional = %s, want sum 150 over 3 of 6", regional(g31.Regional))
+	}
+	if want := []string{"XK", "ME", "MK"}; !slices.Equal(g31.Regional.Missing, want) {
+		t.Errorf("G3.1 missing = %v, want %v", g31.Regional.Missing, want)
+	}
+	if got := g31.Regional.Coverage(); got != "covers 3 of 6 jurisdictions (sum over those that reported; XK, ME, MK not reported)" {
+		t.Errorf("coverage = %q", got)
+	}
+	if me := jrow(t, g31, "ME"); me.Current.Reported() || me.Current.String() != NotReported {
+		t.Errorf("ME did not report but shows %s", me.Current)
+	}
+	if rs := jrow(t, g31, "RS"); !eqp(rs.Current.Number, 0) {
+		t.Errorf("RS reported 0, got %s", fig(rs.Current))
+	}
+	if b := find(t, r, "G3.1/border"); !eqp(b.Regional.Value, 60) || b.Regional.Covered != 2 || !slices.Equal(b.Regional.MinBy, []string{"BA"}) {
+		t.Errorf("G3.1/border regional = %s, want 60 over AL and BA (RS left the parts blank)", regional(b.Regional))
+	}
+
+	g33 := find(t, r, "G3.3")
+	if ba := jrow(t, g33, "BA"); ba.Current.Number != nil {
+		t.Errorf("BA left G3.3 blank but got %v", *ba.Current.Number)
+	}
+	if !eqp(g33.Regional.Value, 2.5) || g33.Regional.Covered != 1 {
+		t.Errorf("G3.3 regional = %s, want 2.5 over AL only", regional(g33.Regional))
+	}
+
+	if g22 := find(t, r, "G2.2"); !eqp(g22.Regional.Value, 50) || g22.Regional.Covered != 2 {
+		t.Errorf("G2.2 mean = %s, want 50 over 2", regional(g22.Regional))
+	}
+	g43 := find(t, r, "G4.3")
+	if g43.Regional.Value != nil || !eqp(g43.Regional.Min, 10) || !eqp(g43.Regional.Max, 30) ||
+		!slices.Equal(g43.Regional.MinBy, []string{"AL", "RS"}) || g43.Regional.String() != "10–30" {
+		t.Errorf("G4.3 range = %s (%s), want 10–30 with min by AL, RS", regional(g43.Regional), g43.Regional)
+	}
+	g11 := find(t, r, "G1.1")
+	counts := map[string]int{}
+	for _, l := range g11.Regional.Levels {
+		counts[l.Level] = l.Count
+	}
+	if counts["fully aligned"] != 2 || counts["drafting"] != 1 || counts["not started"] != 0 || len(g11.Regional.Levels) != 4 || g11.Regional.Covered != 3 {
+		t.Errorf("G1.1 distribution = %s", regional(g11.Regional))
+	}
+	if got := g11.Regional.String(); got != "2 × fully aligned, 1 × drafting" {
+		t.Errorf("G1.1 distribution text = %q", got)
+	}
+	// A row nobody reported is not reported, not zero.
+	if g62 := find(t, r, "G6.2"); g62.Regional.Value != nil || g62.Regional.Covered != 0 || g62.Regional.String() != NotReported {
+		t.Errorf("G6.2 nobody reported, got %s", regional(g62.Regional))
+	}
+}
+
+func TestCombineLatestVersionAsOf(t *testing.T) {
+	cat := catalogue(t)
+	v1 := sub("AL", h1, 1, day(1), map[string]any{"G3.2": 100.0})
+	v1.State = roadmap.Superseded
+	v2 := sub("AL", h1, 2, day(3), map[string]any{"G3.2": 120.0})
+	v3 := sub("AL", h1, 3, asOf.Add(time.Second), map[string]any{"G3.2": 999.0})
+	rej := sub("AL", h1, 0, day(4), map[string]any{"G3.2": 777.0})
+	rej.State = roadmap.Rejected
+	// Given out of order on purpose: the ledger's order must not matter.
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{v2, rej, v3, v1}}
+	r := Combine(s, Request{Period: h1, Deadline: day(2)})
+	if al := jrow(t, find(t, r, "G3.2"), "AL"); !eqp(al.Current.Number, 120) {
+		t.Errorf("AL G3.2 = %s, want 120 from version 2", fig(al.Current))
+	}
+	c := r.Completeness[0]
+	if c.Jurisdiction != "AL" || c.Versions != 2 || c.Version != 2 || c.State != OnTime || !c.Received.Equal(day(3)) || !c.FirstReceived.Equal(day(1)) {
+		t.Errorf("AL completeness = %+v, want 2 versions, v2 used, on time by its first version", c)
+	}
+	for _, c := range r.Completeness[1:] {
+		if c.State != Missing || c.Versions != 0 {
+			t.Errorf("%s completeness = %+v, want missing", c.Jurisdiction, c)
+		}
+	}
+	// Moving the cut-off back to before version 2 gives version 1.
+	s.AsOf = day(2)
+	r = Combine(s, Request{Period: h1})
+	if al := jrow(t, find(t, r, "G3.2"), "AL"); !eqp(al.Current.Number, 100) {
+		t.Errorf("as of day 2, AL G3.2 = %s, want 100 from version 1", fig(al.Current))
+	}
+}
+
+func TestCombineCompletenessLate(t *testing.T) {
+	cat := catalogue(t)
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", h1, 1, day(1), nil),
+		sub("BA", h1, 1, day(5), nil),
+	}}
+	r := Combine(s, Request{Period: h1, Deadline: day(3)})
+	got := map[string]Timeliness{}
+	for _, c := range r.Completeness {
+		got[c.Jurisdiction] = c.State
+	}
+	want := map[string]Timeliness{"AL": OnTime, "BA": Late, "XK": Missing, "ME": Missing, "MK": Missing, "RS": Missing}
+	for j, w := range want {
+		if got[j] != w {
+			t.Errorf("%s: %s, want %s", j, got[j], w)
+		}
+	}
+	if r.NoData {
+		t.Error("NoData with two submissions")
+	}
+}
+
+func TestCombineChangesAndAnnual(t *testing.T) {
+	cat := catalogue(t)
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", y2018, 1, day(1), map[string]any{"G5.2": 1000.0, "G7.1": 50.0, "G1.1": "not started"}),
+		sub("AL", h2prev, 1, day(1), map[string]any{"G5.2": 400.0, "G7.1": 60.0, "G1.1": "drafting"}),
+		sub("AL", h1, 1, day(1), map[string]any{"G5.2": 300.0, "G7.1": 75.0, "G1.1": "fully aligned"}),
+		sub("BA", h1, 1, day(1), map[string]any{"G5.2": 200.0}),
+		sub("BA", y2018, 1, day(1), map[string]any{"G5.2": 0.0}),
+	}}
+	r := Combine(s, Request{Period: h1})
+	g52 := find(t, r, "G5.2")
+	al := jrow(t, g52, "AL")
+	if !eqp(al.Previous.Number, 400) || !eqp(al.Baseline.Number, 1000) || !eqp(al.Annual.Number, 700) {
+		t.Errorf("AL G5.2 previous/baseline/annual = %s/%s/%s, want 400/1000/700", fig(al.Previous), fig(al.Baseline), fig(al.Annual))
+	}
+	if !eqp(al.ChangePrevious.Absolute, -100) || !eqp(al.ChangePrevious.Relative, -0.25) {
+		t.Errorf("AL Δprevious = %s, want -100/-0.25", chg(al.ChangePrevious))
+	}
+	if !eqp(al.ChangeBaseline.Absolute, -300) || !eqp(al.ChangeBaseline.Relative, -0.3) {
+		t.Errorf("AL Δbaseline = %s, want -300/-0.3 (twelve months against the baseline year)", chg(al.ChangeBaseline))
+	}
+	if got := al.ChangeBaseline.String(); got != "−300 (−30.0 %)" {
+		t.Errorf("AL Δbaseline text = %q", got)
+	}
+	ba := jrow(t, g52, "BA")
+	if ba.Annual.Reported() || ba.ChangePrevious.Known() || ba.ChangeBaseline.Known() {
+		t.Errorf("BA has no previous period: annual %s, changes %s %s, want all unknown", fig(ba.Annual), chg(ba.ChangePrevious), chg(ba.ChangeBaseline))
+	}
+	// The regional change is like for like: only AL reported both periods.
+	if !eqp(g52.ChangePrevious.Absolute, -100) {
+		t.Errorf("regional Δprevious = %s, want -100 over AL only", chg(g52.ChangePrevious))
+	}
+	// Percents are states, not flows: compared with the baseline as they are.
+	g71 := jrow(t, find(t, r, "G7.1"), "AL")
+	if !eqp(g71.Annual.Number, 75) || !eqp(g71.ChangeBaseline.Absolute, 25) || !eqp(g71.ChangeBaseline.Relative, 0.5) {
+		t.Errorf("AL G7.1 annual/Δbaseline = %s/%s, want 75 and +25/0.5", fig(g71.Annual), chg(g71.ChangeBaseline))
+	}
+	g11 := jrow(t, find(t, r, "G1.1"), "AL")
+	if g11.ChangePrevious.Steps == nil || *g11.ChangePrevious.Steps != 2 || *g11.ChangeBaseline.Steps != 3 {
+		t.Errorf("AL G1.1 steps = %s/%s, want +2/+3", chg(g11.ChangePrevious), chg(g11.ChangeBaseline))
+	}
+	if got := g11.ChangePrevious.String(); got != "+2 levels" {
+		t.Errorf("steps text = %q", got)
+	}
+	// A zero baseline has an absolute change but no relative one.
+	if bb := jrow(t, g52, "BA"); bb.Baseline.Number == nil || *bb.Baseline.Number != 0 {
+		t.Errorf("BA baseline 0 reported, got %s", fig(bb.Baseline))
+	}
+
+	// Progress against the change target, over AL only (BA lacks twelve months).
+	p := indicatorOf(t, r, "G5.2").Progress
+	if p == nil || !eqp(p.Baseline, 1000) || !eqp(p.Current, 700) || !eqp(p.Change, -0.3) || !p.Met ||
+		!slices.Equal(p.Jurisdictions, []string{"AL"}) || p.Target != "−30.0 % against 2018 by 2024" {
+		t.Errorf("G5.2 progress = %+v", p)
+	}
+	if ir := indicatorOf(t, r, "G5.2"); ir.Rating != OnTrack {
+		t.Errorf("G5.2 rating = %s (%s), want on track", ir.Rating, ir.RatingReason)
+	}
+}
+
+func TestCombineSeries(t *testing.T) {
+	cat := catalogue(t)
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", y2018, 1, day(1), map[string]any{"G3.2": 10.0}),
+		sub("BA", y2018, 1, day(1), map[string]any{"G3.2": 5.0}),
+		sub("AL", roadmap.MustPeriod("2019-H2"), 1, day(1), map[string]any{"G3.2": 7.0}),
+		sub("AL", h1, 1, day(1), map[string]any{"G3.2": 3.0}),
+	}}
+	r := Combine(s, Request{Period: h1})
+	if len(r.Periods) != 16 || r.Periods[0] != y2018 || r.Periods[1] != roadmap.MustPeriod("2019-H1") || r.Periods[15] != h1 {
+		t.Fatalf("periods = %v, want 2018, 2019-H1 … 2026-H1", r.Periods)
+	}
+	g := find(t, r, "G3.2")
+	if len(g.Series) != 16 || !eqp(g.Series[0].Value, 15) || g.Series[1].Reported() || !eqp(g.Series[2].Value, 7) || !eqp(g.Series[15].Value, 3) {
+		t.Errorf("regional series = %v", g.Series)
+	}
+	if ba := jrow(t, g, "BA"); !eqp(ba.Series[0].Number, 5) || ba.Series[2].Reported() {
+		t.Errorf("BA series = %v", ba.Series)
+	}
+	// The sources are every file used, newest period first.
+	var got []string
+	for _, src := range r.Sources {
+		got = append(got, src.Period.String()+" "+src.Jurisdiction)
+	}
+	if want := []string{"2026-H1 AL", "2019-H2 AL", "2018 AL", "2018 BA"}; !slices.Equal(got, want) {
+		t.Errorf("sources = %v, want %v", got, want)
+	}
+}
+
+func TestAxis(t *testing.T) {
+	for _, tc := range []struct{ base, rev, want string }{
+		{"2018", "2019-H2", "2018 2019-H1 2019-H2"},
+		{"2018", "2018", "2018"},
+		{"2018", "2021", "2018 2019 2020 2021"},
+		{"2018-H2", "2019-H2", "2018-H2 2019-H1 2019-H2"},
+		{"2018", "2017-H2", "2017-H2 2018"},
+	} {
+		var got []string
+		for _, p := range Axis(roadmap.MustPeriod(tc.base), roadmap.MustPeriod(tc.rev)) {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("Axis(%s, %s) = %v, want %s", tc.base, tc.rev, got, tc.want)
+		}
+	}
+}
+
+func TestRatingRules(t *testing.T) {
+	cat := catalogue(t)
+	all := []string{"AL", "BA", "XK", "ME", "MK", "RS"}
+	levels := func(ls ...string) []roadmap.Submission {
+		var subs []roadmap.Submission
+		for i, l := range ls {
+			subs = append(subs, sub(all[i], h1, 1, day(1), map[string]any{"G1.1": l}))
+		}
+		return subs
+	}
+	incidents := func(base, prev, cur float64) []roadmap.Submission {
+		return []roadmap.Submission{
+			sub("AL", y2018, 1, day(1), map[string]any{"G5.2": base}),
+			sub("AL", h2prev, 1, day(1), map[string]any{"G5.2": prev}),
+			sub("AL", h1, 1, day(1), map[string]any{"G5.2": cur}),
+		}
+	}
+	activities := func(prev, cur float64) []roadmap.Submission {
+		return []roadmap.Submission{
+			sub("AL", h2prev, 1, day(1), map[string]any{"G4.1": prev}),
+			sub("AL", h1, 1, day(1), map[string]any{"G4.1": cur}),
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		indicator string
+		subs      []roadmap.Submission
+		want      Rating
+	}{
+		{"level: half at target", "G1.1", levels("fully aligned", "fully aligned", "drafting", "not started"), OnTrack},
+		{"level: under half at target, half within one level", "G1.1", levels("fully aligned", "partly aligned", "drafting", "not started"), AtRisk},
+		{"level: few near the target", "G1.1", levels("fully aligned", "drafting", "drafting", "not started"), OffTrack},
+		{"level: nobody reported", "G1.1", nil, NoData},
+		{"change: target reached", "G5.2", incidents(1000, 350, 300), OnTrack},
+		{"change: going the target's way", "G5.2", incidents(1000, 450, 450), AtRisk},
+		{"change: going the other way", "G5.2", incidents(1000, 600, 500), OffTrack},
+		{"change: no baseline", "G5.2", incidents(1000, 350, 300)[1:], NoData},
+		{"direction: up by 10 %", "G4.1", activities(100, 110), OnTrack},
+		{"direction: up by 4 %", "G4.1", activities(100, 104), AtRisk},
+		{"direction: zero both times", "G4.1", activities(0, 0), AtRisk},
+		{"direction: down by 5 %", "G4.1", activities(100, 95), OffTrack},
+		{"direction: no previous", "G4.1", activities(100, 95)[1:], NoData},
+		{"lower is better without target: down", "G7.3", []roadmap.Submission{
+			sub("AL", h2prev, 1, day(1), map[string]any{"G7.3": 10.0}),
+			sub("AL", h1, 1, day(1), map[string]any{"G7.3": 2.0}),
+		}, OnTrack},
+		{"neutral", "G3.1", incidents(1, 1, 1), NotRated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: tc.subs}, Request{Period: h1})
+			ir := indicatorOf(t, r, tc.indicator)
+			if ir.Rating != tc.want {
+				t.Errorf("%s rated %s (%s), want %s", tc.indicator, ir.Rating, ir.RatingReason, tc.want)
+			}
+			if ir.RatingReason == "" {
+				t.Error("no reason given")
+			}
+		})
+	}
+}
+
+func TestRateGoal(t *testing.T) {
+	ir := func(rs ...Rating) []IndicatorReport {
+		var out []IndicatorReport
+		for _, r := range rs {
+			out = append(out, IndicatorReport{Rating: r})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		in   []IndicatorReport
+		want Rating
+	}{
+		{ir(OnTrack, OnTrack, NotRated, NoData), OnTrack},
+		{ir(OnTrack, AtRisk), AtRisk},
+		{ir(OnTrack, OffTrack), OffTrack},
+		{ir(OnTrack, OnTrack, OffTrack), AtRisk},
+		{ir(NotRated, NoData), NoData},
+		{nil, NoData},
+	} {
+		if got, _ := rateGoal(tc.in); got != tc.want {
+			t.Errorf("rateGoal(%v) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCombineJurisdictionReport(t *testing.T) {
+	cat := catalogue(t)
+	al := sub("AL", h1, 1, day(1), map[string]any{"G3.2": 10.0})
+	al.Narratives = []roadmap.Narrative{{Goal: "G3", Progress: "Tiranë: Ђорђе Њежић"}}
+	al.Findings = []roadmap.Finding{{Severity: roadmap.Warning, Code: roadmap.CodeLargeChange, Indicator: "G3.2", Message: "Large change."}}
+	xk := sub("XK", h1, 1, day(1), map[string]any{"G3.2": 20.0})
+	xk.Narratives = []roadmap.Narrative{{Goal: "G3", Progress: "Prishtinë / Priština"}}
+	xk.Findings = []roadmap.Finding{{Severity: roadmap.Warning, Code: roadmap.CodeLate, Message: "Late."}}
+	meeting := &roadmap.Meeting{ID: "lcm-al-2026-2", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1}
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{al, xk}}
+
+	r := Combine(s, Request{Period: h1, Jurisdiction: "AL", Meeting: meeting, Footnote: "eu"})
+	if r.Kind != JurisdictionReport || r.Focus == nil || r.Focus.Code != "AL" || r.Title != "Jurisdiction report: Albania" {
+		t.Errorf("kind/focus/title = %s/%v/%q", r.Kind, r.Focus, r.Title)
+	}
+	if g := find(t, r, "G3.2"); !eqp(g.Regional.Value, 30) {
+		t.Errorf("the regional figure beside AL must still cover everyone: %s", regional(g.Regional))
+	}
+	g3 := r.Goals[2]
+	if len(g3.Narratives) != 1 || g3.Narratives[0].Jurisdiction != "AL" {
+		t.Errorf("narratives = %+v, want AL's only", g3.Narratives)
+	}
+	if len(r.Warnings) != 1 || r.Warnings[0].Jurisdiction != "AL" {
+		t.Errorf("warnings = %+v, want AL's only", r.Warnings)
+	}
+	if len(r.Footnotes) != 1 || !strings.Contains(r.Footnotes[0].Text, "ICJ Opinion") || !slices.Equal(r.Footnotes[0].Jurisdictions, []string{"XK"}) {
+		t.Errorf("footnotes = %+v, want the EU form for XK", r.Footnotes)
+	}
+
+	r = Combine(s, Request{Period: h1, Meeting: &roadmap.Meeting{ID: "rcm-16", Kind: roadmap.Regional, Number: 16, Period: h1}})
+	if r.Kind != RegionalReport || r.Title != "Regional progress report 16" || r.Number != 16 {
+		t.Errorf("kind/title/number = %s/%q/%d", r.Kind, r.Title, r.Number)
+	}
+	if len(r.Goals[2].Narratives) != 2 || len(r.Warnings) != 2 {
+		t.Errorf("regional report: %d narratives on G3 and %d warnings, want 2 and 2", len(r.Goals[2].Narratives), len(r.Warnings))
+	}
+	if !slices.Equal(r.Goals[2].NoNarrative, nil) || !slices.Contains(r.Goals[0].NoNarrative, "XK") {
+		t.Errorf("no narrative lists: G3 %v, G1 %v", r.Goals[2].NoNarrative, r.Goals[0].NoNarrative)
+	}
+	if len(r.Footnotes) != 1 || !strings.HasPrefix(r.Footnotes[0].Text, "References to Kosovo") {
+		t.Errorf("footnotes = %+v, want the UN form by default", r.Footnotes)
+	}
+}
+
+func TestCombineNoData(t *testing.T) {
+	cat := catalogue(t)
+	r := Combine(Snapshot{Catalogue: cat, AsOf: asOf}, Request{Period: h1, Draft: true})
+	if !r.NoData || !r.Draft {
+		t.Fatalf("NoData=%t Draft=%t, want both", r.NoData, r.Draft)
+	}
+	if len(r.Goals) != len(cat.Goals) || len(r.Definitions) != len(cat.Indicators) || len(r.Completeness) != 6 {
+		t.Errorf("an empty report must still have every section: %d goals, %d definitions, %d completeness",
+			len(r.Goals), len(r.Definitions), len(r.Completeness))
+	}
+	for _, g := range r.Goals {
+		if g.Status != NoData {
+			t.Errorf("goal %s = %s, want no data", g.Code, g.Status)
+		}
+		for _, ir := range g.Indicators {
+			for _, row := range ir.Rows {
+				if row.Regional.Value != nil || row.Regional.Covered != 0 {
+					t.Errorf("%s has a figure without data", row.Code)
+				}
+			}
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{{0, "0"}, {1234567, "1,234,567"}, {12.5, "12.5"}, {-1234.567, "−1,234.57"}, {999, "999"}, {0.001, "0"}} {
+		if got := FormatNumber(tc.v); got != tc.want {
+			t.Errorf("FormatNumber(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+	if got := FormatPercent(-0.3); got != "−30.0 %" {
+		t.Errorf("FormatPercent(-0.3) = %q", got)
+	}
+	if got := (Figure{}).String(); got != NotReported {
+		t.Errorf("empty figure = %q", got)
+	}
+}
+
+// history is a full snapshot: every jurisdiction, every period from the
+// baseline to 2026-H1 (16 periods), every row of the catalogue.
+func history(b testing.TB) Snapshot {
+	cat := catalogue(b)
+	var subs []roadmap.Submission
+	for ji, j := range cat.Jurisdictions {
+		for pi, p := range Axis(cat.Baseline, h1) {
+			vals := map[string]any{}
+			for ri, row := range cat.Rows() {
+				if row.Indicator.Kind == roadmap.Status {
+					vals[row.Code] = row.Indicator.Levels[(ji+pi)%len(row.Indicator.Levels)]
+				} else {
+					vals[row.Code] = float64((ji+1)*(pi+1)*7 + ri)
+				}
+			}
+			s := sub(j.Code, p, 1, p.Last().AddDate(0, 2, 0), vals)
+			for _, g := range cat.Goals {
+				s.Narratives = append(s.Narratives, roadmap.Narrative{Goal: g.Code, Progress: strings.Repeat("Progress in "+j.Capital+". ", 20)})
+			}
+			subs = append(subs, s)
+		}
+	}
+	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf}
+}
+
+func BenchmarkCombineRegional(b *testing.B) {
+	s := history(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		Combine(s, Request{Period: h1, Meeting: rcm16})
+	}
+}
+
+func BenchmarkCombineAllJurisdictions(b *testing.B) {
+	s := history(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, j := range s.Catalogue.Jurisdictions {
+			Combine(s, Request{Period: h1, Jurisdiction: j.Code})
+		}
+	}
+}

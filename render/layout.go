@@ -1,0 +1,753 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render/pdf"
+)
+
+// WritePDF lays out the report r as a PDF and writes it to w. Every date it
+// embeds comes from the report (AsOf is the document's creation date), so the
+// same report gives the same bytes.
+//
+// The regional report shows every jurisdiction; the jurisdiction report puts
+// its jurisdiction (Focus) beside the regional figure, and keeps the others
+// only in the charts, for context, with the focus highlighted.
+func WritePDF(w io.Writer, r *Report) error {
+	l, err := newLayout(r)
+	if err != nil {
+		return err
+	}
+	l.cover()
+	l.doc.Contents("Contents", l.contentsEntries(), 2)
+	l.summary()
+	for i := range r.Goals {
+		l.goal(&r.Goals[i])
+	}
+	l.annexes()
+	if err := l.doc.Write(w); err != nil {
+		return fmt.Errorf("write %s report for %s: %w", r.Kind, r.Period, err)
+	}
+	return nil
+}
+
+// layout is the state of one report being laid out.
+type layout struct {
+	doc   *pdf.Doc
+	r     *Report
+	names map[string]string // code → name as printed ("Kosovo*")
+	// noted records the footnotes already placed: each goes on the page where
+	// its jurisdiction is first named, once.
+	noted map[string]bool
+}
+
+func newLayout(r *Report) (*layout, error) {
+	header := r.Roadmap.Short
+	if header == "" {
+		header = r.Roadmap.Title
+	}
+	doc, err := pdf.New(pdf.Options{
+		Title:   strings.TrimSpace(header + " – " + r.Title),
+		Period:  r.PeriodLabel,
+		Author:  "SEESAC",
+		Subject: r.Roadmap.Title,
+		Draft:   r.Draft,
+		Created: r.AsOf,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start report PDF: %w", err)
+	}
+	l := &layout{doc: doc, r: r, names: map[string]string{}, noted: map[string]bool{}}
+	for _, j := range r.Jurisdictions {
+		l.names[j.Code] = j.Name
+	}
+	return l, nil
+}
+
+// name is how the report prints a jurisdiction.
+func (l *layout) name(code string) string {
+	if n, ok := l.names[code]; ok {
+		return n
+	}
+	return code
+}
+
+// named places the footnotes of the jurisdictions just drawn on this page,
+// the first time each is named.
+func (l *layout) named(codes ...string) {
+	for _, fn := range l.r.Footnotes {
+		if l.noted[fn.ID] {
+			continue
+		}
+		for _, c := range codes {
+			if listed(fn.Jurisdictions, c) {
+				l.doc.Footnote(fn.Mark, fn.Text)
+				l.noted[fn.ID] = true
+				break
+			}
+		}
+	}
+}
+
+// shown lists the jurisdictions whose figures the report's tables show.
+func (l *layout) shown() []string {
+	if l.r.Focus != nil {
+		return []string{l.r.Focus.Code}
+	}
+	codes := make([]string, len(l.r.Jurisdictions))
+	for i, j := range l.r.Jurisdictions {
+		codes[i] = j.Code
+	}
+	return codes
+}
+
+func (l *layout) allCodes() []string {
+	codes := make([]string, len(l.r.Jurisdictions))
+	for i, j := range l.r.Jurisdictions {
+		codes[i] = j.Code
+	}
+	return codes
+}
+
+// contentsEntries counts the headings of level 1 and 2 that follow the
+// contents, so that it reserves the right number of pages.
+func (l *layout) contentsEntries() int {
+	n := 1 + 3 + 1 + 4 // summary and its sections, annexes and theirs
+	for _, g := range l.r.Goals {
+		n += 1 + len(g.Indicators)
+	}
+	return n
+}
+
+func longDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2 January 2006")
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+func (l *layout) cover() {
+	r, d := l.r, l.doc
+	d.Cover()
+	d.Text(r.Roadmap.Title, pdf.Style{Size: 11, Color: pdf.Muted, Before: 18, After: 10})
+	d.Text(r.Title, pdf.Style{Size: 24, Bold: true, Color: pdf.Accent, Line: 10, After: 4})
+	d.Text("Period reviewed: "+r.PeriodLabel, pdf.Style{Size: 13, After: 8})
+
+	state := "FINAL"
+	stateColor := pdf.Accent
+	if r.Draft {
+		state, stateColor = "DRAFT – not for circulation", pdf.DraftRed
+	}
+	d.Text(state, pdf.Style{Size: 14, Bold: true, Color: stateColor, After: 8})
+
+	var facts [][]pdf.Cell
+	add := func(k, v string) {
+		if v != "" {
+			facts = append(facts, []pdf.Cell{{Text: k, Bold: true}, pdf.Txt(v)})
+		}
+	}
+	if m := r.Meeting; m != nil {
+		what := meetingName(m)
+		if m.Number > 0 {
+			what += fmt.Sprintf(" %d", m.Number)
+		}
+		add("Meeting", what)
+		add("Place", m.Place)
+		when := m.Date.At(12, 0, time.UTC).Format("2 January 2006")
+		if m.Planned {
+			when += " (planned, not yet confirmed)"
+		}
+		add("Date", when)
+	}
+	if r.Number > 0 {
+		add("Report number", fmt.Sprint(r.Number))
+	}
+	add("Period reviewed", fmt.Sprintf("%s (%s)", r.PeriodLabel, r.Period))
+	if r.Focus != nil {
+		add("Jurisdiction", r.Focus.Name)
+	}
+	add("Data as of", stamp(r.AsOf)+" (files received later are not included)")
+	if !r.Deadline.IsZero() {
+		add("Submissions due", longDate(r.Deadline))
+	}
+	add("Catalogue", strings.TrimSpace(r.Roadmap.ID+" version "+r.Roadmap.Version))
+	if r.Focus == nil {
+		add("Jurisdictions", strings.Join(l.namesOf(l.allCodes()), ", "))
+	}
+	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "", Width: 1}, {Title: "", Width: 3.2}}, Rows: facts, Size: 9.5})
+	if r.Focus == nil {
+		l.named(l.allCodes()...)
+	} else {
+		l.named(r.Focus.Code)
+	}
+	if r.Roadmap.Illustrative {
+		note := r.Roadmap.Note
+		if note == "" {
+			note = "The indicator catalogue is illustrative, not the official list."
+		}
+		d.Space(6)
+		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Illustrative catalogue"}}, Rows: [][]pdf.Cell{{{Text: note + " Figures follow this catalogue; replace it with the official one before presenting them.", Fill: pdf.Color{R: 255, G: 243, B: 205}}}}, Size: 9.5})
+	}
+	if r.NoData {
+		d.Space(4)
+		d.Text("No jurisdiction had submitted data for this period by the cut-off. Every section of this report is present and says so.", pdf.Style{Size: 10.5, Bold: true, Color: pdf.DraftRed})
+	}
+}
+
+func meetingName(m *roadmap.Meeting) string {
+	switch m.Kind {
+	case roadmap.Regional:
+		return "Regional Roadmap Coordination Meeting"
+	case roadmap.Local:
+		return "Local Coordination Meeting"
+	case roadmap.HighLevel:
+		return "High-level meeting"
+	}
+	return string(m.Kind)
+}
+
+func (l *layout) namesOf(codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = l.name(c)
+	}
+	return out
+}
+
+func (l *layout) summary() {
+	r, d := l.r, l.doc
+	d.Heading(1, "Summary", 0)
+	if r.NoData {
+		d.Paragraph("No jurisdiction had submitted data for " + r.PeriodLabel + " by " + stamp(r.AsOf) + ". The tables below show every figure as not reported.")
+	}
+
+	d.Heading(2, "Completeness of submissions", 0)
+	d.Note("Status of each Commission's submission for " + r.PeriodLabel + " as of the cut-off; the version used is the latest received by then.")
+	rows := make([][]pdf.Cell, 0, len(r.Completeness))
+	reported := 0
+	for _, c := range r.Completeness {
+		state := pdf.Cell{Text: string(c.State), Fill: timelinessShade(c.State)}
+		row := []pdf.Cell{{Text: l.name(c.Jurisdiction), Bold: r.Focus != nil && r.Focus.Code == c.Jurisdiction}, state}
+		if c.State == Missing {
+			row = append(row, pdf.Txt("0"), pdf.Missing(), pdf.Missing(), pdf.Txt(""))
+		} else {
+			reported++
+			final := "final"
+			if !c.Final {
+				final = "marked draft"
+			}
+			row = append(row, pdf.Txt(fmt.Sprint(c.Versions)), pdf.Txt(fmt.Sprint(c.Version)), pdf.Txt(stamp(c.Received)), pdf.Txt(final))
+		}
+		rows = append(rows, row)
+	}
+	d.Need(12 + 6*float64(len(rows)))
+	d.Table(pdf.Table{Columns: []pdf.Column{
+		{Title: "Jurisdiction", Width: 2.5}, {Title: "Submission", Width: 1.2}, {Title: "Versions received", Width: 1.1, Align: "R"},
+		{Title: "Version used", Width: 0.9, Align: "R"}, {Title: "Received", Width: 2.2}, {Title: "Cover says", Width: 1.2},
+	}, Rows: rows})
+	l.named(l.allCodes()...)
+	d.Note(fmt.Sprintf("%d of %d jurisdictions submitted data for the period.", reported, len(r.Completeness)))
+
+	d.Heading(2, "Goal status", 0)
+	d.Note("Each goal is rated from its indicators by the rules in the annex \"How statuses are rated\".")
+	grows := make([][]pdf.Cell, 0, len(r.Goals))
+	for _, g := range r.Goals {
+		grows = append(grows, []pdf.Cell{
+			pdf.Txt(fmt.Sprintf("Goal %d: %s", g.Number, g.Title)),
+			{Text: string(g.Status), Fill: ratingShade(g.Status), Bold: true},
+			pdf.Txt(g.StatusReason),
+		})
+	}
+	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Goal", Width: 3}, {Title: "Status", Width: 1}, {Title: "Why", Width: 3}}, Rows: grows, Size: 8})
+
+	d.Heading(2, "Headline figures", 0)
+	l.headlines()
+}
+
+// headlines is one line per indicator total: the regional figure now and
+// before (the jurisdiction's beside it in a jurisdiction report).
+func (l *layout) headlines() {
+	r, d := l.r, l.doc
+	var rows [][]pdf.Cell
+	cols := []pdf.Column{{Title: "Indicator", Width: 3.2}}
+	if r.Focus != nil {
+		cols[0].Width = 2.4
+		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", " + r.Period.String(), Width: 1.2, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.5, Align: "R"})
+	}
+	cols = append(cols,
+		pdf.Column{Title: "Region, " + r.Period.String(), Width: 1.4, Align: "R"},
+		pdf.Column{Title: "Region, previous period", Width: 1.4, Align: "R"},
+		pdf.Column{Title: "Regional change (like for like)", Width: 1.6, Align: "R"},
+		pdf.Column{Title: "Covers", Width: 0.9, Align: "R"},
+	)
+	for _, g := range r.Goals {
+		for i := range g.Indicators {
+			ind := &g.Indicators[i]
+			t := ind.Total()
+			row := []pdf.Cell{pdf.Txt(ind.Code + " " + ind.Title)}
+			if r.Focus != nil {
+				jr := l.focusRow(t)
+				row = append(row, figureCell(jr.Current), changeCell(jr.ChangePrevious))
+			}
+			row = append(row, regionalCell(t.Regional), regionalCell(t.RegionalPrevious), changeCell(t.ChangePrevious),
+				pdf.Txt(fmt.Sprintf("%d of %d", t.Regional.Covered, t.Regional.Of)))
+			rows = append(rows, row)
+		}
+	}
+	d.Table(pdf.Table{Columns: cols, Rows: rows, Size: 7.5})
+}
+
+func (l *layout) focusRow(t *RowReport) JurisdictionRow {
+	for _, jr := range t.Jurisdictions {
+		if l.r.Focus != nil && jr.Jurisdiction == l.r.Focus.Code {
+			return jr
+		}
+	}
+	return JurisdictionRow{}
+}
+
+func (l *layout) goal(g *GoalSection) {
+	d := l.doc
+	d.Heading(1, fmt.Sprintf("Goal %d: %s", g.Number, g.Title), 0)
+	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Goal status", Width: 1}, {Title: "Why", Width: 4}},
+		Rows: [][]pdf.Cell{{{Text: string(g.Status), Fill: ratingShade(g.Status), Bold: true}, pdf.Txt(g.StatusReason)}}, Size: 8.5})
+	for i := range g.Indicators {
+		l.indicator(&g.Indicators[i])
+	}
+	l.narratives(g)
+}
+
+func decimalsOf(k roadmap.Kind) int {
+	if k == roadmap.Count {
+		return 0
+	}
+	return 1
+}
+
+func (l *layout) indicator(ind *IndicatorReport) {
+	r, d := l.r, l.doc
+	d.Heading(2, ind.Code+" "+ind.Title, 70)
+	if ind.Definition != "" {
+		d.Note(ind.Definition)
+	}
+	rating := "Rating: " + string(ind.Rating)
+	if ind.RatingReason != "" {
+		rating += " – " + ind.RatingReason
+	}
+	d.Text(rating, pdf.Style{Size: 8.5, Bold: true, Color: ratingText(ind.Rating), After: 1})
+	if p := ind.Progress; p != nil {
+		d.Text(progressText(p), pdf.Style{Size: 8.5, After: 2})
+	}
+	if ind.Kind == roadmap.Status {
+		l.statusIndicator(ind)
+		return
+	}
+	l.figuresTable(ind)
+	if len(ind.Rows) > 1 {
+		l.breakdownTable(ind)
+	}
+	unit := ind.Unit
+	if unit == "" && ind.Kind == roadmap.Percent {
+		unit = "%"
+	}
+	total := ind.Total()
+	bars := make([]pdf.Bar, 0, len(total.Jurisdictions))
+	var codes []string
+	for _, jr := range total.Jurisdictions {
+		bars = append(bars, pdf.Bar{Label: l.name(jr.Jurisdiction), Value: figureValue(jr.Current), Highlight: r.Focus != nil && r.Focus.Code == jr.Jurisdiction})
+		codes = append(codes, jr.Jurisdiction)
+	}
+	maxV := 0.0
+	if ind.Kind == roadmap.Percent {
+		maxV = 100
+	}
+	d.BarChart(pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, r.PeriodLabel), Unit: unit, Bars: bars, Decimals: decimalsOf(ind.Kind), Max: maxV})
+	l.named(codes...)
+
+	labels := make([]string, len(r.Periods))
+	for i, p := range r.Periods {
+		labels[i] = p.String()
+	}
+	var series []pdf.Series
+	name := "Region"
+	switch ind.Aggregation {
+	case roadmap.Mean:
+		name = "Region (mean)"
+	case roadmap.Range:
+		name = "Region (highest)"
+	}
+	reg := make([]float64, len(total.Series))
+	low := make([]float64, len(total.Series))
+	for i, s := range total.Series {
+		reg[i], low[i] = math.NaN(), math.NaN()
+		switch {
+		case ind.Aggregation == roadmap.Range && s.Max != nil && s.Min != nil:
+			reg[i], low[i] = *s.Max, *s.Min
+		case s.Value != nil:
+			reg[i] = *s.Value
+		}
+	}
+	series = append(series, pdf.Series{Name: name, Values: reg})
+	if ind.Aggregation == roadmap.Range {
+		series = append(series, pdf.Series{Name: "Region (lowest)", Values: low, Dashed: true})
+	}
+	if r.Focus != nil {
+		jr := l.focusRow(total)
+		vals := make([]float64, len(jr.Series))
+		for i, f := range jr.Series {
+			vals[i] = figureValue(f)
+		}
+		series = append(series, pdf.Series{Name: r.Focus.Name, Values: vals, Color: pdf.Highlight, Dashed: true})
+	}
+	first, last := "", ""
+	if len(r.Periods) > 0 {
+		first, last = r.Periods[0].String(), r.Periods[len(r.Periods)-1].String()
+	}
+	title := fmt.Sprintf("Trend, %s to %s (gaps: not reported)", first, last)
+	if len(r.Periods) > 1 && r.Periods[0].IsYear() && !r.Periods[1].IsYear() && (ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity) {
+		title += fmt.Sprintf("; the %s baseline covers a whole year, later periods half a year", first)
+	}
+	d.LineChart(pdf.LineChart{Title: title, Unit: unit, Labels: labels, Series: series, Decimals: decimalsOf(ind.Kind), Max: maxV, Height: 38})
+}
+
+func progressText(p *Progress) string {
+	s := "Target: " + p.Target
+	switch {
+	case p.Level != "":
+		s += fmt.Sprintf(". %d of %d reporting jurisdictions at or above %q", p.AtTarget, p.Covered, p.Level)
+	case p.Change != nil:
+		s += ". Achieved " + FormatPercent(*p.Change) + " against the baseline"
+		if len(p.Jurisdictions) > 0 {
+			s += " (over " + strings.Join(p.Jurisdictions, ", ") + ")"
+		}
+	default:
+		s += ". Progress cannot be computed: figures missing"
+	}
+	if p.Met {
+		s += "; target met."
+	} else {
+		s += "; target not yet met."
+	}
+	return s
+}
+
+// figuresTable is the indicator's total by jurisdiction, then the region.
+func (l *layout) figuresTable(ind *IndicatorReport) {
+	r := l.r
+	t := ind.Total()
+	baseline := "Baseline"
+	if len(r.Periods) > 0 {
+		baseline = "Baseline " + r.Periods[0].String()
+	}
+	cols := []pdf.Column{
+		{Title: "Jurisdiction", Width: 2.4}, {Title: "Current " + r.Period.String(), Width: 1.2, Align: "R"},
+		{Title: "Previous " + r.Period.Prev().String(), Width: 1.2, Align: "R"}, {Title: baseline, Width: 1.2, Align: "R"},
+		{Title: "Change on previous", Width: 1.5, Align: "R"}, {Title: "Change on baseline (12 months)", Width: 1.6, Align: "R"},
+	}
+	var rows [][]pdf.Cell
+	for _, code := range l.shown() {
+		for _, jr := range t.Jurisdictions {
+			if jr.Jurisdiction == code {
+				rows = append(rows, []pdf.Cell{pdf.Txt(l.name(code)), figureCell(jr.Current), figureCell(jr.Previous), figureCell(jr.Baseline), changeCell(jr.ChangePrevious), changeCell(jr.ChangeBaseline)})
+			}
+		}
+	}
+	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}, boldCell(regionalCell(t.Regional)), boldCell(regionalCell(t.RegionalPrevious)), boldCell(regionalCell(t.RegionalBaseline)), boldCell(changeCell(t.ChangePrevious)), pdf.Txt("")}
+	rows = append(rows, region)
+	l.doc.Need(14 + 6*float64(len(rows)))
+	l.doc.Table(pdf.Table{Columns: cols, Rows: rows, Size: 8})
+	l.named(l.shown()...)
+	l.doc.Note("Region: " + t.Regional.Coverage() + ".")
+}
+
+func regionLabel(a roadmap.Aggregation) string {
+	switch a {
+	case roadmap.Mean:
+		return "Region (mean)"
+	case roadmap.Range:
+		return "Region (lowest–highest)"
+	}
+	return "Region (total)"
+}
+
+// breakdownTable shows the parts of the total for the period: by
+// jurisdiction in the regional report, the jurisdiction and the region in a
+// jurisdiction report.
+func (l *layout) breakdownTable(ind *IndicatorReport) {
+	r := l.r
+	cols := []pdf.Column{{Title: "Part", Width: 1.3}}
+	shown := l.shown()
+	for _, c := range shown {
+		cols = append(cols, pdf.Column{Title: l.name(c), Width: 1, Align: "R"})
+	}
+	cols = append(cols, pdf.Column{Title: "Region", Width: 1.1, Align: "R"})
+	var rows [][]pdf.Cell
+	for ri := range ind.Rows {
+		row := &ind.Rows[ri]
+		cells := []pdf.Cell{{Text: row.Label, Bold: row.Part == ""}}
+		for _, c := range shown {
+			for _, jr := range row.Jurisdictions {
+				if jr.Jurisdiction == c {
+					cells = append(cells, figureCell(jr.Current))
+				}
+			}
+		}
+		cells = append(cells, boldCell(regionalCell(row.Regional)))
+		rows = append(rows, cells)
+	}
+	l.doc.Text("Breakdown, "+r.PeriodLabel, pdf.Style{Size: 8.5, Bold: true, Before: 1, After: 1})
+	l.doc.Need(10 + 6*float64(len(rows)))
+	l.doc.Table(pdf.Table{Columns: cols, Rows: rows, Size: 7.5})
+}
+
+// statusIndicator shows a status indicator as a matrix (rows: the indicator
+// and its parts; columns: jurisdictions) and its distribution over the scale.
+func (l *layout) statusIndicator(ind *IndicatorReport) {
+	r, d := l.r, l.doc
+	codes := l.allCodes()
+	m := pdf.Matrix{Corner: "Item", Columns: l.namesOf(codes), Levels: ind.Levels}
+	for ri := range ind.Rows {
+		row := &ind.Rows[ri]
+		cells := make([]string, len(codes))
+		for ci, c := range codes {
+			for _, jr := range row.Jurisdictions {
+				if jr.Jurisdiction == c {
+					cells[ci] = jr.Current.Level
+				}
+			}
+		}
+		label := row.Label
+		if row.Part == "" {
+			label = ind.Title
+		}
+		m.Rows = append(m.Rows, pdf.MatrixRow{Label: label, Cells: cells})
+	}
+	d.Text("Status by jurisdiction, "+r.PeriodLabel, pdf.Style{Size: 8.5, Bold: true, After: 1})
+	d.Need(14 + 9*float64(len(m.Rows)))
+	d.StatusMatrix(m)
+	l.named(codes...)
+	scale := make([]string, len(ind.Levels))
+	for i, lv := range ind.Levels {
+		scale[i] = fmt.Sprintf("%d. %s", i+1, lv)
+	}
+	d.Note("Scale, lowest first: " + strings.Join(scale, "; ") + ".")
+
+	t := ind.Total()
+	var rows [][]pdf.Cell
+	for i := len(t.Regional.Levels) - 1; i >= 0; i-- {
+		lc := t.Regional.Levels[i]
+		rows = append(rows, []pdf.Cell{
+			{Text: lc.Level, Fill: pdf.Shade(i, len(t.Regional.Levels))},
+			pdf.Txt(fmt.Sprint(lc.Count)),
+			pdf.Txt(strings.Join(l.namesOf(lc.Jurisdictions), ", ")),
+			pdf.Txt(fmt.Sprint(countAt(t.RegionalPrevious.Levels, lc.Level))),
+		})
+	}
+	if len(t.Regional.Missing) > 0 {
+		rows = append(rows, []pdf.Cell{pdf.Missing(), pdf.Txt(fmt.Sprint(len(t.Regional.Missing))), pdf.Txt(strings.Join(l.namesOf(t.Regional.Missing), ", ")), pdf.Txt("")})
+	}
+	d.Text("Distribution over the scale", pdf.Style{Size: 8.5, Bold: true, Before: 1, After: 1})
+	d.Need(12 + 6*float64(len(rows)))
+	d.Table(pdf.Table{Columns: []pdf.Column{
+		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + r.Period.String(), Width: 1, Align: "R"},
+		{Title: "Which", Width: 3.5}, {Title: "Previous " + r.Period.Prev().String(), Width: 1, Align: "R"},
+	}, Rows: rows, Size: 8})
+	if r.Focus != nil {
+		jr := l.focusRow(t)
+		d.Note(fmt.Sprintf("%s: %s now, %s in %s, %s in the baseline; change on previous period: %s.",
+			r.Focus.Name, jr.Current, jr.Previous, r.Period.Prev(), jr.Baseline, jr.ChangePrevious))
+	}
+}
+
+func countAt(levels []LevelCount, level string) int {
+	for _, lc := range levels {
+		if lc.Level == level {
+			return lc.Count
+		}
+	}
+	return 0
+}
+
+func (l *layout) narratives(g *GoalSection) {
+	d := l.doc
+	d.Heading(3, fmt.Sprintf("Goal %d: narratives by jurisdiction", g.Number), 25)
+	if len(g.Narratives) == 0 {
+		d.Paragraph("No Commission wrote a narrative on this goal for " + l.r.PeriodLabel + ".")
+	}
+	for _, n := range g.Narratives {
+		d.Text(l.name(n.Jurisdiction), pdf.Style{Size: 9.5, Bold: true, Before: 1.5, After: 0.5})
+		l.named(n.Jurisdiction)
+		for _, part := range []struct{ label, text string }{
+			{"Progress", n.Progress}, {"Challenges", n.Challenges}, {"Support needed", n.Support},
+		} {
+			if strings.TrimSpace(part.text) == "" {
+				continue
+			}
+			d.Text(part.label+": "+part.text, pdf.Style{Size: 9, After: 1})
+		}
+	}
+	if len(g.NoNarrative) > 0 {
+		d.Note("No narrative on this goal from " + strings.Join(l.namesOf(g.NoNarrative), ", ") + ".")
+		l.named(g.NoNarrative...)
+	}
+}
+
+func (l *layout) annexes() {
+	r, d := l.r, l.doc
+	d.Heading(1, "Annexes", 0)
+
+	d.Heading(2, "A. Data-quality warnings", 0)
+	if len(r.Warnings) == 0 {
+		d.Paragraph("No warnings were recorded with the files used for " + r.PeriodLabel + ".")
+	} else {
+		rows := make([][]pdf.Cell, 0, len(r.Warnings))
+		for _, w := range r.Warnings {
+			where := strings.Trim(w.Finding.Sheet+" "+w.Finding.Cell, " ")
+			rows = append(rows, []pdf.Cell{pdf.Txt(l.name(w.Jurisdiction)), pdf.Txt(fmt.Sprintf("%s (v%d)", w.File, w.Version)), pdf.Txt(where), pdf.Txt(w.Finding.Indicator), pdf.Txt(w.Finding.Message)})
+		}
+		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Jurisdiction", Width: 1.4}, {Title: "File", Width: 2}, {Title: "Where", Width: 0.9}, {Title: "KPI", Width: 0.6}, {Title: "Warning", Width: 3.2}}, Rows: rows, Size: 7.5})
+	}
+
+	d.Heading(2, "B. Sources", 0)
+	d.Note("Every file the figures come from, with its version, when it was received and the SHA-256 of its bytes, so that each figure can be traced and the report rebuilt.")
+	if len(r.Sources) == 0 {
+		d.Paragraph("No file was used: nothing had been received by the cut-off.")
+	} else {
+		rows := make([][]pdf.Cell, 0, len(r.Sources))
+		for _, s := range r.Sources {
+			rows = append(rows, []pdf.Cell{pdf.Txt(s.Period.String()), pdf.Txt(l.name(s.Jurisdiction)), pdf.Txt(s.Name), pdf.Txt(fmt.Sprint(s.Version)), pdf.Txt(stamp(s.Received)), pdf.Txt(s.Hash)})
+		}
+		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Period", Width: 0.8}, {Title: "Jurisdiction", Width: 1.4}, {Title: "File", Width: 2.1}, {Title: "Ver.", Width: 0.4, Align: "R"}, {Title: "Received", Width: 1.5}, {Title: "SHA-256", Width: 2.4}}, Rows: rows, Size: 6.5})
+	}
+
+	d.Heading(2, "C. Indicator definitions", 0)
+	if r.Roadmap.Illustrative && r.Roadmap.Note != "" {
+		d.Note(r.Roadmap.Note)
+	}
+	rows := make([][]pdf.Cell, 0, len(r.Definitions))
+	for _, def := range r.Definitions {
+		text := def.Title
+		if def.Definition != "" {
+			text += ": " + def.Definition
+		}
+		kind := string(def.Kind)
+		if def.Unit != "" {
+			kind += " (" + def.Unit + ")"
+		}
+		if len(def.Levels) > 0 {
+			kind += ": " + strings.Join(def.Levels, " → ")
+		}
+		if def.Breakdown != "" {
+			kind += "; " + def.Breakdown
+		}
+		target := def.Target
+		if target == "" {
+			target = "none"
+		}
+		rows = append(rows, []pdf.Cell{{Text: def.Code, Bold: true}, pdf.Txt(text), pdf.Txt(kind), pdf.Txt(string(def.Direction)), pdf.Txt(target), pdf.Txt(def.Aggregation)})
+	}
+	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Code", Width: 0.6}, {Title: "Indicator", Width: 3}, {Title: "Kind and breakdown", Width: 2}, {Title: "Better", Width: 0.75}, {Title: "Target", Width: 1.2}, {Title: "Regional figure", Width: 1.3}}, Rows: rows, Size: 7})
+
+	d.Heading(2, "D. How statuses are rated", 0)
+	for _, p := range r.RatingRules {
+		d.Paragraph(p)
+	}
+	if len(r.Footnotes) > 0 {
+		d.Heading(3, "Notes", 0)
+		for _, fn := range r.Footnotes {
+			d.Note(fn.Mark + " " + fn.Text)
+		}
+	}
+}
+
+// Cells.
+
+func figureValue(f Figure) float64 {
+	if f.Number == nil {
+		return math.NaN()
+	}
+	return *f.Number
+}
+
+func figureCell(f Figure) pdf.Cell {
+	if !f.Reported() {
+		return pdf.Missing()
+	}
+	return pdf.Txt(f.String())
+}
+
+func regionalCell(r Regional) pdf.Cell {
+	if !r.Reported() {
+		return pdf.Missing()
+	}
+	return pdf.Txt(r.String())
+}
+
+func changeCell(c Change) pdf.Cell {
+	if !c.Known() {
+		return pdf.Cell{Text: "–", Color: pdf.Muted}
+	}
+	return pdf.Txt(c.String())
+}
+
+func boldCell(c pdf.Cell) pdf.Cell {
+	c.Bold = true
+	return c
+}
+
+func ratingShade(r Rating) pdf.Color {
+	switch r {
+	case OnTrack:
+		return pdf.Color{R: 190, G: 228, B: 196}
+	case AtRisk:
+		return pdf.Color{R: 255, G: 230, B: 160}
+	case OffTrack:
+		return pdf.Color{R: 246, G: 200, B: 200}
+	case NoData:
+		return pdf.Light
+	}
+	return pdf.Color{}
+}
+
+func ratingText(r Rating) pdf.Color {
+	switch r {
+	case OnTrack:
+		return pdf.Color{R: 30, G: 110, B: 50}
+	case AtRisk:
+		return pdf.Color{R: 150, G: 95, B: 0}
+	case OffTrack:
+		return pdf.DraftRed
+	}
+	return pdf.Muted
+}
+
+func timelinessShade(t Timeliness) pdf.Color {
+	switch t {
+	case OnTime:
+		return pdf.Color{R: 190, G: 228, B: 196}
+	case Late:
+		return pdf.Color{R: 255, G: 230, B: 160}
+	}
+	return pdf.Color{R: 246, G: 200, B: 200}
+}
+
+func listed(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,219 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render/pdf/pdftest"
+	"github.com/seesac/roadmap/samples"
+	"github.com/seesac/roadmap/templates"
+)
+
+// layoutSnapshot is the bundled samples as the ledger would hold them: six
+// jurisdictions, the 2018 baseline and every half-year to 2026-H1 (16
+// periods), the full default catalogue, a report that never came (ME
+// 2021-H1) and a KPI left blank (BA 2020-H2 G3.3). One narrative carries an
+// emoji, as pasted from a phone.
+func layoutSnapshot(t testing.TB) (Snapshot, *roadmap.Meeting) {
+	t.Helper()
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := samples.Build(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs []roadmap.Submission
+	for i, w := range data.Valid {
+		sum := sha256.Sum256([]byte(w.Path))
+		s := roadmap.Submission{
+			ID: int64(i + 1), Hash: fmt.Sprintf("%x", sum), Name: path.Base(w.Path), Jurisdiction: w.Jurisdiction,
+			Period: w.Period, Version: 1, State: roadmap.Accepted, Received: w.Period.Last().AddDate(0, 2, i%20),
+			Path:  "archive/" + w.Jurisdiction + "/" + w.Period.String() + "/" + path.Base(w.Path),
+			Cover: w.Cover, Values: w.Values, Narratives: append([]roadmap.Narrative(nil), w.Narratives...),
+		}
+		if w.Jurisdiction == "AL" && len(s.Narratives) > 0 {
+			s.Narratives[0].Support = "Training for border police 👮🏽‍♀️ in Tiranë."
+		}
+		subs = append(subs, s)
+	}
+	var meeting *roadmap.Meeting
+	last := roadmap.MustPeriod("2026-H1")
+	for i := range data.Calendar {
+		if m := &data.Calendar[i]; m.Kind == roadmap.Regional && m.Period == last {
+			meeting = m
+		}
+	}
+	if meeting == nil {
+		t.Fatal("the sample calendar has no regional meeting reviewing 2026-H1")
+	}
+	asOf := meeting.Date.At(7, 0, time.UTC).AddDate(0, 0, -14)
+	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf, Meetings: data.Calendar}, meeting
+}
+
+func regionalFixture(t testing.TB) *Report {
+	s, m := layoutSnapshot(t)
+	return Combine(s, Request{Period: m.Period, Meeting: m, Draft: true, Deadline: m.Deadline.At(23, 59, time.UTC)})
+}
+
+func writeReport(t testing.TB, r *Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestWritePDFRegional renders the regional report; with ROADMAP_PDF_OUT set
+// it keeps it there, to be looked at (pdftoppm -png -r 60).
+func TestWritePDFRegional(t *testing.T) {
+	r := regionalFixture(t)
+	b := writeReport(t, r)
+	if out := os.Getenv("ROADMAP_PDF_OUT"); out != "" {
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text, err := pdftest.Text(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{r.Title, r.Roadmap.Title, r.PeriodLabel, "DRAFT", "Contents", "Summary", "Annexes", "Sources", "How statuses are rated",
+		"References to Kosovo shall be understood to be in the context of Security Council resolution 1244 (1999).",
+		r.Roadmap.Note, "Training for border police □ in Tiranë."}
+	for _, j := range r.Jurisdictions {
+		want = append(want, j.Name)
+	}
+	for _, g := range r.Goals {
+		want = append(want, fmt.Sprintf("Goal %d: %s", g.Number, g.Title))
+		for _, ind := range g.Indicators {
+			want = append(want, ind.Code+" "+ind.Title)
+		}
+	}
+	// A hash wraps inside its cell; read it with the line breaks taken out.
+	joined := strings.ReplaceAll(text, " ", "")
+	for _, s := range r.Sources {
+		if !strings.Contains(joined, s.Hash) {
+			t.Errorf("sources lack the hash of %s", s.Name)
+		}
+	}
+	if len(r.Sources) < 90 {
+		t.Errorf("only %d sources: the fixture lost its history", len(r.Sources))
+	}
+	for _, w := range want {
+		if !strings.Contains(text, pdftest.Flatten(w)) {
+			t.Errorf("report text lacks %q", w)
+		}
+	}
+	if n := strings.Count(text, "References to Kosovo"); n != 2 {
+		t.Errorf("the Kosovo footnote appears %d times, want once where Kosovo* is first named and once in the annex", n)
+	}
+}
+
+// TestWritePDFNotReported: ME sent nothing for 2021-H1 and BA left G3.3 blank
+// in 2020-H2; a report on those periods shows "not reported" in their place.
+func TestWritePDFNotReported(t *testing.T) {
+	s, m := layoutSnapshot(t)
+	for _, p := range []string{"2021-H1", "2020-H2"} {
+		r := Combine(s, Request{Period: roadmap.MustPeriod(p), Meeting: nil, Deadline: m.Deadline.At(0, 0, time.UTC)})
+		pages, err := pdftest.Pages(writeReport(t, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(pages, "\n")
+		switch p {
+		case "2021-H1":
+			if !strings.Contains(all, "Montenegro\nmissing") {
+				t.Error("the completeness table does not show Montenegro as missing")
+			}
+		case "2020-H2":
+			// The G3.3 table: Bosnia and Herzegovina's current value is not reported.
+			if !strings.Contains(all, "Bosnia and Herzegovina\nnot reported") {
+				t.Error("BA's blank G3.3 is not shown as not reported")
+			}
+		}
+	}
+}
+
+func TestWritePDFJurisdiction(t *testing.T) {
+	s, m := layoutSnapshot(t)
+	r := Combine(s, Request{Period: m.Period, Jurisdiction: "XK", Deadline: m.Deadline.At(0, 0, time.UTC)})
+	b := writeReport(t, r)
+	if out := os.Getenv("ROADMAP_PDF_OUT_J"); out != "" {
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text, err := pdftest.Text(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{r.Title, "Kosovo*", "Region (total)", "References to Kosovo shall be understood", "FINAL"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("jurisdiction report lacks %q", w)
+		}
+	}
+	if strings.Contains(text, "DRAFT") {
+		t.Error("a final report says DRAFT")
+	}
+}
+
+func TestWritePDFNoData(t *testing.T) {
+	s, _ := layoutSnapshot(t)
+	r := Combine(s, Request{Period: roadmap.MustPeriod("2030-H1")})
+	text, err := pdftest.Text(writeReport(t, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "No jurisdiction had submitted data") || !strings.Contains(text, NotReported) {
+		t.Error("a report without data does not say so")
+	}
+}
+
+func TestWritePDFByteIdentical(t *testing.T) {
+	a := writeReport(t, regionalFixture(t))
+	b := writeReport(t, regionalFixture(t))
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same report written twice differs")
+	}
+	r := regionalFixture(t)
+	if !bytes.Contains(a, []byte("/CreationDate (D:"+r.AsOf.UTC().Format("20060102150405"))) {
+		t.Error("the creation date is not the report's as-of time")
+	}
+}
+
+func BenchmarkRegionalReport(b *testing.B) {
+	r := regionalFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WritePDF(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkJurisdictionReports(b *testing.B) {
+	s, m := layoutSnapshot(b)
+	var reports []*Report
+	for _, j := range s.Catalogue.Jurisdictions {
+		reports = append(reports, Combine(s, Request{Period: m.Period, Jurisdiction: j.Code, Meeting: m}))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range reports {
+			if err := WritePDF(io.Discard, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,508 @@
+package render
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seesac/roadmap"
+)
+
+// The report model: everything a report shows, computed by Combine from a
+// Snapshot and a Request. The layout (PDF) and the text dump only read it; they
+// never compute a figure themselves, so that the figures are tested once, here.
+//
+// A value that a jurisdiction did not report is a Figure with Number == nil and
+// Level == "": it must be printed as "not reported" (NotReported), never as 0.
+
+// NotReported is how a report shows a value that was not reported.
+const NotReported = "not reported"
+
+// ReportKind says which report a Report is.
+type ReportKind string
+
+// Report kinds.
+const (
+	RegionalReport     ReportKind = "regional"     // every jurisdiction, for a regional or high-level meeting
+	JurisdictionReport ReportKind = "jurisdiction" // one jurisdiction beside the region, for a local meeting
+)
+
+// Report is the whole content of one progress report.
+type Report struct {
+	Kind ReportKind
+	// Title is the report's title for the cover and the running header:
+	// "Regional progress report 16" or "Jurisdiction report: Albania".
+	Title string
+	// Number is the report's number in its series (the meeting's number); 0 if none.
+	Number int
+	// Period is the period the report reviews; PeriodLabel is it in words
+	// ("January–June 2026").
+	Period      roadmap.Period
+	PeriodLabel string
+	// Meeting is the meeting the report is for; nil for a build by period.
+	Meeting *roadmap.Meeting
+	// Draft marks a draft: the layout prints DRAFT on every page.
+	Draft bool
+	// AsOf is the cut-off: only files received at or before it are used. It is
+	// also the PDF's creation date, so that a rebuild is byte-identical.
+	AsOf time.Time
+	// Deadline is when submissions were due (zero if none); it decides on time or late.
+	Deadline time.Time
+
+	Roadmap RoadmapInfo
+
+	// Focus is the jurisdiction of a jurisdiction report; nil for a regional report.
+	Focus *JurisdictionRef
+	// Jurisdictions lists every jurisdiction of the catalogue, in catalogue order
+	// (the order of every per-jurisdiction list below).
+	Jurisdictions []JurisdictionRef
+
+	// Periods is the time axis of every series: the baseline, then each
+	// reporting period after it up to and including Period (for a half-yearly
+	// catalogue: 2018, 2019-H1, 2019-H2, …, 2026-H1; for a yearly one: years).
+	Periods []roadmap.Period
+
+	// NoData is true when no jurisdiction reported for Period as of AsOf; the
+	// report still has every section and says so.
+	NoData bool
+
+	// Completeness has one entry per jurisdiction, in catalogue order.
+	Completeness []Completeness
+
+	// Goals has one section per goal of the catalogue, in catalogue order.
+	Goals []GoalSection
+
+	// Warnings are the data-quality warnings recorded with the files used for
+	// Period (for a jurisdiction report, only that jurisdiction's files).
+	Warnings []QualityWarning
+
+	// Sources lists every file used for any period of Periods, by period
+	// (newest first) then jurisdiction in catalogue order.
+	Sources []Source
+
+	// Definitions has one entry per indicator, in catalogue order.
+	Definitions []Definition
+
+	// RatingRules explains, one paragraph per entry, how indicator and goal
+	// statuses are rated, for the annex: the rule in Combine's doc, in words
+	// for readers (the package variable RatingRules).
+	RatingRules []string
+
+	// Footnotes are the footnotes of the jurisdictions named in the report
+	// (the Kosovo* footnote), in the form the Request asked for. The layout
+	// prints each where its jurisdiction is first named.
+	Footnotes []FootnoteText
+}
+
+// RoadmapInfo names the roadmap and the catalogue the figures follow.
+type RoadmapInfo struct {
+	ID      string // catalogue id
+	Title   string // the roadmap's full title
+	Short   string // its short name, for headers
+	Version string // catalogue version
+	Hash    string // catalogue file's SHA-256
+	// Illustrative is true when the catalogue is not the official KPI list;
+	// the layout must then print Note prominently.
+	Illustrative bool
+	Note         string
+}
+
+// JurisdictionRef is a jurisdiction as a report names it.
+type JurisdictionRef struct {
+	Code    string
+	Name    string // "Kosovo*" carries its footnote mark in the catalogue's name
+	Capital string
+	// Footnote is the id of the footnote that goes with the name ("kosovo"), or "".
+	Footnote string
+}
+
+// FootnoteText is one footnote in the requested form.
+type FootnoteText struct {
+	ID            string
+	Mark          string   // "*"
+	Jurisdictions []string // codes of the jurisdictions that carry it
+	Text          string
+}
+
+// Timeliness is a jurisdiction's submission state for the reviewed period.
+type Timeliness string
+
+// Timeliness values.
+const (
+	OnTime  Timeliness = "on time" // first accepted version received by the deadline (or no deadline)
+	Late    Timeliness = "late"    // first accepted version received after the deadline
+	Missing Timeliness = "missing" // nothing accepted as of the cut-off
+)
+
+// Completeness is one jurisdiction's submission for the reviewed period.
+type Completeness struct {
+	Jurisdiction string // code
+	State        Timeliness
+	// Versions is the number of accepted versions received by the cut-off.
+	Versions int
+	// The version used (the latest received by the cut-off); zero values when Missing.
+	Version  int
+	File     string
+	Received time.Time
+	Hash     string
+	// FirstReceived is when the first accepted version arrived; it decides State.
+	FirstReceived time.Time
+	Final         bool // the cover says final (false: the Commission marked it draft)
+}
+
+// Rating is an indicator's or a goal's status.
+type Rating string
+
+// Ratings. NotRated is for indicators that cannot be rated by design (neutral,
+// without a target); NoData when the figures to rate are missing.
+const (
+	OnTrack  Rating = "on track"
+	AtRisk   Rating = "at risk"
+	OffTrack Rating = "off track"
+	NoData   Rating = "no data"
+	NotRated Rating = "not rated"
+)
+
+// GoalSection is one goal of the roadmap with its indicators.
+type GoalSection struct {
+	Code   string // "G3"
+	Number int
+	Title  string
+	// Status is the goal's rating by the rule in RatingRules; StatusReason
+	// says in one sentence how it came about.
+	Status       Rating
+	StatusReason string
+	Indicators   []IndicatorReport
+	// Narratives are the Commissions' texts on this goal, in catalogue order of
+	// jurisdiction, only those that wrote something (for a jurisdiction report,
+	// only that jurisdiction's).
+	Narratives []NarrativeEntry
+	// NoNarrative lists the jurisdictions that reported for the period but wrote
+	// nothing on this goal (for a jurisdiction report, at most that one).
+	NoNarrative []string
+}
+
+// NarrativeEntry is one Commission's text on a goal.
+type NarrativeEntry struct {
+	Jurisdiction string // code
+	Progress     string
+	Challenges   string
+	Support      string
+}
+
+// IndicatorReport is one KPI: its rows (total and parts), progress and rating.
+type IndicatorReport struct {
+	Code        string // "G3.1"
+	Goal        string
+	Title       string
+	Definition  string
+	Kind        roadmap.Kind
+	Unit        string
+	Levels      []string // the scale of a status indicator, lowest first
+	Direction   roadmap.Direction
+	Aggregation roadmap.Aggregation
+	// Rows is the total first, then each part of the breakdown.
+	Rows []RowReport
+	// Progress against the target; nil when the indicator has no target.
+	Progress *Progress
+	// Rating and the one sentence that explains it (RatingReason).
+	Rating       Rating
+	RatingReason string
+}
+
+// Total is the indicator's total row.
+func (ir *IndicatorReport) Total() *RowReport { return &ir.Rows[0] }
+
+// RowReport is one line of the KPI sheet (a total or one part) across
+// jurisdictions and periods.
+type RowReport struct {
+	Code  string // "G3.1" or "G3.1/female"
+	Part  string // part code; "" for the total
+	Label string // "Total" or the part's label ("Female")
+	// Jurisdictions has one entry per jurisdiction of the catalogue, in
+	// catalogue order, reporters or not (also in a jurisdiction report, whose
+	// layout picks Focus beside the regional figure).
+	Jurisdictions []JurisdictionRow
+	// Regional figures for Period, the period before it and the baseline.
+	Regional         Regional
+	RegionalPrevious Regional
+	RegionalBaseline Regional
+	// ChangePrevious is the regional figure's change against the previous
+	// period, over the jurisdictions that reported both (like for like); nil
+	// fields when none did. Not computed for distributions.
+	ChangePrevious Change
+	// Series is the regional figure for each period of Report.Periods.
+	Series []Regional
+}
+
+// JurisdictionRow is one jurisdiction's values for one row.
+type JurisdictionRow struct {
+	Jurisdiction string // code
+	Current      Figure // Period
+	Previous     Figure // the period before Period
+	Baseline     Figure // the catalogue's baseline period
+	// Annual is what is compared with the baseline. For counts and quantities
+	// of a half-yearly catalogue (flows over a half-year, while the baseline is
+	// a year) it is the sum of the last twelve months: Period and the half-year
+	// before it, reported only when both are; otherwise it is Current.
+	Annual         Figure
+	ChangePrevious Change // Current against Previous
+	ChangeBaseline Change // Annual against Baseline
+	// Series is the value for each period of Report.Periods.
+	Series []Figure
+}
+
+// Figure is one value: a number (count, quantity, percent) or a status level.
+// Both unset means not reported — never zero.
+type Figure struct {
+	Number *float64
+	Level  string
+}
+
+// Reported reports whether the figure holds a value.
+func (f Figure) Reported() bool { return f.Number != nil || f.Level != "" }
+
+// String is the figure as a report prints it: the level, the number (whole
+// numbers with thousands separators, others with up to two decimals) or
+// "not reported".
+func (f Figure) String() string {
+	switch {
+	case f.Level != "":
+		return f.Level
+	case f.Number != nil:
+		return FormatNumber(*f.Number)
+	}
+	return NotReported
+}
+
+// Change is the change of a value between two periods. Nil fields mean it
+// cannot be computed: a side not reported, or (Relative) a base of zero.
+type Change struct {
+	Absolute *float64 // new − old
+	Relative *float64 // (new − old) / old; 0.25 is +25 %
+	// Steps is the number of levels moved up the scale (negative: down), for
+	// status indicators.
+	Steps *int
+}
+
+// Known reports whether any part of the change could be computed.
+func (c Change) Known() bool { return c.Absolute != nil || c.Steps != nil }
+
+// String prints the change: "+12 (+25.0 %)", "−3 (n/a)", "+1 level", or "–"
+// when unknown.
+func (c Change) String() string {
+	switch {
+	case c.Steps != nil:
+		n := *c.Steps
+		unit := "levels"
+		if n == 1 || n == -1 {
+			unit = "level"
+		}
+		if n == 0 {
+			return "no change"
+		}
+		return signed(strconv.Itoa(abs(n)), n < 0) + " " + unit
+	case c.Absolute != nil:
+		s := signed(FormatNumber(math.Abs(*c.Absolute)), *c.Absolute < 0)
+		if *c.Absolute == 0 {
+			s = "0"
+		}
+		if c.Relative != nil {
+			return s + " (" + FormatPercent(*c.Relative) + ")"
+		}
+		return s
+	}
+	return "–"
+}
+
+// Regional is a regional figure by the indicator's aggregation rule.
+type Regional struct {
+	Rule roadmap.Aggregation
+	// Value is the sum (sum) or the mean (mean) over the jurisdictions that
+	// reported; nil when none did, and for range and distribution.
+	Value *float64
+	// Min and Max are the lowest and highest value (range; also set for sum
+	// and mean as a courtesy), with the jurisdictions that have them.
+	Min, Max     *float64
+	MinBy, MaxBy []string
+	// Levels is the distribution over the scale (distribution): one entry per
+	// level, lowest first.
+	Levels []LevelCount
+	// Covered is how many jurisdictions reported; Of is how many there are.
+	Covered int
+	Of      int
+	// Reporters and Missing list the jurisdictions (codes, catalogue order)
+	// that did and did not report.
+	Reporters []string
+	Missing   []string
+}
+
+// Reported reports whether at least one jurisdiction reported.
+func (r Regional) Reported() bool { return r.Covered > 0 }
+
+// Coverage is the sentence a report prints under a regional figure:
+// "covers 5 of 6 jurisdictions (sum over those that reported; ME not reported)".
+func (r Regional) Coverage() string {
+	s := "covers " + strconv.Itoa(r.Covered) + " of " + strconv.Itoa(r.Of) + " jurisdictions"
+	var notes []string
+	if r.Rule == roadmap.Sum && r.Covered > 0 && r.Covered < r.Of {
+		notes = append(notes, "sum over those that reported")
+	}
+	if len(r.Missing) > 0 && r.Covered > 0 {
+		notes = append(notes, strings.Join(r.Missing, ", ")+" not reported")
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return s
+}
+
+// String prints the figure alone: "1,234", "mean 45.5", "12.0–80.5",
+// "2 × fully aligned, 1 × drafting", or "not reported".
+func (r Regional) String() string {
+	if r.Covered == 0 {
+		return NotReported
+	}
+	switch r.Rule {
+	case roadmap.Range:
+		if r.Min != nil && r.Max != nil {
+			return FormatNumber(*r.Min) + "–" + FormatNumber(*r.Max)
+		}
+	case roadmap.Distribution:
+		var parts []string
+		for i := len(r.Levels) - 1; i >= 0; i-- {
+			if l := r.Levels[i]; l.Count > 0 {
+				parts = append(parts, strconv.Itoa(l.Count)+" × "+l.Level)
+			}
+		}
+		return strings.Join(parts, ", ")
+	case roadmap.Mean:
+		if r.Value != nil {
+			return "mean " + FormatNumber(*r.Value)
+		}
+	}
+	if r.Value != nil {
+		return FormatNumber(*r.Value)
+	}
+	return NotReported
+}
+
+// LevelCount is how many jurisdictions are at one level of a status scale.
+type LevelCount struct {
+	Level         string
+	Count         int
+	Jurisdictions []string // codes, catalogue order
+}
+
+// Progress is an indicator's progress against its target.
+type Progress struct {
+	// Target in words: "fully aligned" or "−30.0 % against 2018 by 2024".
+	Target string
+	By     roadmap.Period // when the target is due; zero if not said
+
+	// A level target: how many of the reporting jurisdictions are at or above
+	// the target level (AtTarget of Covered), and the share (nil if none reported).
+	Level    string
+	AtTarget int
+	Covered  int
+	Share    *float64
+
+	// A change target: the regional sum of the Annual figures against the
+	// baseline, over the jurisdictions that reported both (Jurisdictions).
+	TargetChange *float64 // -0.3 is 30 % below the baseline
+	Baseline     *float64
+	Current      *float64
+	Change       *float64 // relative change achieved; nil if it cannot be computed
+	// Jurisdictions are those the change is computed over (codes, catalogue order).
+	Jurisdictions []string
+
+	// Met reports whether the target is reached now.
+	Met bool
+}
+
+// QualityWarning is one warning recorded with a file used for the period.
+type QualityWarning struct {
+	Jurisdiction string
+	File         string
+	Version      int
+	Finding      roadmap.Finding
+}
+
+// Source is one input file of the report.
+type Source struct {
+	Jurisdiction string
+	Period       roadmap.Period
+	Name         string // the file's name as dropped
+	Version      int
+	Received     time.Time
+	Hash         string // SHA-256 of the file's bytes, hex
+	Path         string // where the original is archived, relative to the data folder
+}
+
+// Definition is one indicator's definition for the annex.
+type Definition struct {
+	Code        string
+	Goal        string
+	Title       string
+	Definition  string
+	Kind        roadmap.Kind
+	Unit        string
+	Levels      []string
+	Breakdown   string // "by sex: Female, Male (parts add up to the total)"; "" if none
+	Direction   roadmap.Direction
+	Target      string // in words; "" if none
+	Aggregation string // the regional rule in words
+	Required    bool
+}
+
+// FormatNumber prints a number the way a report does: whole numbers with
+// thousands separators ("12,345"), others with up to two decimals ("12.5").
+func FormatNumber(v float64) string {
+	neg := v < 0
+	v = math.Abs(v)
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	if neg && b.String() != "0" {
+		return "−" + b.String()
+	}
+	return b.String()
+}
+
+// FormatPercent prints a ratio as a signed percentage with one decimal:
+// 0.25 → "+25.0 %", -0.3 → "−30.0 %".
+func FormatPercent(ratio float64) string {
+	p := ratio * 100
+	s := strconv.FormatFloat(math.Abs(p), 'f', 1, 64)
+	if s == "0.0" {
+		return "0.0 %"
+	}
+	return signed(s, p < 0) + " %"
+}
+
+// signed puts a plus or a true minus sign (U+2212) before s.
+func signed(s string, neg bool) string {
+	if neg {
+		return "−" + s
+	}
+	return "+" + s
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
