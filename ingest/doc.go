@@ -1,0 +1,66 @@
+// Package ingest turns the files that Commissions drop into the inbox into
+// checked, versioned submissions in the ledger, and tells each sender what
+// became of its file.
+//
+// The Checker reads a workbook (magic bytes first, then excelize with tight
+// limits and raw values, inside recover) and checks it against the
+// catalogue; it writes nothing. The Intake does everything about files: it
+// scans inbox/ and inbox/<J>/, skips what is not a submission (lock files,
+// hidden files, partial copies, files still changing), rejects what it
+// cannot take (other kinds of file, symbolic links, a folder that names no
+// jurisdiction, another jurisdiction's data in a jurisdiction's folder),
+// decides duplicates, keeps the originals and writes the feedback.
+//
+// # Where files go
+//
+//	archive/J/P/<sha256[:16]>-<name>             accepted originals, never modified
+//	archive/J/P/duplicates/<sha256[:16]>-<name>  content already accepted: kept, not counted
+//	rejected/J/<sha256[:16]>-<name>              rejected originals (J = _unknown when not known)
+//	feedback/J/<name>.receipt.txt                accepted or duplicate: what was recorded
+//	feedback/J/<name>.errors.txt                 rejected: every problem, where, what to do
+//	feedback/J/<name>.annotated.xlsx             rejected workbook: marked-up copy
+//
+// J is the inbox folder the file came from (the only folder its sender can
+// see), else the jurisdiction its data names, and only ever a catalogue code
+// or _unknown. A duplicate is kept in the archive rather than among the
+// rejections because nothing was wrong with it. A symbolic link is kept as a
+// link with the same target, never followed. Beside every stored original,
+// <stored name>.intake.json notes its original name, inbox folder, received
+// time, content hash and source key, and the original's modification time is
+// set to its received time: with these the ledger can be rebuilt (Reindex).
+//
+// # The order of writes, and why it is crash-safe
+//
+// For each file the Intake takes, in this order:
+//
+//  1. read and check: the content hash, the check, the duplicate test. No
+//     writes, so an interruption leaves nothing behind.
+//  2. store the original: copy it to its place (a temporary file, checked
+//     against the hash, synced, renamed; the note beside it likewise). The
+//     name comes from the content, so doing it again writes the same file.
+//  3. the ledger transaction: the submission, its values and findings, the
+//     superseded version and the audit events, keyed by the drop's source
+//     key (inbox path, size, modification time, hash), which the ledger
+//     refuses to record twice.
+//  4. the feedback files (temporary file, then rename).
+//  5. remove the file from the inbox.
+//
+// The inbox file is removed last, so until the end of step 5 the drop is
+// still in the inbox and the next pass sees it again. That pass computes the
+// same source key and asks the ledger: if the drop is not recorded (an
+// interruption in steps 1–3), it is taken from the start, and step 2 only
+// rewrites the same stored file; if it is recorded (an interruption in steps
+// 4–5), it is not recorded again: the pass writes the feedback from what the
+// ledger holds and removes the file. So at any instant each file is either
+// still in the inbox or recorded exactly once with its original kept, never
+// counted twice and never lost. Storing the original before the ledger
+// commits is what makes the archive a complete record: every recorded
+// submission has its file. The worst an interruption can leave is a stored
+// copy of a file that is still in the inbox, which the next pass reuses.
+//
+// # Rebuilding the ledger
+//
+// Intake.Reindex checks every stored original again, oldest received first,
+// and records it under its original source key and received time, with the
+// state its place records, so that losing roadmap.db loses nothing.
+package ingest

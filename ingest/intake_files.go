@@ -1,0 +1,231 @@
+package ingest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/seesac/roadmap"
+)
+
+// intakeWorkbookExts are handed to the checker, which tells an .xls, an .ods or a
+// damaged file apart and says so.
+var intakeWorkbookExts = map[string]bool{
+	".xlsx": true, ".xlsm": true, ".xltx": true, ".xltm": true, ".xls": true, ".xlsb": true, ".ods": true, ".fods": true,
+}
+
+// intakeOtherKinds names the files that Commissions send by mistake.
+var intakeOtherKinds = map[string]string{
+	".pdf": "a PDF document", ".doc": "a Word document", ".docx": "a Word document", ".docm": "a Word document",
+	".odt": "an OpenDocument text", ".rtf": "a text document", ".txt": "a plain text file",
+	".csv": "a CSV text file", ".tsv": "a text file of figures", ".zip": "a zip archive", ".7z": "a 7-Zip archive",
+	".rar": "a RAR archive", ".gz": "a compressed archive", ".jpg": "a picture", ".jpeg": "a picture",
+	".png": "a picture", ".gif": "a picture", ".bmp": "a picture", ".tif": "a picture", ".tiff": "a picture",
+	".heic": "a picture", ".ppt": "a PowerPoint presentation", ".pptx": "a PowerPoint presentation",
+	".msg": "an e-mail message", ".eml": "an e-mail message", ".htm": "a web page", ".html": "a web page",
+	".xml": "an XML file", ".json": "a JSON file", ".lnk": "a Windows shortcut", ".url": "an internet shortcut",
+	".numbers": "an Apple Numbers spreadsheet (export it to Excel first)", ".exe": "a program",
+}
+
+var (
+	intakeZipMagic = []byte("PK\x03\x04")
+	intakeOLEMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// notWorkbook says what a file is when it is plainly not a workbook. A file
+// with a workbook's extension, or with none but a zip or OLE container
+// inside, goes to the checker, which tells the causes apart.
+func notWorkbook(path, name string) (string, bool) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if intakeWorkbookExts[ext] {
+		return "", false
+	}
+	if what, ok := intakeOtherKinds[ext]; ok {
+		return what, true
+	}
+	head := make([]byte, 512)
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false // the checker reports the unreadable file
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	head = head[:n]
+	if bytes.HasPrefix(head, intakeZipMagic) || bytes.HasPrefix(head, intakeOLEMagic) {
+		return "", false
+	}
+	if n == 0 {
+		return "an empty file", true
+	}
+	ct := http.DetectContentType(head)
+	switch {
+	case strings.HasPrefix(ct, "application/pdf"):
+		return "a PDF document", true
+	case strings.HasPrefix(ct, "image/"):
+		return "a picture", true
+	case strings.HasPrefix(ct, "text/html"):
+		return "a web page", true
+	case strings.HasPrefix(ct, "text/xml"):
+		return "an XML file", true
+	case strings.HasPrefix(ct, "text/plain"):
+		return "a plain text file", true
+	case strings.Contains(ct, "gzip"), strings.Contains(ct, "rar"), strings.Contains(ct, "7z"):
+		return "a compressed archive", true
+	}
+	return "a file of a kind this service does not read", true
+}
+
+// sidecarSuffix names the note kept beside every stored original: the
+// original's name, inbox folder, received time and source key. It is what
+// lets Reindex rebuild the ledger exactly (see the package doc).
+const sidecarSuffix = ".intake.json"
+
+// tempPrefix starts every temporary file the intake writes; Reindex skips them.
+const tempPrefix = ".intake-"
+
+type sidecar struct {
+	Name     string    `json:"name"`
+	Folder   string    `json:"folder,omitempty"`
+	Inbox    string    `json:"inbox"`
+	Received time.Time `json:"received"`
+	Size     int64     `json:"size"`
+	Hash     string    `json:"hash,omitempty"`
+	Source   string    `json:"source"`
+}
+
+// store keeps the original at s.Path: a copy written to a temporary file,
+// checked against the hash, synced and renamed, its modification time set to
+// the received time; then the sidecar. Storing again is harmless: the name
+// comes from the content, so it is the same file.
+func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
+	dst := in.abs(s.Path)
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if d.symlink() {
+		if err := relink(d.abs, dst); err != nil {
+			return err
+		}
+	} else if err := copyVerified(d.abs, dst, s.Hash, s.Received); err != nil {
+		return err
+	}
+	note, err := json.MarshalIndent(sidecar{Name: d.name, Folder: d.folder, Inbox: "inbox/" + d.rel,
+		Received: s.Received.UTC(), Size: s.Size, Hash: s.Hash, Source: source}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(dst+sidecarSuffix, s.Received, func(w io.Writer) error {
+		_, err := w.Write(append(note, '\n'))
+		return err
+	}); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// relink keeps a symbolic link as a link with the same target: it is never
+// followed, not even to copy what it points at.
+func relink(src, dst string) error {
+	target, err := os.Readlink(src)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), tempPrefix+"*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	tmp.Close()
+	if err := os.Remove(name); err != nil {
+		return err
+	}
+	if err := os.Symlink(target, name); err != nil {
+		return err
+	}
+	if err := os.Rename(name, dst); err != nil {
+		os.Remove(name)
+		return err
+	}
+	return nil
+}
+
+// copyVerified copies src to dst through a temporary file and fails, leaving
+// dst as it was, if the bytes copied do not have the expected hash.
+func copyVerified(src, dst, hash string, mtime time.Time) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return writeAtomic(dst, mtime, func(w io.Writer) error {
+		h := sha256.New()
+		if _, err := io.Copy(io.MultiWriter(w, h), in); err != nil {
+			return err
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != hash {
+			return errors.New("the file changed while it was copied")
+		}
+		return nil
+	})
+}
+
+// writeAtomic writes a file through a temporary file in the same folder,
+// synced, given the modification time mtime (unless zero), readable by the
+// people the folder is shared with, and renamed into place: a reader sees
+// the old file or the new one, never half of one.
+func writeAtomic(dst string, mtime time.Time, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(dst), tempPrefix+"*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if !mtime.IsZero() {
+		if err := os.Chtimes(tmp.Name(), mtime, mtime); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return fmt.Errorf("rename into place: %w", err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable before the next step relies on it.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,412 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seesac/roadmap"
+)
+
+var (
+	h1  = roadmap.MustPeriod("2026-H1")
+	t0  = time.Date(2026, 11, 2, 9, 15, 0, 123456789, time.UTC)
+	ctx = context.Background()
+)
+
+func open(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "roadmap.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func sub(j string, p roadmap.Period, hash string, received time.Time, state roadmap.State) *roadmap.Submission {
+	return &roadmap.Submission{
+		Hash: hash, Name: hash + ".xlsx", Folder: j, Size: 1234, Received: received,
+		Jurisdiction: j, Period: p, TemplateVersion: "1", CatalogueID: "wb-salw", CatalogueVersion: "2024.1",
+		CatalogueHash: "cafe", State: state, Path: "archive/" + j + "/" + p.String() + "/" + hash + ".xlsx",
+		Cover: roadmap.Cover{Institution: "Komisioni", Contact: "Ђорђе Њежић", Email: "a@b.c", Date: "2026-10-30", Final: true},
+		Values: []roadmap.Value{
+			{Row: "G3.1", Indicator: "G3.1", Reported: true, Number: 0, Cell: "F2"},
+			{Row: "G3.1/border", Indicator: "G3.1", Part: "border", Reported: false, Cell: "F3"},
+			{Row: "G3.2", Indicator: "G3.2", Reported: true, Number: 12.5, Comment: "Tarčin", Cell: "F4"},
+			{Row: "G1.1", Indicator: "G1.1", Reported: true, Level: "drafting", Cell: "F5"},
+		},
+		Narratives: []roadmap.Narrative{{Goal: "G1", Progress: "С́ецање", Challenges: "", Support: "funds"}},
+		Findings:   []roadmap.Finding{{Severity: roadmap.Warning, Code: roadmap.CodeLargeChange, Sheet: "KPI", Cell: "F4", Indicator: "G3.2", Message: "Large change."}},
+	}
+}
+
+func record(t *testing.T, db *DB, s *roadmap.Submission) {
+	t.Helper()
+	if err := db.Record(ctx, s, "src:"+s.Hash+":"+s.Received.String()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVersionsAndSupersession(t *testing.T) {
+	db, _ := open(t)
+	a1 := sub("AL", h1, "a1", t0, roadmap.Accepted)
+	record(t, db, a1)
+	rej := sub("AL", h1, "r1", t0.Add(time.Hour), roadmap.Rejected)
+	rej.Findings = append(rej.Findings, roadmap.Finding{Severity: roadmap.Error, Code: roadmap.CodeMissingValue, Message: "Fill it in."})
+	record(t, db, rej)
+	a2 := sub("AL", h1, "a2", t0.Add(2*time.Hour), roadmap.Accepted)
+	record(t, db, a2)
+	other := sub("BA", h1, "b1", t0.Add(3*time.Hour), roadmap.Accepted)
+	record(t, db, other)
+	dup := sub("AL", h1, "a1", t0.Add(4*time.Hour), roadmap.Duplicate)
+	record(t, db, dup)
+
+	if a1.Version != 1 || a2.Version != 2 || other.Version != 1 || rej.Version != 0 || dup.Version != 0 {
+		t.Fatalf("versions a1=%d a2=%d b1=%d rej=%d dup=%d", a1.Version, a2.Version, other.Version, rej.Version, dup.Version)
+	}
+	if a1.ID == 0 || a2.ID == a1.ID {
+		t.Fatalf("ids not set: %d %d", a1.ID, a2.ID)
+	}
+	hist, err := db.History(ctx, "AL", h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range hist {
+		got = append(got, fmt.Sprintf("%s v%d %s", s.Hash, s.Version, s.State))
+	}
+	want := []string{"a1 v1 superseded", "r1 v0 rejected", "a2 v2 accepted", "a1 v0 duplicate"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("history = %q, want %q", got, want)
+	}
+	if len(hist[1].Findings) != 2 || hist[1].Findings[1].Code != roadmap.CodeMissingValue {
+		t.Fatalf("history findings = %+v", hist[1].Findings)
+	}
+	latest, err := db.Latest(ctx, "AL", h1)
+	if err != nil || latest == nil || latest.Hash != "a2" || len(latest.Values) != 4 {
+		t.Fatalf("latest = %+v, %v", latest, err)
+	}
+	if none, err := db.Latest(ctx, "ME", h1); none != nil || err != nil {
+		t.Fatalf("latest ME = %+v, %v", none, err)
+	}
+	byHash, err := db.AcceptedByHash(ctx, "a1")
+	if err != nil || byHash == nil || byHash.ID != a1.ID || byHash.State != roadmap.Superseded {
+		t.Fatalf("AcceptedByHash(a1) = %+v, %v", byHash, err)
+	}
+	if s, err := db.AcceptedByHash(ctx, "r1"); s != nil || err != nil {
+		t.Fatalf("a rejected hash was found as accepted: %+v, %v", s, err)
+	}
+
+	events, err := db.Events(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range events {
+		kinds = append(kinds, fmt.Sprintf("%s:%d", e.Kind, e.Submission))
+	}
+	wantKinds := []string{
+		fmt.Sprintf("received:%d", a1.ID), fmt.Sprintf("accepted:%d", a1.ID),
+		fmt.Sprintf("received:%d", rej.ID), fmt.Sprintf("rejected:%d", rej.ID),
+		fmt.Sprintf("received:%d", a2.ID), fmt.Sprintf("accepted:%d", a2.ID), fmt.Sprintf("superseded:%d", a1.ID),
+		fmt.Sprintf("received:%d", other.ID), fmt.Sprintf("accepted:%d", other.ID),
+		fmt.Sprintf("received:%d", dup.ID), fmt.Sprintf("duplicate:%d", dup.ID),
+	}
+	if !reflect.DeepEqual(kinds, wantKinds) {
+		t.Fatalf("audit = %q\nwant    %q", kinds, wantKinds)
+	}
+}
+
+func TestRecordRefusesTheSameSourceTwice(t *testing.T) {
+	db, _ := open(t)
+	s := sub("AL", h1, "a1", t0, roadmap.Accepted)
+	if err := db.Record(ctx, s, "inbox/AL/a.xlsx|1|t|a1"); err != nil {
+		t.Fatal(err)
+	}
+	again := sub("AL", h1, "a1", t0, roadmap.Accepted)
+	if err := db.Record(ctx, again, "inbox/AL/a.xlsx|1|t|a1"); !errors.Is(err, ErrRecorded) {
+		t.Fatalf("second Record = %v, want ErrRecorded", err)
+	}
+	hist, _ := db.History(ctx, "AL", h1)
+	if len(hist) != 1 || hist[0].State != roadmap.Accepted {
+		t.Fatalf("history after refused duplicate source = %+v", hist)
+	}
+	got, err := db.BySource(ctx, "inbox/AL/a.xlsx|1|t|a1")
+	if err != nil || got == nil || got.ID != s.ID || len(got.Values) != 4 || len(got.Narratives) != 1 {
+		t.Fatalf("BySource = %+v, %v", got, err)
+	}
+	if none, err := db.BySource(ctx, "nope"); none != nil || err != nil {
+		t.Fatalf("BySource(unknown) = %+v, %v", none, err)
+	}
+}
+
+func TestRecordRejectsBadInput(t *testing.T) {
+	db, _ := open(t)
+	for name, s := range map[string]*roadmap.Submission{
+		"superseded":         sub("AL", h1, "x", t0, roadmap.Superseded),
+		"no state":           sub("AL", h1, "x", t0, ""),
+		"accepted no period": sub("AL", roadmap.Period{}, "x", t0, roadmap.Accepted),
+	} {
+		if err := db.Record(ctx, s, "src-"+name); err == nil {
+			t.Errorf("%s: Record succeeded", name)
+		}
+	}
+	if err := db.Record(ctx, sub("AL", h1, "x", t0, roadmap.Accepted), ""); err == nil {
+		t.Error("empty source accepted")
+	}
+	if err := db.Audit(ctx, Event{Time: t0, Kind: "deleted"}); err == nil {
+		t.Error("unknown audit kind accepted")
+	}
+}
+
+func TestValuesRoundTripNotReportedIsNotZero(t *testing.T) {
+	db, _ := open(t)
+	s := sub("AL", h1, "a1", t0, roadmap.Accepted)
+	record(t, db, s)
+	got, err := db.Latest(ctx, "AL", h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Values, s.Values) {
+		t.Fatalf("values:\n got %+v\nwant %+v", got.Values, s.Values)
+	}
+	zero, _ := got.Value("G3.1")
+	blank, _ := got.Value("G3.1/border")
+	if !zero.Reported || zero.Number != 0 || blank.Reported {
+		t.Fatalf("zero %+v / blank %+v", zero, blank)
+	}
+	if !reflect.DeepEqual(got.Narratives, s.Narratives) || !reflect.DeepEqual(got.Findings, s.Findings) ||
+		got.Cover != s.Cover {
+		t.Fatalf("details differ: %+v", got)
+	}
+	// The database itself tells a blank apart from a zero.
+	var nulls int
+	if err := db.r.QueryRow(`SELECT count(*) FROM kpi_values WHERE reported = 0 AND number IS NULL`).Scan(&nulls); err != nil || nulls != 1 {
+		t.Fatalf("not-reported rows with NULL number = %d, %v", nulls, err)
+	}
+}
+
+func TestTimesRoundTripExactly(t *testing.T) {
+	db, _ := open(t)
+	belgrade := time.FixedZone("CET", 3600)
+	received := time.Date(2026, 3, 1, 23, 59, 59, 999999999, belgrade)
+	s := sub("ME", h1, "m1", received, roadmap.Accepted)
+	record(t, db, s)
+	got, err := db.Latest(ctx, "ME", h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Received.Equal(received) || got.Received.Location() != time.UTC {
+		t.Fatalf("received %v (%v), want %v in UTC", got.Received, got.Received.Location(), received)
+	}
+	b := &roadmap.Build{Meeting: "rcm-16", Kind: roadmap.Draft, Started: t0, AsOf: received, InputsHash: "ff",
+		Outputs: []string{"reports/rcm-16/a.pdf"}, OK: true, Scheduled: true}
+	if err := db.RecordBuild(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	failed := &roadmap.Build{Meeting: "rcm-16", Kind: roadmap.Final, Started: t0.Add(time.Minute), AsOf: t0, OK: false, Error: "no data"}
+	if err := db.RecordBuild(ctx, failed); err != nil {
+		t.Fatal(err)
+	}
+	builds, err := db.Builds(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []roadmap.Build{*b, *failed}
+	for i := range want {
+		want[i].Started, want[i].AsOf = want[i].Started.UTC(), want[i].AsOf.UTC()
+	}
+	if !reflect.DeepEqual(builds, want) {
+		t.Fatalf("builds:\n got %+v\nwant %+v", builds, want)
+	}
+	events, err := db.Events(ctx, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].Kind != EventBuilt || events[1].Kind != EventBuildFailed || !events[0].Time.Equal(t0) {
+		t.Fatalf("build events = %+v", events)
+	}
+}
+
+func TestAcceptedAsOf(t *testing.T) {
+	db, _ := open(t)
+	a1 := sub("AL", h1, "a1", t0, roadmap.Accepted)
+	a2 := sub("AL", h1, "a2", t0.Add(48*time.Hour), roadmap.Accepted)
+	b1 := sub("BA", h1, "b1", t0.Add(time.Hour), roadmap.Accepted)
+	rej := sub("RS", h1, "r1", t0.Add(time.Minute), roadmap.Rejected)
+	for _, s := range []*roadmap.Submission{a1, b1, rej, a2} {
+		record(t, db, s)
+	}
+	states := func(asOf time.Time) []string {
+		t.Helper()
+		subs, err := db.Accepted(ctx, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range subs {
+			if len(s.Values) != 4 || len(s.Narratives) != 1 || len(s.Findings) != 1 {
+				t.Fatalf("%s loaded without details: %+v", s.Hash, s)
+			}
+			out = append(out, s.Hash+" "+string(s.State))
+		}
+		return out
+	}
+	if got := states(t0.Add(-time.Nanosecond)); got != nil {
+		t.Fatalf("before anything: %q", got)
+	}
+	// At the exact received time the file counts (received ≤ asOf).
+	if got, want := states(t0), []string{"a1 accepted"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("as of t0: %q, want %q", got, want)
+	}
+	// a1 was superseded later, but as of a day after t0 it is still AL's latest.
+	if got, want := states(t0.Add(24*time.Hour)), []string{"a1 accepted", "b1 accepted"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("as of t0+1d: %q, want %q", got, want)
+	}
+	if got, want := states(t0.Add(72*time.Hour)), []string{"a1 superseded", "b1 accepted", "a2 accepted"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("as of t0+3d: %q, want %q", got, want)
+	}
+}
+
+func TestConcurrentRecordNeverBusy(t *testing.T) {
+	db, _ := open(t)
+	const workers, each = 8, 26
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				// All workers fight over the same two jurisdictions and
+				// periods, so every Record reads then updates.
+				j := []string{"AL", "BA"}[i%2]
+				s := sub(j, h1, fmt.Sprintf("w%d-%d", w, i), t0.Add(time.Duration(w*each+i)*time.Second), roadmap.Accepted)
+				if err := db.Record(ctx, s, "src-"+s.Hash); err != nil {
+					errs <- err
+				}
+				if _, err := db.Latest(ctx, j, h1); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, j := range []string{"AL", "BA"} {
+		hist, err := db.History(ctx, j, h1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != workers*each/2 {
+			t.Fatalf("%s has %d submissions", j, len(hist))
+		}
+		seen := map[int]bool{}
+		current := 0
+		for _, s := range hist {
+			if seen[s.Version] {
+				t.Fatalf("%s version %d twice", j, s.Version)
+			}
+			seen[s.Version] = true
+			if s.State == roadmap.Accepted {
+				current++
+			}
+		}
+		if current != 1 || !seen[1] || !seen[len(hist)] {
+			t.Fatalf("%s: %d current versions, versions %v", j, current, seen)
+		}
+	}
+}
+
+func TestMigrationsIdempotentOnReopen(t *testing.T) {
+	db, path := open(t)
+	record(t, db, sub("AL", h1, "a1", t0, roadmap.Accepted))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		again, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var versions int
+		if err := again.r.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&versions); err != nil {
+			t.Fatal(err)
+		}
+		entries, _ := migrations.ReadDir("migrations")
+		if versions != len(entries) {
+			t.Fatalf("%d schema versions recorded for %d migrations", versions, len(entries))
+		}
+		hist, err := again.History(ctx, "AL", h1)
+		if err != nil || len(hist) != 1 {
+			t.Fatalf("history after reopen = %+v, %v", hist, err)
+		}
+		var mode string
+		if err := again.r.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Fatalf("journal_mode = %q, %v", mode, err)
+		}
+		again.Close()
+	}
+}
+
+func TestAuditIsAppendOnly(t *testing.T) {
+	db, _ := open(t)
+	if err := db.Audit(ctx, Event{Time: t0, Kind: EventDelivered, Detail: "reports/rcm-16 to seesac"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.Exec(`UPDATE audit SET detail = 'x'`); err == nil {
+		t.Fatal("audit row updated")
+	}
+	if _, err := db.w.Exec(`DELETE FROM audit`); err == nil {
+		t.Fatal("audit row deleted")
+	}
+	events, err := db.Events(ctx, t0)
+	if err != nil || len(events) != 1 || events[0].Detail != "reports/rcm-16 to seesac" {
+		t.Fatalf("events = %+v, %v", events, err)
+	}
+}
+
+func TestReadersCannotWrite(t *testing.T) {
+	db, _ := open(t)
+	if _, err := db.r.Exec(`INSERT INTO audit (time, kind) VALUES ('x', 'built')`); err == nil {
+		t.Fatal("the read pool wrote")
+	}
+}
+
+func TestOpenRejectsBadPath(t *testing.T) {
+	if _, err := Open(filepath.Join(t.TempDir(), "a?b.db")); err == nil {
+		t.Fatal("a path with '?' was accepted")
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "missing", "dir", "x.db")); err == nil {
+		t.Fatal("a path in a missing folder was accepted")
+	}
+	if _, err := os.Stat(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Fatal("Open created folders")
+	}
+}
+
+func BenchmarkRecord(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "roadmap.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s := sub("AL", h1, fmt.Sprint(i), t0, roadmap.Accepted)
+		if err := db.Record(ctx, s, fmt.Sprint("src", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
