@@ -200,7 +200,12 @@ func brokenCases(cat *roadmap.Catalogue, base Workbook) []brokenCase {
 				if err != nil {
 					return err
 				}
-				return f.SetCellFormula(roadmap.SheetKPI, cell, fmt.Sprintf("=%v+2", num(c)-2))
+				// Clear the value first: excelize keeps a cell's old value as the
+				// formula's cached result, which would make this a valid file.
+				if err := f.SetCellValue(roadmap.SheetKPI, cell, nil); err != nil {
+					return err
+				}
+				return f.SetCellFormula(roadmap.SheetKPI, cell, fmt.Sprintf("%v+2", num(c)-2))
 			},
 		})
 	}

@@ -1,0 +1,336 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
+)
+
+var (
+	testJurisdiction = "AL"
+	testPeriod       = roadmap.MustPeriod("2026-H1")
+	testReceived     = time.Date(2026, 7, 20, 9, 30, 0, 0, time.UTC)
+	testCoverDate    = time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC)
+)
+
+func defaultCatalogue(t testing.TB) *roadmap.Catalogue {
+	t.Helper()
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatalf("default catalogue: %v", err)
+	}
+	return cat
+}
+
+// variant is one way a Commission's spreadsheet stores the same figures.
+type variant struct {
+	name     string
+	date1904 bool
+	put      func(b *book, ref string, ind *roadmap.Indicator, v float64)
+}
+
+var variants = []variant{
+	{name: "numbers", put: func(b *book, ref string, _ *roadmap.Indicator, v float64) {
+		b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, v, -1, 64))
+	}},
+	{name: "numbers-as-text", put: func(b *book, ref string, _ *roadmap.Indicator, v float64) {
+		// Text with the trailing non-breaking space a copy from a web page leaves.
+		b.must(b.f.SetCellStr(roadmap.SheetKPI, ref, " "+formatNumber(v)+"\u00a0"))
+	}},
+	{name: "thousands-separators", put: func(b *book, ref string, _ *roadmap.Indicator, v float64) {
+		b.must(b.f.SetCellStr(roadmap.SheetKPI, ref, grouped(v)))
+	}},
+	{name: "formulas-with-cached-values", put: func(b *book, ref string, _ *roadmap.Indicator, v float64) {
+		b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, v, -1, 64))
+		b.must(b.f.SetCellFormula(roadmap.SheetKPI, ref, formatNumber(v)+"*1"))
+		b.numericFormulas = append(b.numericFormulas, ref)
+	}},
+	{name: "percent-format", put: func(b *book, ref string, ind *roadmap.Indicator, v float64) {
+		if ind.Kind != roadmap.Percent {
+			b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, v, -1, 64))
+			return
+		}
+		b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, v/100, -1, 64))
+		b.must(b.f.SetCellStyle(roadmap.SheetKPI, ref, ref, b.percentStyle()))
+	}},
+	{name: "1904-dates", date1904: true, put: func(b *book, ref string, _ *roadmap.Indicator, v float64) {
+		b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, v, -1, 64))
+	}},
+}
+
+// grouped writes v with non-breaking spaces between thousands and a decimal
+// comma, the way a Balkan locale shows it.
+func grouped(v float64) string {
+	s := formatNumber(math.Abs(v))
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("," + frac)
+	}
+	return b.String()
+}
+
+// book is a template being filled in for a test.
+type book struct {
+	t               testing.TB
+	cat             *roadmap.Catalogue
+	f               *excelize.File
+	v               variant
+	pct             int
+	numericFormulas []string
+}
+
+func newBook(t testing.TB, cat *roadmap.Catalogue, v variant) *book {
+	t.Helper()
+	f, err := templates.NewWorkbook(cat, testJurisdiction, testPeriod)
+	if err != nil {
+		t.Fatalf("template: %v", err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	b := &book{t: t, cat: cat, f: f, v: v, pct: -1}
+	if v.date1904 {
+		yes := true
+		b.must(f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}))
+	}
+	return b
+}
+
+func (b *book) must(err error) {
+	b.t.Helper()
+	if err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *book) percentStyle() int {
+	if b.pct < 0 {
+		id, err := b.f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+		b.must(err)
+		b.pct = id
+	}
+	return b.pct
+}
+
+// ref is the value cell of a row code.
+func (b *book) ref(code string) string {
+	b.t.Helper()
+	row, ok := templates.KPIRow(b.cat, code)
+	if !ok {
+		b.t.Fatalf("no row %s", code)
+	}
+	return fmt.Sprintf("%s%d", roadmap.KPIColValue, row)
+}
+
+func (b *book) indicator(code string) *roadmap.Indicator {
+	b.t.Helper()
+	ind, _, _ := strings.Cut(code, "/")
+	i, ok := b.cat.Indicator(ind)
+	if !ok {
+		b.t.Fatalf("no indicator %s", code)
+	}
+	return i
+}
+
+// num sets a row's value in the book's variant.
+func (b *book) num(code string, v float64) { b.v.put(b, b.ref(code), b.indicator(code), v) }
+
+// text types a row's value as text, whatever the variant.
+func (b *book) text(code, s string) { b.must(b.f.SetCellStr(roadmap.SheetKPI, b.ref(code), s)) }
+
+func (b *book) clear(code string) { b.must(b.f.SetCellValue(roadmap.SheetKPI, b.ref(code), nil)) }
+
+func (b *book) set(sheet, ref string, v any) { b.must(b.f.SetCellValue(sheet, ref, v)) }
+
+// fillValid fills every input as a careful Commission would: every row, the
+// cover and the narrative. It returns the values it typed by row code.
+func (b *book) fillValid() map[string]roadmap.Value {
+	want := map[string]roadmap.Value{}
+	for i := range b.cat.Indicators {
+		ind := &b.cat.Indicators[i]
+		switch ind.Kind {
+		case roadmap.Status:
+			level := ind.Levels[len(ind.Levels)/2]
+			b.text(ind.Code, level)
+			want[ind.Code] = roadmap.Value{Reported: true, Level: level}
+		case roadmap.Percent:
+			b.num(ind.Code, 45.5+float64(i))
+			want[ind.Code] = roadmap.Value{Reported: true, Number: 45.5 + float64(i)}
+		case roadmap.Quantity:
+			b.num(ind.Code, 12.5+float64(i))
+			want[ind.Code] = roadmap.Value{Reported: true, Number: 12.5 + float64(i)}
+		case roadmap.Count:
+			if ind.Breakdown == nil {
+				n := float64(1500 + i)
+				b.num(ind.Code, n)
+				want[ind.Code] = roadmap.Value{Reported: true, Number: n}
+				continue
+			}
+			total := 0.0
+			for k, p := range ind.Breakdown.Parts {
+				n := float64(600 + 100*k + i)
+				b.num(roadmap.RowCode(ind.Code, p.Code), n)
+				want[roadmap.RowCode(ind.Code, p.Code)] = roadmap.Value{Reported: true, Number: n}
+				total += n
+			}
+			if ind.Breakdown.Rule == roadmap.PartsAtMostTotal {
+				total += 10
+			}
+			b.num(ind.Code, total)
+			want[ind.Code] = roadmap.Value{Reported: true, Number: total}
+		}
+	}
+	b.set(roadmap.SheetCover, roadmap.CoverInstitution, "Komisioni për Kontrollin e Armëve")
+	b.set(roadmap.SheetCover, roadmap.CoverContact, "Ђорђе Њежић")
+	b.set(roadmap.SheetCover, roadmap.CoverEmail, "focal.point@example.org")
+	if b.v.date1904 {
+		// The serial number of the day in the 1904 date system, as a Mac
+		// spreadsheet stores it: read with the 1900 system it would be four
+		// years and a day off.
+		serial := testCoverDate.Sub(time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)).Hours() / 24
+		b.must(b.f.SetCellFloat(roadmap.SheetCover, roadmap.CoverDate, serial, -1, 64))
+	} else {
+		b.set(roadmap.SheetCover, roadmap.CoverDate, testCoverDate)
+	}
+	b.set(roadmap.SheetCover, roadmap.CoverStatus, "final")
+	for i, g := range b.cat.Goals {
+		row := roadmap.NarrFirstRow + i
+		b.set(roadmap.SheetNarrative, fmt.Sprintf("%s%d", roadmap.NarrColProgress, row), "Napredak u Tarčinu za "+g.Code+".")
+		b.set(roadmap.SheetNarrative, fmt.Sprintf("%s%d", roadmap.NarrColChallenge, row), "С́ецање.")
+	}
+	return want
+}
+
+var strFormula = regexp.MustCompile(`<c r="([A-Z]+[0-9]+)"([^>]*?) t="str"([^>]*)>`)
+
+// bytes writes the book. Formulas written by excelize carry their result as
+// text (t="str"); Excel and LibreOffice store a number, so numeric formula
+// cells are rewritten to that form.
+func (b *book) bytes() []byte {
+	b.t.Helper()
+	var buf bytes.Buffer
+	b.must(b.f.Write(&buf))
+	if len(b.numericFormulas) == 0 {
+		return buf.Bytes()
+	}
+	numeric := map[string]bool{}
+	for _, r := range b.numericFormulas {
+		numeric[r] = true
+	}
+	return rewriteZip(b.t, buf.Bytes(), func(name, body string) string {
+		if !strings.HasPrefix(name, "xl/worksheets/") {
+			return body
+		}
+		return strFormula.ReplaceAllStringFunc(body, func(m string) string {
+			if numeric[strFormula.FindStringSubmatch(m)[1]] {
+				return strings.Replace(m, ` t="str"`, "", 1)
+			}
+			return m
+		})
+	})
+}
+
+// rewriteZip copies a zip archive, passing each entry's text through edit.
+func rewriteZip(t testing.TB, data []byte, edit func(name, body string) string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(edit(f.Name, string(body)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// isSentence checks that a message is one plain sentence: a capital first,
+// a full stop last, one line, no second sentence and no Go or library text.
+func isSentence(msg string) error {
+	r, _ := utf8.DecodeRuneInString(msg)
+	switch {
+	case msg == "":
+		return fmt.Errorf("empty message")
+	case !unicode.IsUpper(r):
+		return fmt.Errorf("does not start with a capital: %q", msg)
+	case !strings.HasSuffix(msg, "."):
+		return fmt.Errorf("does not end with a full stop: %q", msg)
+	case strings.ContainsAny(msg, "\n\t"):
+		return fmt.Errorf("spans lines: %q", msg)
+	case secondSentence.MatchString(strings.TrimSuffix(msg, ".")):
+		return fmt.Errorf("more than one sentence: %q", msg)
+	}
+	for _, bad := range []string{"Key: '", "Error:Field", "excelize", "zip:", "xml:", "%!", "<nil>", "struct", "validation for"} {
+		if strings.Contains(msg, bad) {
+			return fmt.Errorf("contains %q: %q", bad, msg)
+		}
+	}
+	return nil
+}
+
+var secondSentence = regexp.MustCompile(`[.!?] [A-Z]`)
+
+func findingsOf(sub *roadmap.Submission, code roadmap.Code) []roadmap.Finding {
+	var out []roadmap.Finding
+	for _, f := range sub.Findings {
+		if f.Code == code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func errorsOf(sub *roadmap.Submission) []roadmap.Finding {
+	var out []roadmap.Finding
+	for _, f := range sub.Findings {
+		if f.Severity == roadmap.Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func sameNumber(a, b float64) bool {
+	return strconv.FormatFloat(a, 'g', 12, 64) == strconv.FormatFloat(b, 'g', 12, 64)
+}

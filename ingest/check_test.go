@@ -1,0 +1,497 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
+)
+
+func templatesCatalogue() (*roadmap.Catalogue, error) { return templates.DefaultCatalogue() }
+
+func templatesKPIRow(cat *roadmap.Catalogue, code string) (int, bool) {
+	return templates.KPIRow(cat, code)
+}
+
+func TestValidWorkbookInEveryVariant(t *testing.T) {
+	cat := defaultCatalogue(t)
+	c := NewChecker(cat)
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			b := newBook(t, cat, v)
+			want := b.fillValid()
+			sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+			for _, f := range sub.Findings {
+				t.Errorf("unexpected finding: %s", f)
+			}
+			if sub.State != roadmap.Accepted {
+				t.Fatalf("state %s, want accepted", sub.State)
+			}
+			if sub.Jurisdiction != "AL" || sub.Period != testPeriod {
+				t.Errorf("identity %s %s", sub.Jurisdiction, sub.Period)
+			}
+			if sub.Cover.Date != "2026-07-15" {
+				t.Errorf("cover date %q, want 2026-07-15", sub.Cover.Date)
+			}
+			if len(sub.Values) != len(cat.Rows()) {
+				t.Fatalf("%d values for %d rows", len(sub.Values), len(cat.Rows()))
+			}
+			for _, got := range sub.Values {
+				w := want[got.Row]
+				if got.Reported != w.Reported || !sameNumber(got.Number, w.Number) || got.Level != w.Level {
+					t.Errorf("%s: got %+v, want %+v", got.Row, got, w)
+				}
+			}
+		})
+	}
+}
+
+// findingCase is one finding a workbook can earn, produced by editing an
+// otherwise valid workbook.
+type findingCase struct {
+	name     string
+	code     roadmap.Code
+	sev      roadmap.Severity
+	sheet    string
+	cell     func(b *book) string // nil: the finding names no cell
+	ind      string
+	contains []string // in every variant's message
+	folder   *string  // nil: "AL", the book's own folder
+	edit     func(b *book)
+	setup    func(c *Checker, typed map[string]roadmap.Value)
+}
+
+func at(code string) func(b *book) string   { return func(b *book) string { return b.ref(code) } }
+func fixed(ref string) func(b *book) string { return func(*book) string { return ref } }
+
+// belowTable is the first row below the KPI table.
+func (b *book) belowTable() int { return roadmap.KPIFirstRow + len(b.cat.Rows()) }
+
+// previousOf is an accepted submission of the previous period with the
+// typed values, changed by edit.
+func previousOf(typed map[string]roadmap.Value, edit func(row string, v *roadmap.Value)) *roadmap.Submission {
+	prev := &roadmap.Submission{Jurisdiction: testJurisdiction, Period: testPeriod.Prev(), State: roadmap.Accepted}
+	cat, _ := templatesCatalogue()
+	for _, row := range cat.Rows() {
+		v := typed[row.Code]
+		v.Row, v.Indicator = row.Code, row.Indicator.Code
+		if edit != nil {
+			edit(row.Code, &v)
+		}
+		prev.Values = append(prev.Values, v)
+	}
+	return prev
+}
+
+func strp(s string) *string { return &s }
+
+var findingCases = []findingCase{
+	{name: "required value blank", code: roadmap.CodeMissingValue, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
+		contains: []string{"Ammunition seized", "must be reported"},
+		edit:     func(b *book) { b.clear("G3.2") }},
+	{name: "fraction in a count", code: roadmap.CodeWrongType, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.1/border"), ind: "G3.1",
+		contains: []string{"(Firearms seized, at the border) says", "1", "5", "counts whole firearms", "such as 2", "leave it blank"},
+		edit:     func(b *book) { b.num("G3.1/border", 1.5) }},
+	{name: "words in a count", code: roadmap.CodeWrongType, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
+		contains: []string{`"n/a"`, "not a number"},
+		edit:     func(b *book) { b.text("G3.2", "n/a") }},
+	{name: "ambiguous thousands", code: roadmap.CodeAmbiguous, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
+		contains: []string{`"1,234"`, "1234", "1.234"},
+		edit:     func(b *book) { b.text("G3.2", "1,234") }},
+	{name: "percent over 100", code: roadmap.CodeOutOfRange, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G7.1"), ind: "G7.1",
+		contains: []string{"120", "cannot be more than 100"},
+		edit:     func(b *book) { b.num("G7.1", 120) }},
+	{name: "negative count", code: roadmap.CodeOutOfRange, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G7.3"), ind: "G7.3",
+		contains: []string{"-3", "cannot be negative"},
+		edit:     func(b *book) { b.num("G7.3", -3) }},
+	{name: "status not on the scale", code: roadmap.CodeNotOnScale, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G1.1"), ind: "G1.1",
+		contains: []string{`"Partially Aligned"`, `"not started", "drafting", "partly aligned" or "fully aligned"`},
+		edit:     func(b *book) { b.text("G1.1", "  Partially Aligned ") }},
+	{name: "parts exceed total", code: roadmap.CodePartsExceed, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G6.1"), ind: "G6.1",
+		contains: []string{"Weapons destroyed", "add up to", "more than the total of 5"},
+		edit:     func(b *book) { b.num("G6.1", 5) }},
+	{name: "parts do not add up", code: roadmap.CodePartsNotSum, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.1"), ind: "G3.1",
+		contains: []string{"Firearms seized", "must add up to the total", "9999"},
+		edit:     func(b *book) { b.num("G3.1", 9999) }},
+	{name: "formula never calculated", code: roadmap.CodeFormulaNoValue, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
+		contains: []string{"formula", "save it again"},
+		edit: func(b *book) {
+			b.clear("G3.2")
+			b.must(b.f.SetCellFormula(roadmap.SheetKPI, b.ref("G3.2"), "F2*2"))
+		}},
+	{name: "row deleted", code: roadmap.CodeMissingRow, sev: roadmap.Error, sheet: roadmap.SheetKPI, ind: "G3.2",
+		contains: []string{"G3.2", "missing"},
+		edit: func(b *book) {
+			row, _ := templatesKPIRow(b.cat, "G3.2")
+			b.must(b.f.RemoveRow(roadmap.SheetKPI, row))
+		}},
+	{name: "unknown row code", code: roadmap.CodeUnknownRow, sev: roadmap.Error, sheet: roadmap.SheetKPI,
+		cell:     func(b *book) string { return fmt.Sprintf("A%d", b.belowTable()) },
+		contains: []string{`"G9.9"`},
+		edit: func(b *book) {
+			b.set(roadmap.SheetKPI, fmt.Sprintf("A%d", b.belowTable()), "G9.9")
+			b.set(roadmap.SheetKPI, fmt.Sprintf("F%d", b.belowTable()), 5)
+		}},
+	{name: "row code twice", code: roadmap.CodeDuplicateRow, sev: roadmap.Error, sheet: roadmap.SheetKPI, ind: "G3.2",
+		cell:     func(b *book) string { return fmt.Sprintf("A%d", b.belowTable()) },
+		contains: []string{"G3.2", "twice"},
+		edit: func(b *book) {
+			b.set(roadmap.SheetKPI, fmt.Sprintf("A%d", b.belowTable()), " G3.2 ")
+			b.set(roadmap.SheetKPI, fmt.Sprintf("F%d", b.belowTable()), 7)
+		}},
+	{name: "metadata sheet deleted", code: roadmap.CodeNoMetadata, sev: roadmap.Error,
+		contains: []string{roadmap.SheetMeta, "removed"},
+		edit:     func(b *book) { b.must(b.f.DeleteSheet(roadmap.SheetMeta)) }},
+	{name: "unknown template version", code: roadmap.CodeTemplateVersion, sev: roadmap.Error, sheet: roadmap.SheetMeta, cell: fixed("B1"),
+		contains: []string{`template version "99"`},
+		edit:     func(b *book) { b.set(roadmap.SheetMeta, "B1", "99") }},
+	{name: "other catalogue version", code: roadmap.CodeCatalogueVersion, sev: roadmap.Error, sheet: roadmap.SheetMeta, cell: fixed("B3"),
+		contains: []string{`"2020.1"`, `"2024.1-illustrative"`},
+		edit:     func(b *book) { b.set(roadmap.SheetMeta, "B3", "2020.1") }},
+	{name: "dropped in another jurisdiction's folder", code: roadmap.CodeWrongJurisdiction, sev: roadmap.Error, sheet: roadmap.SheetCover, cell: fixed("B3"),
+		folder:   strp("RS"),
+		contains: []string{"Albania (AL)", "Serbia (RS)"},
+		edit:     func(*book) {}},
+	{name: "cover names another jurisdiction", code: roadmap.CodeWrongJurisdiction, sev: roadmap.Error, sheet: roadmap.SheetCover, cell: fixed("B3"),
+		contains: []string{`"ME"`, "Albania (AL)"},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B3", "ME") }},
+	{name: "cover names another period", code: roadmap.CodeWrongPeriod, sev: roadmap.Error, sheet: roadmap.SheetCover, cell: fixed("B4"),
+		contains: []string{`"2025-H2"`, "2026-H1"},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B4", "2025-H2") }},
+	{name: "metadata period not a period", code: roadmap.CodeWrongPeriod, sev: roadmap.Error, sheet: roadmap.SheetMeta, cell: fixed("B6"),
+		contains: []string{`"2026-Q3"`},
+		edit:     func(b *book) { b.set(roadmap.SheetMeta, "B6", "2026-Q3") }},
+	{name: "large change", code: roadmap.CodeLargeChange, sev: roadmap.Warning, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
+		contains: []string{"Ammunition seized", "1505 for 2026-H1", "more than 3 times", "the 150.5 reported for 2025-H2"},
+		setup: func(c *Checker, typed map[string]roadmap.Value) {
+			c.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
+				if j != testJurisdiction || p != testPeriod.Prev() {
+					return nil
+				}
+				return previousOf(typed, func(row string, v *roadmap.Value) {
+					if row == "G3.2" {
+						v.Number /= 10
+					}
+				})
+			}
+		}},
+	{name: "large drop", code: roadmap.CodeLargeChange, sev: roadmap.Warning, sheet: roadmap.SheetKPI, cell: at("G5.2"), ind: "G5.2",
+		contains: []string{"less than 1/3 of", "2025-H2"},
+		setup: func(c *Checker, typed map[string]roadmap.Value) {
+			c.Previous = func(string, roadmap.Period) *roadmap.Submission {
+				return previousOf(typed, func(row string, v *roadmap.Value) {
+					if row == "G5.2" {
+						v.Number *= 4
+					}
+				})
+			}
+		}},
+	{name: "same as previous period", code: roadmap.CodeSameAsPrevious, sev: roadmap.Warning, sheet: roadmap.SheetKPI,
+		contains: []string{"2025-H2", "2026-H1"},
+		setup: func(c *Checker, typed map[string]roadmap.Value) {
+			c.Previous = func(string, roadmap.Period) *roadmap.Submission { return previousOf(typed, nil) }
+		}},
+	{name: "goal without narrative", code: roadmap.CodeNoNarrative, sev: roadmap.Warning, sheet: roadmap.SheetNarrative, cell: fixed("C3"),
+		contains: []string{"goal 2 (G2)"},
+		edit: func(b *book) {
+			b.set(roadmap.SheetNarrative, "C3", nil)
+			b.set(roadmap.SheetNarrative, "D3", " ")
+		}},
+	{name: "late", code: roadmap.CodeLate, sev: roadmap.Warning,
+		contains: []string{"2026-07-20", "2026-07-15"},
+		setup: func(c *Checker, _ map[string]roadmap.Value) {
+			c.Deadline = func(j string, p roadmap.Period) (time.Time, bool) {
+				return time.Date(2026, 7, 15, 23, 59, 0, 0, time.UTC), j == testJurisdiction && p == testPeriod
+			}
+		}},
+	{name: "no e-mail", code: roadmap.CodeCoverIncomplete, sev: roadmap.Warning, sheet: roadmap.SheetCover, cell: fixed("B7"),
+		contains: []string{"e-mail"},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B7", nil) }},
+	{name: "no contact", code: roadmap.CodeCoverIncomplete, sev: roadmap.Warning, sheet: roadmap.SheetCover, cell: fixed("B6"),
+		contains: []string{"contact person"},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B6", "   ") }},
+	{name: "e-mail malformed", code: roadmap.CodeCoverIncomplete, sev: roadmap.Warning, sheet: roadmap.SheetCover, cell: fixed("B7"),
+		contains: []string{`"focal point at example"`},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B7", "focal point at example") }},
+	{name: "marked draft", code: roadmap.CodeDraftSubmitted, sev: roadmap.Warning, sheet: roadmap.SheetCover, cell: fixed("B9"),
+		contains: []string{"draft"},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B9", "draft") }},
+}
+
+func TestFindingsInEveryVariant(t *testing.T) {
+	cat := defaultCatalogue(t)
+	for _, tc := range findingCases {
+		for _, v := range variants {
+			t.Run(tc.name+"/"+v.name, func(t *testing.T) {
+				b := newBook(t, cat, v)
+				typed := b.fillValid()
+				if tc.edit != nil {
+					tc.edit(b)
+				}
+				c := NewChecker(cat)
+				if tc.setup != nil {
+					tc.setup(c, typed)
+				}
+				folder := "AL"
+				if tc.folder != nil {
+					folder = *tc.folder
+				}
+				sub := c.CheckBytes("report.xlsx", b.bytes(), folder, testReceived)
+				cell := ""
+				if tc.cell != nil {
+					cell = tc.cell(b)
+				}
+				assertOnly(t, sub, tc.code)
+				got := findingsOf(sub, tc.code)
+				if len(got) != 1 {
+					t.Fatalf("want one %s finding, got %v", tc.code, sub.Findings)
+				}
+				f := got[0]
+				if f.Severity != tc.sev || f.Sheet != tc.sheet || f.Cell != cell || f.Indicator != tc.ind {
+					t.Errorf("got %s %s!%s (%s), want %s %s!%s (%s)", f.Severity, f.Sheet, f.Cell, f.Indicator, tc.sev, tc.sheet, cell, tc.ind)
+				}
+				if err := isSentence(f.Message); err != nil {
+					t.Error(err)
+				}
+				for _, s := range tc.contains {
+					if !strings.Contains(f.Message, s) {
+						t.Errorf("message %q lacks %q", f.Message, s)
+					}
+				}
+				wantState := roadmap.Accepted
+				if tc.sev == roadmap.Error {
+					wantState = roadmap.Rejected
+				}
+				if sub.State != wantState {
+					t.Errorf("state %s, want %s", sub.State, wantState)
+				}
+			})
+		}
+	}
+}
+
+// assertOnly fails unless code is the only kind of finding.
+func assertOnly(t *testing.T, sub *roadmap.Submission, code roadmap.Code) {
+	t.Helper()
+	for _, f := range sub.Findings {
+		if f.Code != code {
+			t.Errorf("unexpected finding besides %s: %s", code, f)
+		}
+	}
+}
+
+// TestAcceptedSpellings: values as Commissions type them, each read as the
+// one number or level it can mean.
+func TestAcceptedSpellings(t *testing.T) {
+	cases := []struct {
+		name, row string
+		put       func(b *book, ref string)
+		number    float64
+		level     string
+	}{
+		{"status in capitals with extra spaces", "G1.1", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "  FULLY   Aligned ") }, 0, "fully aligned"},
+		{"percent typed with a sign", "G7.1", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "45 %") }, 45, ""},
+		{"percent typed with a sign, no space", "G4.3", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "12.5%") }, 12.5, ""},
+		{"percent cell formatted as percent", "G7.1", func(b *book, ref string) {
+			b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, 0.45, -1, 64))
+			id, err := b.f.NewStyle(&excelize.Style{NumFmt: 9})
+			b.must(err)
+			b.must(b.f.SetCellStyle(roadmap.SheetKPI, ref, ref, id))
+		}, 45, ""},
+		{"percent cell with a custom percent format", "G7.1", func(b *book, ref string) {
+			b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, 0.075, -1, 64))
+			code := `0.0" "%`
+			id, err := b.f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+			b.must(err)
+			b.must(b.f.SetCellStyle(roadmap.SheetKPI, ref, ref, id))
+		}, 7.5, ""},
+		{"dots grouping thousands", "G3.2", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "1.234.567") }, 1234567, ""},
+		{"commas grouping thousands", "G3.2", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "30,000,000") }, 30000000, ""},
+		{"narrow no-break space grouping", "G3.2", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "28\u202f500") }, 28500, ""},
+		{"English thousands and decimals", "G3.3", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "1,234.5") }, 1234.5, ""},
+		{"continental thousands and decimals", "G3.3", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "1.234,5") }, 1234.5, ""},
+		{"decimal comma", "G3.3", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "12,75") }, 12.75, ""},
+		{"leading zero decimal comma", "G6.2", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "0,125") }, 0.125, ""},
+		{"number with trailing spaces", "G3.2", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "1505\u00a0 ") }, 1505, ""},
+		{"formula result stored as text", "G3.2", func(b *book, ref string) {
+			b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, 1505, -1, 64))
+			b.must(b.f.SetCellFormula(roadmap.SheetKPI, ref, "1500+5"))
+		}, 1505, ""},
+	}
+	cat := defaultCatalogue(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBook(t, cat, variants[0])
+			b.fillValid()
+			tc.put(b, b.ref(tc.row))
+			sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+			for _, f := range sub.Findings {
+				t.Errorf("unexpected finding: %s", f)
+			}
+			v, ok := sub.Value(tc.row)
+			if !ok || !v.Reported || !sameNumber(v.Number, tc.number) || v.Level != tc.level || v.Cell != b.ref(tc.row) {
+				t.Errorf("%s: got %+v, want %v %q", tc.row, v, tc.number, tc.level)
+			}
+		})
+	}
+}
+
+// TestBlankIsNotZero: a blank optional cell is not reported and raises
+// nothing; a typed 0 is reported as zero.
+func TestBlankIsNotZero(t *testing.T) {
+	cat := defaultCatalogue(t)
+	b := newBook(t, cat, variants[0])
+	b.fillValid()
+	b.clear("G3.3")
+	b.set(roadmap.SheetKPI, b.ref("G7.3"), 0)
+	b.set(roadmap.SheetKPI, "G"+strings.TrimPrefix(b.ref("G3.3"), "F"), "  No seizures of explosives were weighed. ")
+	sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+	if len(sub.Findings) != 0 {
+		t.Fatalf("findings: %v", sub.Findings)
+	}
+	if v, _ := sub.Value("G3.3"); v.Reported || v.Number != 0 || v.Comment != "No seizures of explosives were weighed." {
+		t.Errorf("blank G3.3: %+v", v)
+	}
+	if v, _ := sub.Value("G7.3"); !v.Reported || v.Number != 0 {
+		t.Errorf("zero G7.3: %+v", v)
+	}
+}
+
+// TestCoverAndNarrativesRead: what the cover and narrative sheets say is
+// carried into the submission in every variant (dates included).
+func TestCoverAndNarrativesRead(t *testing.T) {
+	cat := defaultCatalogue(t)
+	for _, v := range variants {
+		b := newBook(t, cat, v)
+		b.fillValid()
+		sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+		want := roadmap.Cover{Institution: "Komisioni për Kontrollin e Armëve", Contact: "Ђорђе Њежић", Email: "focal.point@example.org", Date: "2026-07-15", Final: true}
+		if sub.Cover != want {
+			t.Errorf("%s: cover %+v", v.name, sub.Cover)
+		}
+		if len(sub.Narratives) != len(cat.Goals) || sub.Narratives[2].Goal != "G3" || sub.Narratives[2].Progress != "Napredak u Tarčinu za G3." || sub.Narratives[2].Challenges != "С́ецање." {
+			t.Errorf("%s: narratives %+v", v.name, sub.Narratives)
+		}
+	}
+}
+
+func TestParseNumberText(t *testing.T) {
+	cases := []struct {
+		in     string
+		n, alt float64
+		err    error
+	}{
+		{"0", 0, 0, nil},
+		{"1500", 1500, 0, nil},
+		{"-3", -3, 0, nil},
+		{"−3", -3, 0, nil},
+		{"+7", 7, 0, nil},
+		{"1.5", 1.5, 0, nil},
+		{"1,5", 1.5, 0, nil},
+		{".5", 0.5, 0, nil},
+		{"1 234", 1234, 0, nil},
+		{"1 234,5", 1234.5, 0, nil},
+		{"1'234'567", 1234567, 0, nil},
+		{"1,234,567", 1234567, 0, nil},
+		{"1.234.567", 1234567, 0, nil},
+		{"1,234.56", 1234.56, 0, nil},
+		{"1.234,56", 1234.56, 0, nil},
+		{"0,123", 0.123, 0, nil},
+		{"1234,567", 1234.567, 0, nil},
+		{"1e3", 1000, 0, nil},
+		{"1,234", 1234, 1.234, errAmbiguous},
+		{"1.234", 1234, 1.234, errAmbiguous},
+		{"-12,345", -12345, -12.345, errAmbiguous},
+		{"", 0, 0, errNotNumber},
+		{"-", 0, 0, errNotNumber},
+		{"n/a", 0, 0, errNotNumber},
+		{"12 kg", 0, 0, errNotNumber},
+		{"1,23,456", 0, 0, errNotNumber},
+		{"1.234,5.6", 0, 0, errNotNumber},
+		{"12 34", 0, 0, errNotNumber},
+		{"1 234.567.8", 0, 0, errNotNumber},
+		{"NaN", 0, 0, errNotNumber},
+		{"Inf", 0, 0, errNotNumber},
+		{"0x10", 0, 0, errNotNumber},
+		{"1_000", 0, 0, errNotNumber},
+	}
+	for _, tc := range cases {
+		n, alt, err := parseNumberText(tc.in)
+		if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) || n != tc.n || alt != tc.alt {
+			t.Errorf("parseNumberText(%q) = %v, %v, %v; want %v, %v, %v", tc.in, n, alt, err, tc.n, tc.alt, tc.err)
+		}
+	}
+}
+
+func TestClassifyFormat(t *testing.T) {
+	cases := map[string]fmtKind{
+		"General":                fmtGeneral,
+		"0.00":                   fmtGeneral,
+		"#,##0":                  fmtGeneral,
+		"0%":                     fmtPercent,
+		`0.0" "%`:                fmtPercent,
+		`0" %"`:                  fmtGeneral, // the sign is quoted text: no scaling
+		"yyyy-mm-dd":             fmtDate,
+		"[$-409]d mmm yyyy;@":    fmtDate,
+		"DD.MM.YYYY":             fmtDate,
+		"[h]:mm":                 fmtDate,
+		`0 "days"`:               fmtGeneral,
+		`#,##0\ "kg"`:            fmtGeneral,
+		"[Red]0.00":              fmtGeneral,
+		"@":                      fmtText,
+		`_-* #,##0_-;-* #,##0_-`: fmtGeneral,
+	}
+	for code, want := range cases {
+		if got := classifyFormat(code); got != want {
+			t.Errorf("classifyFormat(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+// TestValidatorStructs validates every input struct once, so that a typo in
+// a tag (which panics at first use) fails here and not on a Commission's file.
+func TestValidatorStructs(t *testing.T) {
+	v := newValidator()
+	for _, in := range []any{countInput{Number: 3}, quantityInput{Number: 2.5}, percentInput{Number: 45}, coverInput{Contact: "A", Email: "a@example.org"}} {
+		if err := v.Struct(in); err != nil {
+			t.Errorf("%T: %v", in, err)
+		}
+	}
+	for _, in := range []any{countInput{Number: 1.5}, countInput{Number: -1}, quantityInput{Number: -0.5}, percentInput{Number: 100.5}, coverInput{Email: "nope"}} {
+		if err := v.Struct(in); len(fieldErrors(err)) == 0 {
+			t.Errorf("%T %+v passed", in, in)
+		}
+	}
+}
+
+// TestEveryCodeTested: each finding code of the root package is produced by
+// at least one test case above, so that none is declared and never made.
+func TestEveryCodeTested(t *testing.T) {
+	all := []roadmap.Code{
+		roadmap.CodeNotWorkbook, roadmap.CodeEncryptedOrXLS, roadmap.CodeODS, roadmap.CodeDamaged, roadmap.CodeTooLarge,
+		roadmap.CodeSymlink, roadmap.CodeUnsupportedFile, roadmap.CodeNotTemplate, roadmap.CodeNoMetadata, roadmap.CodeTemplateVersion,
+		roadmap.CodeCatalogueVersion, roadmap.CodeWrongJurisdiction, roadmap.CodeWrongPeriod, roadmap.CodeMissingRow, roadmap.CodeUnknownRow,
+		roadmap.CodeDuplicateRow, roadmap.CodeMissingValue, roadmap.CodeWrongType, roadmap.CodeAmbiguous, roadmap.CodeOutOfRange,
+		roadmap.CodeNotOnScale, roadmap.CodePartsExceed, roadmap.CodePartsNotSum, roadmap.CodeFormulaNoValue, roadmap.CodeLargeChange,
+		roadmap.CodeSameAsPrevious, roadmap.CodeNoNarrative, roadmap.CodeLate, roadmap.CodeCoverIncomplete, roadmap.CodeDraftSubmitted,
+	}
+	tested := map[roadmap.Code]bool{
+		// TestFileFindings and TestCheckPath.
+		roadmap.CodeNotWorkbook: true, roadmap.CodeEncryptedOrXLS: true, roadmap.CodeODS: true, roadmap.CodeDamaged: true,
+		roadmap.CodeTooLarge: true, roadmap.CodeSymlink: true, roadmap.CodeUnsupportedFile: true, roadmap.CodeNotTemplate: true,
+	}
+	for _, tc := range findingCases {
+		tested[tc.code] = true
+	}
+	for _, c := range all {
+		if !tested[c] {
+			t.Errorf("no test case produces %s", c)
+		}
+	}
+}
