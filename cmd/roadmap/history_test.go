@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Without a ledger there is no history, and history does not create one.
+func TestHistoryEmpty(t *testing.T) {
+	data := newDataFolder(t)
+	r := runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "XK", "--period", "2026").want(t, exitOK)
+	if r.stdout != "nothing has been received for Kosovo* (XK), 2026\n" {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+	if h := historyAt(t, data, "XK", "2026-H1"); h.Versions == nil || len(h.Versions) != 0 {
+		t.Errorf("history --json: %+v", h)
+	}
+	if _, err := os.Stat(filepath.Join(data, ledgerName)); !os.IsNotExist(err) {
+		t.Errorf("history created the ledger: %v", err)
+	}
+}
+
+func TestHistoryUsage(t *testing.T) {
+	data := newDataFolder(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--period", "2026-H1"}, "roadmap history: --jurisdiction is required"},
+		{[]string{"--jurisdiction", "AL"}, "roadmap history: --period is required: write "},
+		{[]string{"--jurisdiction", "AL", "--period", "2026-H3"}, `roadmap history: period "2026-H3" is not valid`},
+		{[]string{"--jurisdiction", "QQ", "--period", "2026-H1"}, `roadmap history: jurisdiction "QQ" is not in the catalogue: use one of AL, BA, XK, ME, MK, RS`},
+		{[]string{"--jurisdiction", "AL", "--period", "2026-H1", "extra"}, `roadmap history: takes no arguments, got "extra"`},
+	} {
+		r := runAt(t, intakeClock, append([]string{"history", "--data", data}, tt.args...)...).want(t, exitUsage)
+		if !strings.HasPrefix(r.stderr, tt.want) {
+			t.Errorf("%v: %q, want %q…", tt.args, r.stderr, tt.want)
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/store"
+)
+
+// This file is the one place that builds the ingest stack (ledger, checker,
+// intake) from a setup, so that validate, ingest, reindex, demo and serve
+// check a workbook in exactly the same way.
+
+// openStore opens (creating if needed) the ledger, DATA/roadmap.db.
+func openStore(s *setup) (*store.DB, error) {
+	return store.Open(filepath.Join(s.Data, ledgerName))
+}
+
+// openStoreIfExists opens the ledger only when there is one, and returns nil
+// otherwise, so that commands that only read (validate, history) never leave
+// an empty roadmap.db behind in a folder that has none.
+func openStoreIfExists(s *setup) (*store.DB, error) {
+	path := filepath.Join(s.Data, ledgerName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("open ledger %q: %w", path, err)
+	}
+	return store.Open(path)
+}
+
+// newChecker is the checker that ingest uses, configured from s: the size
+// limit and the change factor of the configuration, and two lookups.
+//
+// Previous: the latest accepted version, in db, of the period just before
+// the one checked; none when db is nil or that period is before the
+// catalogue's baseline (the baseline is the first period reported, so it
+// has nothing to compare with, and a half-year is never compared with the
+// baseline year, whose figures cover twice as long).
+//
+// Deadline: see submissionDeadline.
+func newChecker(ctx context.Context, s *setup, db *store.DB, meetings []roadmap.Meeting, log *slog.Logger) (*ingest.Checker, error) {
+	loc, err := s.Config.Location()
+	if err != nil {
+		return nil, err
+	}
+	c := ingest.NewChecker(s.Catalogue)
+	if size := s.Config.Intake.MaxSize(); size > 0 {
+		c.MaxSize = size
+	}
+	if f := s.Config.Checks.ChangeFactor; f > 0 {
+		c.ChangeFactor = f
+	}
+	if db != nil {
+		baseline := s.Catalogue.Baseline
+		c.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
+			if p.Before(baseline) {
+				return nil
+			}
+			prev, err := db.Latest(ctx, j, p)
+			if err != nil {
+				// The comparison only adds warnings: without it the file
+				// is still checked in full.
+				log.Warn("previous period not compared", "jurisdiction", j, "period", p.String(), "err", err)
+				return nil
+			}
+			return prev
+		}
+	}
+	c.Deadline = func(j string, p roadmap.Period) (time.Time, bool) { return submissionDeadline(meetings, j, p, loc) }
+	return c, nil
+}
+
+// submissionDeadline is when jurisdiction j's report for period p is due:
+// the earliest deadline among the calendar's meetings that review p, counting
+// a local meeting only when it is j's own. So the regional meeting's deadline
+// applies to everyone, and j's local meeting, when its deadline is earlier,
+// sets j's. A deadline is a whole day in the configured time zone: the
+// result is the last instant of that day, so that a file received at any
+// time on the day is on time and the checker's message names the day itself.
+// ok is false when no meeting reviewing p has a deadline.
+func submissionDeadline(meetings []roadmap.Meeting, j string, p roadmap.Period, loc *time.Location) (due time.Time, ok bool) {
+	var first roadmap.Date
+	for _, m := range meetings {
+		if m.Period != p || m.Deadline.IsZero() || (m.Kind == roadmap.Local && m.Jurisdiction != j) {
+			continue
+		}
+		if first.IsZero() || m.Deadline.Compare(first) < 0 {
+			first = m.Deadline
+		}
+	}
+	if first.IsZero() {
+		return time.Time{}, false
+	}
+	return first.AddDays(1).At(0, 0, loc).Add(-time.Nanosecond), true
+}
+
+// newIntake is the intake over s's data folder, recording in db, checking
+// with checker and receiving files at now (the command's clock; the demo's
+// is fixed).
+func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger, stable time.Duration, now func() time.Time) *ingest.Intake {
+	return &ingest.Intake{
+		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
+		Stable: stable, Now: now, Log: log,
+	}
+}
