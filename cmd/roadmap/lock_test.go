@@ -62,3 +62,34 @@ func TestAcquireLockMissingFolder(t *testing.T) {
 		t.Errorf("got %v, want a not-exist error", err)
 	}
 }
+
+// The lock file is read back for the message; whatever is in it (another
+// program's, a truncated write) must give a pid or 0, never a panic.
+func FuzzReadPID(f *testing.F) {
+	for _, seed := range []string{"1234\n", "", "0", "-5", "abc", "99999999999999999999999", " 42 ", strings.Repeat("7", 100)} {
+		f.Add([]byte(seed))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, lockName)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		pid := readPID(file)
+		if pid < 0 {
+			t.Fatalf("readPID(%q) = %d", data, pid)
+		}
+		want, err := strconv.Atoi(strings.TrimSpace(string(data[:min(len(data), 64)])))
+		if err != nil || want < 0 {
+			want = 0
+		}
+		if pid != want {
+			t.Fatalf("readPID(%q) = %d, want %d", data, pid, want)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -69,7 +70,7 @@ func (s *syncBuffer) String() string {
 
 // eventually polls cond until it holds; the bound only keeps a broken daemon
 // from hanging the test, it asserts no timing.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
@@ -113,7 +114,7 @@ meetings:
 
 // serveData makes an initialised data folder whose configuration has the
 // test calendar, plus extra (more top-level YAML).
-func serveData(t *testing.T, extra string) string {
+func serveData(t testing.TB, extra string) string {
 	t.Helper()
 	dir := t.TempDir()
 	cat, err := templates.DefaultCatalogue()
@@ -161,7 +162,7 @@ func serveEnv(stderr io.Writer, now func() time.Time) *env {
 
 // startServe runs `roadmap serve --data dir` with a one-second tick and
 // waits until it has started.
-func startServe(t *testing.T, dir string, now func() time.Time) *daemonRun {
+func startServe(t testing.TB, dir string, now func() time.Time) *daemonRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &daemonRun{log: &syncBuffer{}, stop: cancel, done: make(chan int, 1), reload: make(chan os.Signal, 1)}
@@ -190,7 +191,7 @@ func startServe(t *testing.T, dir string, now func() time.Time) *daemonRun {
 
 // shutdown stops the daemon as SIGTERM does (its context is cancelled) and
 // returns its exit code.
-func (d *daemonRun) shutdown(t *testing.T) int {
+func (d *daemonRun) shutdown(t testing.TB) int {
 	t.Helper()
 	d.stop()
 	select {
@@ -597,4 +598,96 @@ func recordedNames(t *testing.T, db *store.DB, dir string) map[string]int {
 		}
 	}
 	return out
+}
+
+// BenchmarkDropToAccept measures, on the real clock, the time from a file
+// landing in inbox/AL/ to its receipt in feedback/AL/ with the stability
+// window at 1 s: the target is the window plus 2 s.
+//
+//	go test -run '^$' -bench DropToAccept -benchtime 10x ./cmd/roadmap/
+func BenchmarkDropToAccept(b *testing.B) {
+	dir := serveData(b, "")
+	d := startServe(b, dir, time.Now)
+	content := sample(b, "AL/roadmap-AL-2026-H1.xlsx")
+	var worst time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		name := fmt.Sprintf("drop-%03d.xlsx", i)
+		start := time.Now()
+		if err := os.WriteFile(filepath.Join(dir, "inbox", "AL", name), content, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		receipt := filepath.Join(dir, "feedback", "AL", name+".receipt.txt")
+		for !exists(receipt) {
+			if time.Since(start) > 30*time.Second {
+				b.Fatalf("no receipt for %s after 30 s:\n%s", name, d.log.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		worst = max(worst, time.Since(start))
+	}
+	b.ReportMetric(float64(worst.Milliseconds()), "worst-ms")
+	b.ReportMetric(1000, "stable-ms")
+	if code := d.shutdown(b); code != exitOK {
+		b.Errorf("exit %d", code)
+	}
+}
+
+// A folder the intake cannot write (here archive/AL is a file, not a folder:
+// the tests run as root, whom permissions do not stop) is reported, the file
+// stays in the inbox, and it is taken once the folder is repaired. The
+// metrics listener counts both.
+func TestServeUnwritableFolderLosesNothing(t *testing.T) {
+	dir := serveData(t, "")
+	cfg := strings.Replace(fmt.Sprintf(serveConfig, "listen: 127.0.0.1:0"), "rescan: 5s", "rescan: 1s", 1)
+	if err := os.WriteFile(filepath.Join(dir, configName), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocker := filepath.Join(dir, "archive", "AL")
+	if err := os.WriteFile(blocker, []byte("in the way"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := startServe(t, dir, func() time.Time { return before })
+	addr := ""
+	eventually(t, "the listener's address", func() bool {
+		_, rest, ok := strings.Cut(d.log.String(), `msg="serving /healthz and /metrics" addr=`)
+		if ok {
+			addr, _, _ = strings.Cut(rest, "\n")
+		}
+		return ok
+	})
+	metric := func(line string) bool {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(b), line+"\n")
+	}
+
+	const al = "roadmap-AL-2026-H1.xlsx"
+	drop := filepath.Join(dir, "inbox", "AL", al)
+	if err := os.WriteFile(drop, sample(t, "AL/"+al), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the failure reported", func() bool {
+		return strings.Contains(d.log.String(), "file not taken; it stays in the inbox") && metric(`roadmap_files_total{outcome="failed"} 1`)
+	})
+	if !exists(drop) {
+		t.Fatal("the file left the inbox although it could not be kept")
+	}
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the file taken at a later listing", func() bool {
+		return exists(filepath.Join(dir, "feedback", "AL", al+".receipt.txt")) && metric(`roadmap_files_total{outcome="accepted"} 1`)
+	})
+	if exists(drop) {
+		t.Error("the file is still in the inbox after it was taken")
+	}
+	if code := d.shutdown(t); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
 }

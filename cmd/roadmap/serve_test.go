@@ -2,12 +2,14 @@ package main
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
 )
 
 func TestCheckServeConfig(t *testing.T) {
@@ -63,5 +65,26 @@ func TestConfigChanges(t *testing.T) {
 	want := "intake.stable: 5s -> 2s; plans changed; listen: none -> 127.0.0.1:9000; meetings: added d; removed b; changed c"
 	if got != want {
 		t.Errorf("changes:\n got %s\nwant %s", got, want)
+	}
+}
+
+// The example configuration in samples/ must be one the daemon runs with.
+func TestExampleConfig(t *testing.T) {
+	cfg, err := readConfig(filepath.Join("..", "..", "samples", "roadmap.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkServeConfig(cfg); err != nil {
+		t.Error(err)
+	}
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.CheckCatalogue(cat); err != nil {
+		t.Error(err)
+	}
+	if len(cfg.Meetings) == 0 || cfg.Listen == "" || len(cfg.Cron) == 0 || len(cfg.Plan(roadmap.Local)) != 1 {
+		t.Errorf("the example should show a calendar, a listener, a cron job and a plan per kind: %+v", cfg)
 	}
 }

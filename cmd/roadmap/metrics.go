@@ -1,0 +1,268 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/ingest"
+)
+
+// The outcomes of a file taken from the inbox, as the metrics label them:
+// the submission states, and "failed" for a file the intake could not take
+// (it stays in the inbox and is tried again).
+const outcomeFailed = "failed"
+
+var fileOutcomes = []string{string(roadmap.Accepted), string(roadmap.Rejected), string(roadmap.Duplicate), outcomeFailed}
+
+// daemonMetrics is what the daemon counts for /metrics and /healthz: files by
+// outcome, findings by code, builds by outcome since it started, and the times
+// of the last successful inbox listing and build. It is written by hand in the
+// Prometheus text format (version 0.0.4) rather than with a client library,
+// for a handful of series.
+type daemonMetrics struct {
+	now func() time.Time
+
+	mu        sync.Mutex
+	started   time.Time
+	files     map[string]int64
+	findings  map[findingKey]int64
+	builds    map[string]int64
+	lastScan  time.Time // last successful listing of the inbox
+	scanErr   error     // the last listing's error, nil once one succeeds
+	lastBuild time.Time // last successful build, from the ledger at start-up
+	// staleAfter: /healthz fails when no listing succeeded for this long.
+	staleAfter time.Duration
+}
+
+type findingKey struct {
+	code     roadmap.Code
+	severity roadmap.Severity
+}
+
+func newDaemonMetrics(now func() time.Time) *daemonMetrics {
+	return &daemonMetrics{
+		now:      now,
+		started:  now(),
+		files:    map[string]int64{},
+		findings: map[findingKey]int64{},
+		builds:   map[string]int64{"ok": 0, "failed": 0},
+	}
+}
+
+// fileTaken counts what became of one file. A file left waiting (still
+// changing, ignored) is not counted.
+func (m *daemonMetrics) fileTaken(o ingest.Outcome, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case err != nil:
+		m.files[outcomeFailed]++
+	case o.State == "":
+	default:
+		m.files[string(o.State)]++
+		if o.Submission != nil && !o.Resumed {
+			for _, f := range o.Submission.Findings {
+				m.findings[findingKey{f.Code, f.Severity}]++
+			}
+		}
+	}
+}
+
+// scanned notes a full listing of the inbox.
+func (m *daemonMetrics) scanned(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.scanErr = err
+	if err == nil {
+		m.lastScan = m.now()
+	}
+}
+
+// built counts one build; at is when a successful one finished.
+func (m *daemonMetrics) built(ok bool, at time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ok {
+		m.builds["ok"]++
+		if at.After(m.lastBuild) {
+			m.lastBuild = at
+		}
+	} else {
+		m.builds["failed"]++
+	}
+}
+
+// seedLastBuild sets the time of the last successful build from the ledger.
+func (m *daemonMetrics) seedLastBuild(builds []roadmap.Build) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, b := range builds {
+		if b.OK && b.Started.After(m.lastBuild) {
+			m.lastBuild = b.Started
+		}
+	}
+}
+
+func (m *daemonMetrics) setStaleAfter(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.staleAfter = d
+}
+
+// health is "" when the daemon is healthy, else why not.
+func (m *daemonMetrics) health() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case m.scanErr != nil:
+		return "the inbox could not be listed: " + m.scanErr.Error()
+	case m.lastScan.IsZero():
+		return "starting: the inbox has not been listed yet"
+	case m.staleAfter > 0 && m.now().Sub(m.lastScan) > m.staleAfter:
+		return fmt.Sprintf("the inbox has not been listed since %s", m.lastScan.UTC().Format(time.RFC3339))
+	}
+	return ""
+}
+
+// write writes every series in the Prometheus text format, in a stable order.
+func (m *daemonMetrics) write(w io.Writer) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var b strings.Builder
+	family := func(name, kind, help string) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
+	}
+	sample := func(name string, labels []string, v float64) {
+		b.WriteString(name)
+		if len(labels) > 0 {
+			b.WriteByte('{')
+			for i := 0; i+1 < len(labels); i += 2 {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "%s=\"%s\"", labels[i], escapeLabel(labels[i+1]))
+			}
+			b.WriteByte('}')
+		}
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+		b.WriteByte('\n')
+	}
+	seconds := func(t time.Time) float64 {
+		if t.IsZero() {
+			return 0
+		}
+		return float64(t.UnixMilli()) / 1000
+	}
+
+	family("roadmap_files_total", "counter", "Files taken from the inbox since the daemon started, by outcome (failed: left in the inbox to try again).")
+	outcomes := slices.Clone(fileOutcomes)
+	for o := range m.files {
+		if !slices.Contains(outcomes, o) {
+			outcomes = append(outcomes, o)
+		}
+	}
+	slices.Sort(outcomes)
+	for _, o := range outcomes {
+		sample("roadmap_files_total", []string{"outcome", o}, float64(m.files[o]))
+	}
+
+	family("roadmap_findings_total", "counter", "Findings in the files taken since the daemon started, by code and severity.")
+	keys := slices.SortedFunc(maps.Keys(m.findings), func(a, b findingKey) int {
+		return cmp.Or(cmp.Compare(a.code, b.code), cmp.Compare(a.severity, b.severity))
+	})
+	for _, k := range keys {
+		sample("roadmap_findings_total", []string{"code", string(k.code), "severity", string(k.severity)}, float64(m.findings[k]))
+	}
+
+	family("roadmap_builds_total", "counter", "Scheduled report builds since the daemon started, by outcome.")
+	for _, o := range slices.Sorted(maps.Keys(m.builds)) {
+		sample("roadmap_builds_total", []string{"outcome", o}, float64(m.builds[o]))
+	}
+
+	family("roadmap_last_scan_success_timestamp_seconds", "gauge", "When the inbox was last listed in full without error (0: not yet).")
+	sample("roadmap_last_scan_success_timestamp_seconds", nil, seconds(m.lastScan))
+	family("roadmap_last_build_success_timestamp_seconds", "gauge", "When the last successful report build started, as the ledger records it (0: never).")
+	sample("roadmap_last_build_success_timestamp_seconds", nil, seconds(m.lastBuild))
+	family("roadmap_start_time_seconds", "gauge", "When the daemon started.")
+	sample("roadmap_start_time_seconds", nil, seconds(m.started))
+
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// escapeLabel escapes a label value as the text format requires.
+func escapeLabel(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+}
+
+// handler serves /healthz (200 "ok", or 503 and the reason) and /metrics.
+func (m *daemonMetrics) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if why := m.health(); why != "" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, why)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		_ = m.write(w)
+	})
+	return mux
+}
+
+// metricsServer is the optional HTTP listener.
+type metricsServer struct {
+	srv  *http.Server
+	addr net.Addr
+	done chan struct{}
+}
+
+// serveMetrics listens on addr and serves m there until closed.
+func serveMetrics(addr string, m *daemonMetrics, log *slog.Logger) (*metricsServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s for /healthz and /metrics: %w", addr, err)
+	}
+	s := &metricsServer{
+		srv: &http.Server{Handler: m.handler(), ReadHeaderTimeout: 5 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
+		addr: ln.Addr(),
+		done: make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("the HTTP listener stopped", "addr", s.addr.String(), "err", err)
+		}
+	}()
+	log.Info("serving /healthz and /metrics", "addr", s.addr.String())
+	return s, nil
+}
+
+// close stops the listener, letting requests in flight finish within ctx.
+func (s *metricsServer) close(ctx context.Context) error {
+	if s == nil {
+		return nil
+	}
+	err := s.srv.Shutdown(ctx)
+	<-s.done
+	return err
+}

@@ -1,0 +1,507 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/render"
+	"github.com/seesac/roadmap/schedule"
+	"github.com/seesac/roadmap/store"
+)
+
+// The daemon's timings that are not configuration.
+const (
+	// serveTick is how often the runner asks the plan what is due.
+	serveTick = time.Minute
+	// stopBudget bounds the shutdown: SIGTERM must end the process within 10
+	// seconds (systemd's TimeoutStopSec in samples/roadmap.service is 15).
+	stopBudget = 9 * time.Second
+)
+
+// jobStatusDigest is the one extra cron job the daemon knows (config "cron").
+const jobStatusDigest = "status-digest"
+
+// serveTuning is what tests change of the daemon: how often the runner
+// ticks, and where reload requests (SIGHUP) come from.
+type serveTuning struct {
+	tick   time.Duration
+	reload <-chan os.Signal
+}
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	return e.serve(ctx, args, serveTuning{tick: serveTick, reload: hup})
+}
+
+// serve parses the command line and runs the daemon until ctx is cancelled
+// (SIGTERM, SIGINT).
+func (e *env) serve(ctx context.Context, args []string, tune serveTuning) int {
+	f := e.newFlags(false, "[--data DIR] [--config FILE] [--listen ADDR] [--log-format text|json]")
+	d := &daemon{e: e, f: f, tune: tune}
+	f.StringVar(&d.listenFlag, "listen", "", "serve /healthz and /metrics on `ADDR`, such as 127.0.0.1:8080 (default: the configuration's listen, else none)")
+	f.StringVar(&d.formatFlag, "log-format", "", "write log lines as `text` or json (default: the configuration's log.format)")
+	if ops, code, ok := e.parse(f, args); !ok {
+		return code
+	} else if len(ops) > 0 {
+		return e.usageError("takes no arguments, got %q", ops[0])
+	}
+	if d.formatFlag != "" && d.formatFlag != "text" && d.formatFlag != "json" {
+		return e.usageError("--log-format must be text or json, not %q", d.formatFlag)
+	}
+	return d.run(ctx)
+}
+
+// daemon is `roadmap serve`: the parts that live as long as the process (the
+// lock, the ledger, the metrics and their listener) and the current
+// generation of the parts built from the configuration, which a reload
+// replaces.
+type daemon struct {
+	e          *env
+	f          *flags
+	tune       serveTuning
+	listenFlag string
+	formatFlag string
+
+	data    string // the data folder, absolute
+	db      *store.DB
+	metrics *daemonMetrics
+	http    *metricsServer
+	log     *slog.Logger
+	cur     *generation
+}
+
+// generation is what the daemon runs for one configuration.
+type generation struct {
+	s        *setup
+	loc      *time.Location
+	meetings []roadmap.Meeting
+	format   string // log format in force
+	listen   string // listener address in force ("" none)
+	intake   *ingest.Intake
+	watcher  *ingest.Watcher
+	runner   *schedule.Runner
+}
+
+func (d *daemon) run(ctx context.Context) int {
+	e := d.e
+	s, err := e.load(d.f)
+	if err != nil {
+		return e.fail(err)
+	}
+	// Checked again by prepare, but here before anything is locked or opened.
+	if err := checkServeConfig(s.Config); err != nil {
+		return e.fail(configFileError(s, err))
+	}
+	if d.data, err = filepath.Abs(s.Data); err != nil {
+		return e.fail(fmt.Errorf("data folder %s: %w", s.Data, err))
+	}
+	// The watcher names files by absolute paths, which the intake resolves
+	// against its root.
+	s.Data = d.data
+	if info, err := os.Stat(filepath.Join(d.data, "inbox")); err != nil || !info.IsDir() {
+		return e.fail(fmt.Errorf("the data folder %s is not set up (it has no inbox folder): run 'roadmap init --data %s' first", s.Data, s.Data))
+	}
+	release, err := acquireLock(d.data)
+	if err != nil {
+		return e.fail(err)
+	}
+	defer release()
+	d.log = e.logger(d.logFormat(s))
+	if d.db, err = store.Open(filepath.Join(d.data, ledgerName)); err != nil {
+		return e.fail(err)
+	}
+	defer d.db.Close()
+	d.metrics = newDaemonMetrics(e.now)
+	if builds, err := d.db.Builds(ctx); err == nil {
+		d.metrics.seedLastBuild(builds)
+	} else {
+		d.log.Warn("the time of the last build is not known", "err", err)
+	}
+
+	gen, err := d.prepare(s)
+	if err != nil {
+		return e.fail(err)
+	}
+	if gen.listen != "" {
+		if d.http, err = serveMetrics(gen.listen, d.metrics, d.log); err != nil {
+			return e.fail(err)
+		}
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		_ = d.http.close(sctx)
+	}()
+	d.log.Info("roadmap serve started", "data", d.data, "pid", os.Getpid(), "config", orBuiltIn(s.ConfigPath),
+		"timezone", s.Config.Timezone, "meetings", len(gen.meetings), "stable", s.Config.Intake.Stable.String(),
+		"rescan", s.Config.Intake.Rescan.String())
+	if err := d.start(ctx, gen); err != nil {
+		return e.fail(err)
+	}
+
+	for {
+		select {
+		case <-ctx.Done():
+			d.log.Info("stopping: finishing the file or build in hand")
+			if err := d.stop(d.cur); err != nil {
+				d.log.Error("stopped before the work in hand was done; it is taken up again at the next start", "err", err)
+				return exitProblem
+			}
+			d.log.Info("stopped")
+			return exitOK
+		case <-d.tune.reload:
+			d.reload(ctx)
+		}
+	}
+}
+
+func (d *daemon) logFormat(s *setup) string {
+	if d.formatFlag != "" {
+		return d.formatFlag
+	}
+	return s.Config.Log.Format
+}
+
+// prepare builds, without starting anything, the parts one configuration
+// needs. It fails when the configuration cannot run (an unknown cron job).
+func (d *daemon) prepare(s *setup) (*generation, error) {
+	if err := checkServeConfig(s.Config); err != nil {
+		return nil, configFileError(s, err)
+	}
+	loc, err := s.Config.Location()
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := calendarOf(s)
+	if err != nil {
+		return nil, err
+	}
+	g := &generation{s: s, loc: loc, meetings: meetings, format: d.logFormat(s), listen: s.Config.Listen}
+	if d.listenFlag != "" {
+		g.listen = d.listenFlag
+	}
+	log := d.log
+	cfg := s.Config
+
+	checker, err := newChecker(context.Background(), s, d.db, meetings, log)
+	if err != nil {
+		return nil, err
+	}
+	g.intake = newIntake(s, d.db, checker, log, cfg.Intake.Stable, d.e.now)
+	g.watcher = &ingest.Watcher{
+		Root: filepath.Join(d.data, "inbox"), Stable: cfg.Intake.Stable, Rescan: cfg.Intake.Rescan,
+		Process: d.take(g.intake), Scanned: d.metrics.scanned, Log: log,
+	}
+
+	builder := &render.Builder{
+		Root: d.data, Ledger: d.db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
+		Footnote: cfg.Footnote, Now: d.e.now, Log: log, Write: render.WritePDF,
+	}
+	g.runner = schedule.NewRunner(loc, log, d.e.now)
+	g.runner.Interval = d.tune.tick
+	g.runner.Due = func(now time.Time) []schedule.Planned {
+		builds, err := d.db.Builds(context.Background())
+		if err != nil {
+			log.Error("the plan could not be read from the ledger; trying again at the next tick", "err", err)
+			return nil
+		}
+		return schedule.Due(meetings, cfg.Plans, builds, d.lastInput(s.Catalogue), now, loc)
+	}
+	g.runner.Build = func(ctx context.Context, p schedule.Planned) error {
+		m := p.Meeting
+		// The build in hand is finished even when the daemon is told to stop.
+		res, err := builder.Build(context.WithoutCancel(ctx), render.BuildRequest{
+			Meeting: &m, Draft: p.Kind == roadmap.Draft, Scheduled: true})
+		if err != nil {
+			d.metrics.built(false, time.Time{})
+			return err
+		}
+		d.metrics.built(true, res.Build.Started)
+		return nil
+	}
+	for _, c := range cfg.Cron {
+		switch c.Job {
+		case jobStatusDigest:
+			if err := g.runner.AddCron(c.Name, c.Spec, func(ctx context.Context) { d.digest(ctx, g) }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return g, nil
+}
+
+// checkServeConfig checks what only the daemon reads: the extra cron jobs.
+func checkServeConfig(cfg roadmap.Config) error {
+	var ps []roadmap.ConfigProblem
+	for i, c := range cfg.Cron {
+		key := fmt.Sprintf("cron[%d]", i)
+		if c.Job != jobStatusDigest {
+			ps = append(ps, roadmap.ConfigProblem{Key: key + ".job",
+				Message: fmt.Sprintf("%q is not a job the daemon knows; write %s", c.Job, jobStatusDigest)})
+		}
+		if err := schedule.ValidateSpec(c.Spec); err != nil {
+			ps = append(ps, roadmap.ConfigProblem{Key: key + ".spec", Message: err.Error()})
+		}
+	}
+	if len(ps) > 0 {
+		return &roadmap.ConfigError{Problems: ps}
+	}
+	return nil
+}
+
+func configFileError(s *setup, err error) error {
+	return fmt.Errorf("%s: %w", orBuiltIn(s.ConfigPath), err)
+}
+
+func orBuiltIn(path string) string {
+	if path == "" {
+		return "built-in defaults"
+	}
+	return path
+}
+
+// take is the watcher's Process: one file through the intake, counted. A
+// panic is turned into an error so that one file cannot stop the daemon; the
+// file stays in the inbox.
+func (d *daemon) take(in *ingest.Intake) func(ctx context.Context, path string) error {
+	return func(ctx context.Context, path string) (err error) {
+		var o ingest.Outcome
+		defer func() {
+			if v := recover(); v != nil {
+				err = fmt.Errorf("panic while taking %s: %v\n%s", path, v, debug.Stack())
+			}
+			d.metrics.fileTaken(o, err)
+		}()
+		o, err = in.ProcessFile(ctx, path)
+		return err
+	}
+}
+
+// lastInput is, for a meeting, when the newest accepted file its report would
+// use was received (zero: none), so that the plan rebuilds a report that new
+// data has made stale.
+func (d *daemon) lastInput(cat *roadmap.Catalogue) func(roadmap.Meeting) time.Time {
+	return func(m roadmap.Meeting) time.Time {
+		var codes []string
+		if m.Kind == roadmap.Local {
+			codes = []string{m.Jurisdiction}
+		} else {
+			for _, j := range cat.Jurisdictions {
+				codes = append(codes, j.Code)
+			}
+		}
+		var last time.Time
+		for _, j := range codes {
+			subs, err := d.db.History(context.Background(), j, m.Period)
+			if err != nil {
+				d.log.Warn("new data for a report could not be looked up", "meeting", m.ID, "jurisdiction", j, "err", err)
+				continue
+			}
+			for _, s := range subs {
+				if (s.State == roadmap.Accepted || s.State == roadmap.Superseded) && s.Received.After(last) {
+					last = s.Received
+				}
+			}
+		}
+		return last
+	}
+}
+
+// start starts a generation: the watcher first, so that files are taken
+// while missed builds catch up, then the builds missed while the daemon was
+// down (logged as "catching up"), then the runner's ticks and cron entries.
+func (d *daemon) start(ctx context.Context, g *generation) error {
+	if err := g.watcher.Open(ctx); err != nil {
+		return err
+	}
+	d.cur = g
+	d.metrics.setStaleAfter(3*g.s.Config.Intake.Rescan + g.s.Config.Intake.Stable)
+	if err := g.runner.Catchup(ctx); err != nil {
+		d.log.Error("some builds failed; they are tried again at the next tick", "err", err)
+	}
+	g.runner.Start(ctx)
+	return nil
+}
+
+// stop stops a generation: no new file or build is started, the ones in
+// hand are finished, within stopBudget.
+func (d *daemon) stop(g *generation) error {
+	done := make(chan error, 1)
+	go func() {
+		var wg sync.WaitGroup
+		var werr, rerr error
+		wg.Go(func() { werr = g.watcher.Close() })
+		wg.Go(func() { rerr = g.runner.Stop() })
+		wg.Wait()
+		done <- errors.Join(werr, rerr)
+	}()
+	timer := time.NewTimer(stopBudget)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		return fmt.Errorf("the work in hand was still running after %s", stopBudget)
+	}
+}
+
+// reload re-reads the configuration (SIGHUP). A configuration that does not
+// load, or cannot run, is refused and the one in force kept; otherwise the
+// changes are logged and the parts built from the configuration are
+// restarted, after finishing the file or build in hand.
+func (d *daemon) reload(ctx context.Context) {
+	old := d.cur
+	s, err := d.e.load(d.f)
+	var next *generation
+	if err == nil {
+		s.Data = d.data
+		prevLog := d.log
+		if format := d.logFormat(s); format != old.format {
+			d.log = d.e.logger(format)
+		}
+		if next, err = d.prepare(s); err != nil {
+			d.log = prevLog
+		}
+	}
+	if err != nil {
+		d.log.Error("configuration not reloaded; the one in force is kept", "err", err)
+		return
+	}
+	changes := configChanges(old, next)
+	if len(changes) == 0 {
+		d.log.Info("configuration reloaded: nothing changed")
+		return
+	}
+	d.log.Info("configuration reloaded", "changed", strings.Join(changes, "; "))
+	if err := d.stop(old); err != nil {
+		d.log.Error("the old configuration's work did not stop in time", "err", err)
+	}
+	if next.listen != old.listen {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		_ = d.http.close(sctx)
+		cancel()
+		d.http = nil
+		if next.listen != "" {
+			if d.http, err = serveMetrics(next.listen, d.metrics, d.log); err != nil {
+				d.log.Error("no HTTP listener", "err", err)
+			}
+		}
+	}
+	if err := d.start(ctx, next); err != nil {
+		// The inbox went away: keep the ledger and lock, report, and let the
+		// next reload or restart try again.
+		d.log.Error("the inbox is not watched", "err", err)
+	}
+}
+
+// configChanges says what differs between two configurations, one phrase
+// per setting, in the file's order of keys.
+func configChanges(old, next *generation) []string {
+	a, b := old.s.Config, next.s.Config
+	var out []string
+	same := func(x, y any) bool { return reflect.DeepEqual(x, y) }
+	field := func(key string, x, y any) {
+		if !same(x, y) {
+			out = append(out, fmt.Sprintf("%s: %v -> %v", key, x, y))
+		}
+	}
+	field("timezone", a.Timezone, b.Timezone)
+	if old.s.CataloguePath != next.s.CataloguePath || old.s.Catalogue.Hash != next.s.Catalogue.Hash {
+		out = append(out, fmt.Sprintf("catalogue: %s %s -> %s %s", old.s.Catalogue.ID, old.s.Catalogue.Version,
+			next.s.Catalogue.ID, next.s.Catalogue.Version))
+	}
+	field("footnote", a.Footnote, b.Footnote)
+	field("intake.stable", a.Intake.Stable, b.Intake.Stable)
+	field("intake.rescan", a.Intake.Rescan, b.Intake.Rescan)
+	field("intake.max_size_mb", a.Intake.MaxSizeMB, b.Intake.MaxSizeMB)
+	field("checks.change_factor", a.Checks.ChangeFactor, b.Checks.ChangeFactor)
+	if !same(a.Plans, b.Plans) {
+		out = append(out, "plans changed")
+	}
+	if !same(a.Cron, b.Cron) {
+		out = append(out, fmt.Sprintf("cron: %d entries -> %d", len(a.Cron), len(b.Cron)))
+	}
+	field("log.format", old.format, next.format)
+	field("listen", orNone(old.listen), orNone(next.listen))
+	if c := calendarChanges(old.meetings, next.meetings); c != "" {
+		out = append(out, "meetings: "+c)
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// calendarChanges says which meetings were added, removed or changed.
+func calendarChanges(old, next []roadmap.Meeting) string {
+	byID := func(ms []roadmap.Meeting) map[string]roadmap.Meeting {
+		m := make(map[string]roadmap.Meeting, len(ms))
+		for _, x := range ms {
+			m[x.ID] = x
+		}
+		return m
+	}
+	o, n := byID(old), byID(next)
+	var added, removed, changed []string
+	for id, m := range n {
+		if p, ok := o[id]; !ok {
+			added = append(added, id)
+		} else if p != m {
+			changed = append(changed, id)
+		}
+	}
+	for id := range o {
+		if _, ok := n[id]; !ok {
+			removed = append(removed, id)
+		}
+	}
+	var parts []string
+	for _, g := range []struct {
+		what string
+		ids  []string
+	}{{"added", added}, {"removed", removed}, {"changed", changed}} {
+		if len(g.ids) > 0 {
+			slices.Sort(g.ids)
+			parts = append(parts, g.what+" "+strings.Join(g.ids, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// digest writes the status digest (cron job status-digest) to
+// reports/status/.
+func (d *daemon) digest(ctx context.Context, g *generation) {
+	st, err := collectStatus(ctx, d.db, g.s, g.meetings, g.loc, d.e.now())
+	if err == nil {
+		var paths []string
+		if paths, err = writeStatusDigest(filepath.Join(d.data, "reports", "status"), st, g.loc); err == nil {
+			d.log.Info("status digest written", "files", strings.Join(paths, ", "))
+			return
+		}
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		err = fmt.Errorf("%w (check that the service account may write to reports/)", err)
+	}
+	d.log.Error("status digest not written", "err", err)
+}

@@ -1,0 +1,359 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/schedule"
+	"github.com/seesac/roadmap/store"
+)
+
+// How many builds status lists, planned and done.
+const statusBuilds = 5
+
+// The states of a jurisdiction's report for a meeting.
+const (
+	stateOnTime   = "on time"  // first accepted by the deadline
+	stateLate     = "late"     // first accepted after the deadline
+	stateAccepted = "accepted" // accepted; the calendar gives no deadline
+	stateMissing  = "missing"  // nothing accepted yet
+)
+
+func runStatus(ctx context.Context, e *env, args []string) int {
+	f := e.newFlags(true, "[--meeting ID] [--json]")
+	var meetingID string
+	f.StringVar(&meetingID, "meeting", "", "report on the meeting with this `ID` instead of the next one")
+	if ops, code, ok := e.parse(f, args); !ok {
+		return code
+	} else if len(ops) > 0 {
+		return e.usageError("takes no arguments, got %q", ops[0])
+	}
+	s, err := e.load(f)
+	if err != nil {
+		return e.fail(err)
+	}
+	loc, err := s.Config.Location()
+	if err != nil {
+		return e.fail(err)
+	}
+	meetings, err := calendarOf(s)
+	if err != nil {
+		return e.fail(err)
+	}
+	if meetingID != "" {
+		if _, ok := findMeeting(meetings, meetingID); !ok {
+			return e.usageError("no meeting %q in the calendar: 'roadmap meetings' lists them", meetingID)
+		}
+	}
+	// Beside a running daemon: read the ledger, never create one.
+	var db *store.DB
+	path := filepath.Join(s.Data, ledgerName)
+	if _, err := os.Stat(path); err == nil {
+		if db, err = store.Open(path); err != nil {
+			return e.fail(err)
+		}
+		defer db.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return e.fail(fmt.Errorf("ledger %s: %w", path, err))
+	}
+	st, err := collectStatusOf(ctx, db, s, meetings, loc, e.now(), meetingID)
+	if err != nil {
+		return e.fail(err)
+	}
+	if f.json {
+		err = e.printJSON(st)
+	} else {
+		err = printStatus(e.stdout, st, loc)
+	}
+	if err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
+
+// status is what `roadmap status` reports (and its --json).
+type status struct {
+	Now      time.Time `json:"now"`
+	Timezone string    `json:"timezone"`
+	// Meeting is the next meeting (today's or later), or the one asked for;
+	// nil when the calendar has none ahead.
+	Meeting       *roadmap.Meeting     `json:"meeting"`
+	Jurisdictions []jurisdictionStatus `json:"jurisdictions"`
+	NextBuilds    []statusBuild        `json:"next_builds"`
+	LastBuilds    []roadmap.Build      `json:"last_builds"`
+}
+
+// jurisdictionStatus is where one jurisdiction's report for the meeting's
+// period stands.
+type jurisdictionStatus struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	State string `json:"state"` // on time, late, accepted, missing
+	// Overdue marks a missing report whose deadline has passed.
+	Overdue bool `json:"overdue,omitempty"`
+	// Deadline is the end of the deadline day; nil when the calendar has none.
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// Version is the current accepted version (0 when missing), Received when
+	// it arrived and Warnings how many warnings it carries.
+	Version  int        `json:"version,omitempty"`
+	Received *time.Time `json:"received,omitempty"`
+	Warnings int        `json:"warnings"`
+	// Rejected counts the files rejected for this period, all versions.
+	Rejected int `json:"rejected"`
+}
+
+// statusBuild is a planned build.
+type statusBuild struct {
+	Meeting string            `json:"meeting"`
+	Kind    roadmap.BuildKind `json:"kind"`
+	At      time.Time         `json:"at"`
+	State   string            `json:"state"` // planned, missed
+}
+
+// collectStatus is the status for the next meeting.
+func collectStatus(ctx context.Context, db *store.DB, s *setup, meetings []roadmap.Meeting, loc *time.Location, now time.Time) (*status, error) {
+	return collectStatusOf(ctx, db, s, meetings, loc, now, "")
+}
+
+// collectStatusOf is the status for the meeting with id meetingID, or the next
+// one when it is "". db may be nil (no ledger yet).
+func collectStatusOf(ctx context.Context, db *store.DB, s *setup, meetings []roadmap.Meeting, loc *time.Location, now time.Time, meetingID string) (*status, error) {
+	st := &status{Now: now.In(loc), Timezone: s.Config.Timezone, Jurisdictions: []jurisdictionStatus{},
+		NextBuilds: []statusBuild{}, LastBuilds: []roadmap.Build{}}
+	if meetingID != "" {
+		st.Meeting, _ = findMeeting(meetings, meetingID)
+	} else {
+		today := roadmap.DateOf(now.In(loc))
+		for _, m := range sortedByDate(meetings) {
+			if m.Date.Compare(today) >= 0 {
+				st.Meeting = &m
+				break
+			}
+		}
+	}
+	var builds []roadmap.Build
+	if db != nil {
+		var err error
+		if builds, err = db.Builds(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if m := st.Meeting; m != nil {
+		for _, j := range s.Catalogue.Jurisdictions {
+			if m.Kind == roadmap.Local && j.Code != m.Jurisdiction {
+				continue
+			}
+			js, err := jurisdictionState(ctx, db, j, m.Period, meetings, loc, now)
+			if err != nil {
+				return nil, err
+			}
+			st.Jurisdictions = append(st.Jurisdictions, js)
+		}
+	}
+	for _, p := range schedule.Plan(meetings, s.Config.Plans, builds, now, loc) {
+		if len(st.NextBuilds) == statusBuilds {
+			break
+		}
+		if p.Done || (!p.Missed && !p.At.After(now)) {
+			continue
+		}
+		st.NextBuilds = append(st.NextBuilds, statusBuild{Meeting: p.Meeting.ID, Kind: p.Kind, At: p.At.In(loc), State: buildState(p, now)})
+	}
+	for i := len(builds) - 1; i >= 0 && len(st.LastBuilds) < statusBuilds; i-- {
+		b := builds[i]
+		b.Started, b.AsOf = b.Started.In(loc), b.AsOf.In(loc)
+		st.LastBuilds = append(st.LastBuilds, b)
+	}
+	return st, nil
+}
+
+// jurisdictionState says where j's report on p stands. On time or late is
+// decided by the first accepted version: a correction sent after the
+// deadline does not make a report that arrived in time late.
+func jurisdictionState(ctx context.Context, db *store.DB, j roadmap.Jurisdiction, p roadmap.Period, meetings []roadmap.Meeting, loc *time.Location, now time.Time) (jurisdictionStatus, error) {
+	js := jurisdictionStatus{Code: j.Code, Name: j.Name, State: stateMissing}
+	deadline, hasDeadline := deadlineOf(meetings, j.Code, p, loc)
+	if hasDeadline {
+		d := deadline.In(loc)
+		js.Deadline = &d
+	}
+	var subs []roadmap.Submission
+	if db != nil {
+		var err error
+		if subs, err = db.History(ctx, j.Code, p); err != nil {
+			return js, err
+		}
+	}
+	var first, current *roadmap.Submission
+	for i := range subs {
+		sub := &subs[i]
+		switch sub.State {
+		case roadmap.Rejected:
+			js.Rejected++
+		case roadmap.Accepted, roadmap.Superseded:
+			if first == nil || sub.Received.Before(first.Received) {
+				first = sub
+			}
+			if current == nil || sub.Version > current.Version {
+				current = sub
+			}
+		}
+	}
+	if current == nil {
+		js.Overdue = hasDeadline && !now.Before(deadline)
+		return js, nil
+	}
+	received := current.Received.In(loc)
+	js.Version, js.Received = current.Version, &received
+	for _, f := range current.Findings {
+		if f.Severity == roadmap.Warning {
+			js.Warnings++
+		}
+	}
+	switch {
+	case !hasDeadline:
+		js.State = stateAccepted
+	case first.Received.Before(deadline):
+		js.State = stateOnTime
+	default:
+		js.State = stateLate
+	}
+	return js, nil
+}
+
+const statusTime = "2006-01-02 15:04 MST"
+
+func printStatus(w io.Writer, st *status, loc *time.Location) error {
+	fmt.Fprintf(w, "Status at %s (times in %s).\n\n", st.Now.Format(statusTime), st.Timezone)
+	if m := st.Meeting; m != nil {
+		what := string(m.Kind)
+		if m.Jurisdiction != "" {
+			what += " " + m.Jurisdiction
+		}
+		where := ""
+		if m.Place != "" {
+			where = " in " + m.Place
+		}
+		fmt.Fprintf(w, "Meeting %s (%s) on %s%s reviews %s.\n", m.ID, what, m.Date, where, m.Period)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "JURISDICTION\tSTATE\tVERSION\tRECEIVED\tWARNINGS\tREJECTED\tDEADLINE")
+		for _, j := range st.Jurisdictions {
+			state, version, received, warnings := j.State, "-", "-", "-"
+			if j.Overdue {
+				state += " (overdue)"
+			}
+			if j.Version > 0 {
+				version, warnings = fmt.Sprint(j.Version), fmt.Sprint(j.Warnings)
+			}
+			if j.Received != nil {
+				received = j.Received.Format(statusTime)
+			}
+			deadline := "-"
+			if j.Deadline != nil {
+				// The deadline is the end of its day: show the day itself.
+				deadline = j.Deadline.Add(-time.Nanosecond).Format(time.DateOnly)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", j.Code, state, version, received, warnings, j.Rejected, deadline)
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("print status: %w", err)
+		}
+	} else {
+		fmt.Fprintln(w, "No meeting ahead in the calendar: add the next ones to roadmap.yaml (key meetings).")
+	}
+
+	fmt.Fprintln(w, "\nNext builds:")
+	if len(st.NextBuilds) == 0 {
+		fmt.Fprintln(w, "  none planned")
+	}
+	for _, b := range st.NextBuilds {
+		fmt.Fprintf(w, "  %s  %s %s (%s)\n", b.At.In(loc).Format(statusTime), b.Meeting, b.Kind, b.State)
+	}
+	fmt.Fprintln(w, "\nLast builds:")
+	if len(st.LastBuilds) == 0 {
+		fmt.Fprintln(w, "  none yet")
+	}
+	for _, b := range st.LastBuilds {
+		how := "scheduled"
+		if !b.Scheduled {
+			how = "by hand"
+		}
+		outcome := "ok: " + strings.Join(b.Outputs, ", ")
+		if len(b.Outputs) == 0 {
+			outcome = "ok"
+		}
+		if !b.OK {
+			outcome = "FAILED: " + b.Error
+		}
+		fmt.Fprintf(w, "  %s  %s %s, %s, %s\n", b.Started.In(loc).Format(statusTime), b.Meeting, b.Kind, how, outcome)
+	}
+	return nil
+}
+
+// writeStatusDigest writes the status as status-DAY.txt and status-DAY.json
+// into dir (reports/status/), DAY being the status's day in loc, each under
+// a temporary name and then renamed, so that a reader never sees half a file.
+// It returns the paths written.
+func writeStatusDigest(dir string, st *status, loc *time.Location) ([]string, error) {
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return nil, fmt.Errorf("status digest: %w", err)
+	}
+	base := filepath.Join(dir, "status-"+st.Now.In(loc).Format(time.DateOnly))
+	var text strings.Builder
+	if err := printStatus(&text, st, loc); err != nil {
+		return nil, err
+	}
+	js, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("status digest: %w", err)
+	}
+	var paths []string
+	for _, out := range []struct {
+		path string
+		data []byte
+	}{{base + ".txt", []byte(text.String())}, {base + ".json", append(js, '\n')}} {
+		if err := replaceFile(out.path, out.data); err != nil {
+			return paths, fmt.Errorf("status digest: %w", err)
+		}
+		paths = append(paths, out.path)
+	}
+	return paths, nil
+}
+
+// replaceFile writes data to path through a temporary file in the same
+// folder, synced before it is renamed into place.
+func replaceFile(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(fileMode); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
