@@ -83,11 +83,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	defer db.Close()
-	b := &render.Builder{
-		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
-		Footnote: s.Config.Footnote, Now: e.now, Log: e.logger(s.Config.Log.Format), Write: render.WritePDF,
-	}
-	res, err := b.Build(ctx, req)
+	res, err := newBuilder(s, db, meetings, loc, e.logger(s.Config.Log.Format), e.now).Build(ctx, req)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
-	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/store"
@@ -130,31 +129,17 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	checker := ingest.NewChecker(s.Catalogue)
-	checker.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
-		prev, err := db.Latest(ctx, j, p)
-		if err != nil {
-			log.Warn("previous period not compared", "jurisdiction", j, "period", p, "err", err)
-			return nil
-		}
-		return prev
+	checker, err := newChecker(ctx, s, db, meetings, log)
+	if err != nil {
+		return nil, err
 	}
-	checker.Deadline = func(j string, p roadmap.Period) (time.Time, bool) { return deadlineOf(meetings, j, p, loc) }
-	intake := &ingest.Intake{
-		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
-		Now: func() time.Time { return received }, Log: log,
-	}
-	sum, err := intake.Pass(ctx)
+	sum, err := newIntake(s, db, checker, log, 0, func() time.Time { return received }).Pass(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest the samples: %w", err)
 	}
 	out.Accepted, out.Rejected = sum.Accepted, sum.Rejected
 
-	b := &render.Builder{
-		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
-		Footnote: s.Config.Footnote, Now: func() time.Time { return received.Add(time.Hour) }, Log: log,
-		Write: render.WritePDF,
-	}
+	b := newBuilder(s, db, meetings, loc, log, func() time.Time { return received.Add(time.Hour) })
 	reqs := []render.BuildRequest{{Meeting: regional}}
 	if local != nil {
 		reqs = append(reqs, render.BuildRequest{Meeting: local})
@@ -206,25 +191,6 @@ func demoClock(ms []roadmap.Meeting, p roadmap.Period, loc *time.Location) (time
 		return time.Time{}, false
 	}
 	return first.AddDays(-1).At(demoHour, 0, loc), true
-}
-
-// deadlineOf is when jurisdiction j's report on p is due: the end of the
-// earliest deadline day among the meetings that review p and concern j
-// (regional and high-level meetings concern everyone).
-func deadlineOf(ms []roadmap.Meeting, j string, p roadmap.Period, loc *time.Location) (time.Time, bool) {
-	var first roadmap.Date
-	for _, m := range ms {
-		if m.Period != p || m.Deadline.IsZero() || (m.Kind == roadmap.Local && m.Jurisdiction != j) {
-			continue
-		}
-		if first.IsZero() || m.Deadline.Compare(first) < 0 {
-			first = m.Deadline
-		}
-	}
-	if first.IsZero() {
-		return time.Time{}, false
-	}
-	return first.AddDays(1).At(0, 0, loc), true
 }
 
 // dropSamples copies the bundled sample workbooks into inbox/<J>/, as each

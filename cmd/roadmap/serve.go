@@ -210,10 +210,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 		Process: d.take(g.intake), Scanned: d.metrics.scanned, Log: log,
 	}
 
-	builder := &render.Builder{
-		Root: d.data, Ledger: d.db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
-		Footnote: cfg.Footnote, Now: d.e.now, Log: log, Write: render.WritePDF,
-	}
+	builder := newBuilder(s, d.db, meetings, loc, log, d.e.now)
 	g.runner = schedule.NewRunner(loc, log, d.e.now)
 	g.runner.Interval = d.tune.tick
 	g.runner.Due = func(now time.Time) []schedule.Planned {

@@ -101,7 +101,7 @@ type jurisdictionStatus struct {
 	State string `json:"state"` // on time, late, accepted, missing
 	// Overdue marks a missing report whose deadline has passed.
 	Overdue bool `json:"overdue,omitempty"`
-	// Deadline is the end of the deadline day; nil when the calendar has none.
+	// Deadline is the last instant of the deadline day; nil when the calendar has none.
 	Deadline *time.Time `json:"deadline,omitempty"`
 	// Version is the current accepted version (0 when missing), Received when
 	// it arrived and Warnings how many warnings it carries.
@@ -182,7 +182,7 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, meetings []roa
 // deadline does not make a report that arrived in time late.
 func jurisdictionState(ctx context.Context, db *store.DB, j roadmap.Jurisdiction, p roadmap.Period, meetings []roadmap.Meeting, loc *time.Location, now time.Time) (jurisdictionStatus, error) {
 	js := jurisdictionStatus{Code: j.Code, Name: j.Name, State: stateMissing}
-	deadline, hasDeadline := deadlineOf(meetings, j.Code, p, loc)
+	deadline, hasDeadline := submissionDeadline(meetings, j.Code, p, loc)
 	if hasDeadline {
 		d := deadline.In(loc)
 		js.Deadline = &d
@@ -210,7 +210,7 @@ func jurisdictionState(ctx context.Context, db *store.DB, j roadmap.Jurisdiction
 		}
 	}
 	if current == nil {
-		js.Overdue = hasDeadline && !now.Before(deadline)
+		js.Overdue = hasDeadline && now.After(deadline)
 		return js, nil
 	}
 	received := current.Received.In(loc)
@@ -223,7 +223,7 @@ func jurisdictionState(ctx context.Context, db *store.DB, j roadmap.Jurisdiction
 	switch {
 	case !hasDeadline:
 		js.State = stateAccepted
-	case first.Received.Before(deadline):
+	case !first.Received.After(deadline):
 		js.State = stateOnTime
 	default:
 		js.State = stateLate
@@ -260,8 +260,7 @@ func printStatus(w io.Writer, st *status, loc *time.Location) error {
 			}
 			deadline := "-"
 			if j.Deadline != nil {
-				// The deadline is the end of its day: show the day itself.
-				deadline = j.Deadline.Add(-time.Nanosecond).Format(time.DateOnly)
+				deadline = j.Deadline.Format(time.DateOnly)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", j.Code, state, version, received, warnings, j.Rejected, deadline)
 		}

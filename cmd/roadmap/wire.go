@@ -12,6 +12,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -110,5 +111,15 @@ func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger
 	return &ingest.Intake{
 		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
 		Stable: stable, Now: now, Log: log,
+	}
+}
+
+// newBuilder is the report builder over s's data folder, reading db and
+// recording its builds there, at the clock now (the command's; the demo's is
+// fixed).
+func newBuilder(s *setup, db *store.DB, meetings []roadmap.Meeting, loc *time.Location, log *slog.Logger, now func() time.Time) *render.Builder {
+	return &render.Builder{
+		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
+		Footnote: s.Config.Footnote, Now: now, Log: log, Write: render.WritePDF,
 	}
 }
