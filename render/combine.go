@@ -61,9 +61,10 @@ var RatingRules = []string{
 	"An indicator without a target whose direction is higher or lower is better compares the period reviewed with the previous period, over the jurisdictions that reported both " +
 		"(the sum for counts and quantities, the mean for percentages, the number of levels moved up minus down for statuses). " +
 		"It is on track when it moved the right way by at least 5 % (or, for a status, on balance up); at risk when it moved less than that; off track when it moved the wrong way by 5 % or more.",
-	"A neutral indicator without a target (where more can mean better work or a bigger problem, such as seizures) is not rated. An indicator whose figures are missing has no data.",
+	"A neutral indicator without a target (where more can mean better work or a bigger problem, such as seizures) is not rated: its figures are reported but not judged. " +
+		"An indicator whose figures for the period are missing has no data.",
 	"A goal is on track when all its rated indicators are on track; off track when at least half of them are off track; at risk otherwise. " +
-		"A goal none of whose indicators could be rated has no data.",
+		"A goal none of whose indicators can be rated is not rated when figures were reported for it (its indicators are neutral), and has no data when nothing was reported.",
 }
 
 // Combine computes the report for r from s. It is pure: the same snapshot and
@@ -91,9 +92,13 @@ var RatingRules = []string{
 //     for statuses); on track if it went the right way by 5 % or more (a
 //     status: net up), at risk if it moved less, off track if it went the
 //     wrong way by 5 % or more (a status: net down);
-//   - neutral without a target: not rated; nothing to compare: no data;
+//   - neutral without a target: not rated if reported for the period, no
+//     data if not; any other rule with nothing to compare: no data;
 //   - a goal: on track if all its rated indicators are; off track if at least
-//     half of them are off track; at risk otherwise; no data if none is rated.
+//     half of them are off track; at risk otherwise. If none is rated: not
+//     rated when any of its indicators is not rated (figures exist, but its
+//     indicators are neutral), no data when all have no data. A minister
+//     must not read "no data" where figures were reported.
 func Combine(s Snapshot, r Request) *Report {
 	c := newCombiner(s, r)
 	return c.report()
@@ -584,7 +589,10 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 		return OffTrack, what
 	}
 	if ind.Direction != roadmap.HigherBetter && ind.Direction != roadmap.LowerBetter {
-		return NotRated, "Neutral indicator without a target."
+		if !c.reportedNow(total) {
+			return NoData, "Neutral indicator without a target; no jurisdiction reported it for the period."
+		}
+		return NotRated, "Neutral indicator without a target: figures reported, not judged."
 	}
 	sign := 1.0
 	if ind.Direction == roadmap.LowerBetter {
@@ -618,7 +626,7 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 		return NoData, "No jurisdiction reported both this period and the previous one."
 	}
 	d := (*now.Number - *old.Number) * sign
-	what := "From " + FormatNumber(*old.Number) + " to " + FormatNumber(*now.Number) + " since the previous period, over " + strconv.Itoa(len(both)) + " jurisdictions."
+	what := "From " + FormatNumber(*old.Number) + " to " + FormatNumber(*now.Number) + " since the previous period, over " + plural(len(both), "jurisdiction") + "."
 	band := stallBand * math.Abs(*old.Number)
 	switch {
 	case math.Abs(d) < band || d == 0:
@@ -629,9 +637,20 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 	return OffTrack, what
 }
 
+// reportedNow reports whether any jurisdiction in scope reported the row for
+// the period reviewed.
+func (c *combiner) reportedNow(total *RowReport) bool {
+	for _, jr := range total.Jurisdictions {
+		if jr.Current.Reported() && slices.Contains(c.scope, jr.Jurisdiction) {
+			return true
+		}
+	}
+	return false
+}
+
 // rateGoal rates a goal from its indicators by the last rule of RatingRules.
 func rateGoal(inds []IndicatorReport) (Rating, string) {
-	var on, risk, off int
+	var on, risk, off, notRated int
 	for _, ir := range inds {
 		switch ir.Rating {
 		case OnTrack:
@@ -640,13 +659,21 @@ func rateGoal(inds []IndicatorReport) (Rating, string) {
 			risk++
 		case OffTrack:
 			off++
+		case NotRated:
+			notRated++
 		}
 	}
 	rated := on + risk + off
 	counts := strconv.Itoa(on) + " on track, " + strconv.Itoa(risk) + " at risk, " + strconv.Itoa(off) + " off track."
 	switch {
+	case rated == 0 && notRated > 0:
+		s := "Figures reported, but its indicators cannot be rated: " + plural(notRated, "neutral indicator") + " without a target"
+		if n := len(inds) - notRated; n > 0 {
+			s += ", " + strconv.Itoa(n) + " with no data"
+		}
+		return NotRated, s + "."
 	case rated == 0:
-		return NoData, "No indicator of the goal could be rated."
+		return NoData, "Nothing reported for its indicators."
 	case on == rated:
 		return OnTrack, "All " + strconv.Itoa(rated) + " rated indicators on track."
 	case 2*off >= rated:
@@ -778,3 +805,11 @@ func definition(ind *roadmap.Indicator) Definition {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// plural is "1 neutral indicator" or "3 neutral indicators".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

@@ -373,7 +373,8 @@ func TestRatingRules(t *testing.T) {
 			sub("AL", h2prev, 1, day(1), map[string]any{"G7.3": 10.0}),
 			sub("AL", h1, 1, day(1), map[string]any{"G7.3": 2.0}),
 		}, OnTrack},
-		{"neutral", "G3.1", incidents(1, 1, 1), NotRated},
+		{"neutral, reported", "G3.1", []roadmap.Submission{sub("AL", h1, 1, day(1), map[string]any{"G3.1": 5.0})}, NotRated},
+		{"neutral, not reported", "G3.1", incidents(1, 1, 1), NoData},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: tc.subs}, Request{Period: h1})
@@ -404,7 +405,9 @@ func TestRateGoal(t *testing.T) {
 		{ir(OnTrack, AtRisk), AtRisk},
 		{ir(OnTrack, OffTrack), OffTrack},
 		{ir(OnTrack, OnTrack, OffTrack), AtRisk},
-		{ir(NotRated, NoData), NoData},
+		{ir(NotRated, NoData), NotRated},
+		{ir(NotRated, NotRated), NotRated},
+		{ir(NoData, NoData), NoData},
 		{nil, NoData},
 	} {
 		if got, _ := rateGoal(tc.in); got != tc.want {
@@ -490,8 +493,10 @@ func TestFormat(t *testing.T) {
 			t.Errorf("FormatNumber(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
-	if got := FormatPercent(-0.3); got != "−30.0 %" {
-		t.Errorf("FormatPercent(-0.3) = %q", got)
+	for ratio, want := range map[float64]string{-0.3: "−30.0 %", 67.587: "+6,758.7 %", -12.3456: "−1,234.6 %", 9.99949: "+999.9 %", 0.00001: "0.0 %"} {
+		if got := FormatPercent(ratio); got != want {
+			t.Errorf("FormatPercent(%v) = %q, want %q", ratio, got, want)
+		}
 	}
 	if got := (Figure{}).String(); got != NotReported {
 		t.Errorf("empty figure = %q", got)
@@ -538,5 +543,41 @@ func BenchmarkCombineAllJurisdictions(b *testing.B) {
 		for _, j := range s.Catalogue.Jurisdictions {
 			Combine(s, Request{Period: h1, Jurisdiction: j.Code})
 		}
+	}
+}
+
+// TestGoalNotRatedIsNotNoData: a goal whose indicators are all neutral but
+// reported must not read "no data" (Goal 3 of the catalogue: seizures and
+// persons charged); only a goal with nothing reported has no data.
+func TestGoalNotRatedIsNotNoData(t *testing.T) {
+	cat := catalogue(t)
+	goal := func(r *Report, code string) GoalSection {
+		for _, g := range r.Goals {
+			if g.Code == code {
+				return g
+			}
+		}
+		t.Fatalf("no goal %s", code)
+		return GoalSection{}
+	}
+	reported := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", h1, 1, day(1), map[string]any{"G3.1": 12.0}),
+	}}, Request{Period: h1})
+	if g := goal(reported, "G3"); g.Status != NotRated || !strings.Contains(g.StatusReason, "Figures reported") {
+		t.Errorf("G3 with seizures reported: %s (%s), want not rated", g.Status, g.StatusReason)
+	}
+	if ir := indicatorOf(t, reported, "G3.2"); ir.Rating != NoData {
+		t.Errorf("G3.2 not reported by anyone: %s, want no data", ir.Rating)
+	}
+	empty := Combine(Snapshot{Catalogue: cat, AsOf: asOf}, Request{Period: h1})
+	if g := goal(empty, "G3"); g.Status != NoData {
+		t.Errorf("G3 with nothing reported: %s, want no data", g.Status)
+	}
+	// In a jurisdiction report only that jurisdiction's figures count.
+	other := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", h1, 1, day(1), map[string]any{"G3.1": 12.0}),
+	}}, Request{Period: h1, Jurisdiction: "RS"})
+	if g := goal(other, "G3"); g.Status != NoData {
+		t.Errorf("G3 in Serbia's report when only Albania reported: %s, want no data", g.Status)
 	}
 }

@@ -24,7 +24,7 @@ func WritePDF(w io.Writer, r *Report) error {
 		return err
 	}
 	l.cover()
-	l.doc.Contents("Contents", l.contentsEntries(), 2)
+	l.doc.Contents("Contents", l.contentsLines(), 2)
 	l.summary()
 	for i := range r.Goals {
 		l.goal(&r.Goals[i])
@@ -114,12 +114,13 @@ func (l *layout) allCodes() []string {
 	return codes
 }
 
-// contentsEntries counts the headings of level 1 and 2 that follow the
-// contents, so that it reserves the right number of pages.
-func (l *layout) contentsEntries() int {
+// contentsLines counts the lines of the headings of level 1 and 2 that
+// follow the contents, so that it reserves the right number of pages: a
+// goal's long title wraps onto a second line.
+func (l *layout) contentsLines() int {
 	n := 1 + 3 + 1 + 4 // summary and its sections, annexes and theirs
 	for _, g := range l.r.Goals {
-		n += 1 + len(g.Indicators)
+		n += 2 + len(g.Indicators)
 	}
 	return n
 }
@@ -282,15 +283,17 @@ func (l *layout) headlines() {
 	r, d := l.r, l.doc
 	var rows [][]pdf.Cell
 	cols := []pdf.Column{{Title: "Indicator", Width: 3.2}}
+	regionW, changeW := 1.4, 1.6
 	if r.Focus != nil {
-		cols[0].Width = 2.4
-		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", " + r.Period.String(), Width: 1.2, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.5, Align: "R"})
+		// Narrower figures, wider changes: "+1,349 (+5.9 %)" must not wrap.
+		cols[0].Width, regionW, changeW = 2.1, 1.3, 1.8
+		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", " + r.Period.String(), Width: 1.1, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.7, Align: "R"})
 	}
 	cols = append(cols,
-		pdf.Column{Title: "Region, " + r.Period.String(), Width: 1.4, Align: "R"},
-		pdf.Column{Title: "Region, previous period", Width: 1.4, Align: "R"},
-		pdf.Column{Title: "Regional change (like for like)", Width: 1.6, Align: "R"},
-		pdf.Column{Title: "Covers", Width: 0.9, Align: "R"},
+		pdf.Column{Title: "Region, " + r.Period.String(), Width: regionW, Align: "R"},
+		pdf.Column{Title: "Region, previous period", Width: regionW, Align: "R"},
+		pdf.Column{Title: "Regional change (like for like)", Width: changeW, Align: "R"},
+		pdf.Column{Title: "Covers", Width: 0.8, Align: "R"},
 	)
 	for _, g := range r.Goals {
 		for i := range g.Indicators {
@@ -320,11 +323,17 @@ func (l *layout) focusRow(t *RowReport) JurisdictionRow {
 
 func (l *layout) goal(g *GoalSection) {
 	d := l.doc
-	d.Heading(1, fmt.Sprintf("Goal %d: %s", g.Number, g.Title), 0)
-	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Goal status", Width: 1}, {Title: "Why", Width: 4}},
-		Rows: [][]pdf.Cell{{{Text: string(g.Status), Fill: ratingShade(g.Status), Bold: true}, pdf.Txt(g.StatusReason)}}, Size: 8.5})
+	status := pdf.Table{Columns: []pdf.Column{{Title: "Goal status", Width: 1}, {Title: "Why", Width: 4}},
+		Rows: [][]pdf.Cell{{{Text: string(g.Status), Fill: ratingShade(g.Status), Bold: true}, pdf.Txt(g.StatusReason)}}, Size: 8.5}
+	// The goal's heading keeps its status and its first indicator with it.
+	keep := d.TableHeight(status)
+	if len(g.Indicators) > 0 {
+		keep += 15 + blockKeep(l.indicatorParts(&g.Indicators[0]))
+	}
+	d.Heading(1, fmt.Sprintf("Goal %d: %s", g.Number, g.Title), keep)
+	d.Table(status)
 	for i := range g.Indicators {
-		l.indicator(&g.Indicators[i])
+		l.indicator(&g.Indicators[i], i == 0)
 	}
 	l.narratives(g)
 }
@@ -336,28 +345,125 @@ func decimalsOf(k roadmap.Kind) int {
 	return 1
 }
 
-func (l *layout) indicator(ind *IndicatorReport) {
-	r, d := l.r, l.doc
-	d.Heading(2, ind.Code+" "+ind.Title, 70)
-	if ind.Definition != "" {
-		d.Note(ind.Definition)
+// part is one piece of an indicator's block: its height and how to draw it.
+type part struct {
+	h    float64
+	draw func()
+}
+
+// Room a block may take and still be kept whole on one page: the page less
+// the heading, and a margin for a footnote.
+const wholeBlock = pdf.PageHeight - pdf.MarginTop - pdf.MarginBottom - 30
+
+// indicator draws one indicator: heading, rating, tables and charts. The
+// whole block is kept on one page where it fits on one, so that a chart is
+// never parted from its heading and table; a block too tall for a page (or
+// the first of a goal, which must stay under the goal's heading) keeps at
+// least its heading with the start of its first table.
+func (l *layout) indicator(ind *IndicatorReport, first bool) {
+	d := l.doc
+	parts := l.indicatorParts(ind)
+	keep := blockKeep(parts)
+	if first {
+		// The goal's heading made room for this block where it could; the
+		// block must not leave that heading alone on its page.
+		keep = max(min(keep, d.Left()-15), 0.1)
 	}
+	d.Heading(2, ind.Code+" "+ind.Title, keep)
+	for _, p := range parts {
+		p.draw()
+	}
+}
+
+// indicatorParts are the pieces of an indicator's block, below its heading.
+func (l *layout) indicatorParts(ind *IndicatorReport) []part {
+	parts := []part{l.intro(ind)}
+	if ind.Kind == roadmap.Status {
+		return append(parts, l.statusParts(ind)...)
+	}
+	parts = append(parts, l.figuresTable(ind))
+	if len(ind.Rows) > 1 {
+		parts = append(parts, l.breakdownTable(ind))
+	}
+	return append(parts, l.charts(ind))
+}
+
+// blockKeep is how much of a block must follow its heading on the page: all
+// of it where it fits on one page, else its start (the intro and the first
+// table's first rows).
+func blockKeep(parts []part) float64 {
+	total := 0.0
+	for _, p := range parts {
+		total += p.h
+	}
+	if total > wholeBlock {
+		return parts[0].h + min(parts[1].h, 40)
+	}
+	return total
+}
+
+// intro is the indicator's definition, rating and progress.
+func (l *layout) intro(ind *IndicatorReport) part {
+	d := l.doc
 	rating := "Rating: " + string(ind.Rating)
 	if ind.RatingReason != "" {
 		rating += " – " + ind.RatingReason
 	}
-	d.Text(rating, pdf.Style{Size: 8.5, Bold: true, Color: ratingText(ind.Rating), After: 1})
+	ratingStyle := pdf.Style{Size: 8.5, Bold: true, Color: ratingText(ind.Rating), After: 1}
+	progressStyle := pdf.Style{Size: 8.5, After: 2}
+	h := d.TextHeight(rating, ratingStyle)
+	if ind.Definition != "" {
+		h += d.NoteHeight(ind.Definition)
+	}
+	progress := ""
 	if p := ind.Progress; p != nil {
-		d.Text(progressText(p), pdf.Style{Size: 8.5, After: 2})
+		progress = progressText(p)
+		h += d.TextHeight(progress, progressStyle)
 	}
-	if ind.Kind == roadmap.Status {
-		l.statusIndicator(ind)
-		return
+	return part{h, func() {
+		if ind.Definition != "" {
+			d.Note(ind.Definition)
+		}
+		d.Text(rating, ratingStyle)
+		if progress != "" {
+			d.Text(progress, progressStyle)
+		}
+	}}
+}
+
+// labelled is a small bold label over a table, kept with the table (or, for
+// a long one, with its first rows), and a note under it.
+func (l *layout) labelled(label string, t pdf.Table, note string, after func()) part {
+	d := l.doc
+	st := pdf.Style{Size: 8.5, Bold: true, Before: 1, After: 1}
+	lh := 0.0
+	if label != "" {
+		lh = d.TextHeight(label, st)
 	}
-	l.figuresTable(ind)
-	if len(ind.Rows) > 1 {
-		l.breakdownTable(ind)
+	th := d.TableHeight(t)
+	nh := 0.0
+	if note != "" {
+		nh = d.NoteHeight(note)
 	}
+	return part{lh + th + nh, func() {
+		d.Need(lh + min(th+nh, 60))
+		if label != "" {
+			d.Text(label, st)
+		}
+		d.Table(t)
+		if after != nil {
+			after()
+		}
+		if note != "" {
+			d.Note(note)
+		}
+	}}
+}
+
+// charts sets the bar chart by jurisdiction beside the trend of the regional
+// figure (and, in a jurisdiction report, of the jurisdiction's).
+func (l *layout) charts(ind *IndicatorReport) part {
+	r, d := l.r, l.doc
 	unit := ind.Unit
 	if unit == "" && ind.Kind == roadmap.Percent {
 		unit = "%"
@@ -373,14 +479,31 @@ func (l *layout) indicator(ind *IndicatorReport) {
 	if ind.Kind == roadmap.Percent {
 		maxV = 100
 	}
-	d.BarChart(pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, r.PeriodLabel), Unit: unit, Bars: bars, Decimals: decimalsOf(ind.Kind), Max: maxV})
-	l.named(codes...)
+	bar := pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, r.PeriodLabel), Unit: unit, Bars: bars, Decimals: decimalsOf(ind.Kind), Max: maxV}
+	trend := l.trend(ind, unit, maxV)
+	// The trend's note (on the baseline and gaps) runs under both charts, where it takes two lines, not five.
+	note := trend.Note
+	trend.Note = ""
+	h := d.ChartsHeight(bar, trend) + d.NoteHeight(note)
+	return part{h, func() {
+		d.Need(h)
+		d.Charts(bar, trend)
+		d.Note(note)
+		l.named(codes...)
+	}}
+}
 
+// trend is the line chart of the regional figure over every period since the
+// baseline. Counts and quantities of half-years after a baseline year are not
+// comparable with it: the baseline stands apart, as a hollow marker, and the
+// note says why.
+func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.LineChart {
+	r := l.r
+	total := ind.Total()
 	labels := make([]string, len(r.Periods))
 	for i, p := range r.Periods {
 		labels[i] = p.String()
 	}
-	var series []pdf.Series
 	name := "Region"
 	switch ind.Aggregation {
 	case roadmap.Mean:
@@ -399,27 +522,45 @@ func (l *layout) indicator(ind *IndicatorReport) {
 			reg[i] = *s.Value
 		}
 	}
-	series = append(series, pdf.Series{Name: name, Values: reg})
+	series := []pdf.Series{{Name: name, Values: reg}}
 	if ind.Aggregation == roadmap.Range {
 		series = append(series, pdf.Series{Name: "Region (lowest)", Values: low, Dashed: true})
 	}
+	var focus []float64
 	if r.Focus != nil {
 		jr := l.focusRow(total)
-		vals := make([]float64, len(jr.Series))
+		focus = make([]float64, len(jr.Series))
 		for i, f := range jr.Series {
-			vals[i] = figureValue(f)
+			focus[i] = figureValue(f)
 		}
-		series = append(series, pdf.Series{Name: r.Focus.Name, Values: vals, Color: pdf.Highlight, Dashed: true})
+		series = append(series, pdf.Series{Name: r.Focus.Name, Values: focus, Color: pdf.Highlight, Dashed: true})
 	}
 	first, last := "", ""
 	if len(r.Periods) > 0 {
 		first, last = r.Periods[0].String(), r.Periods[len(r.Periods)-1].String()
 	}
-	title := fmt.Sprintf("Trend, %s to %s (gaps: not reported)", first, last)
-	if len(r.Periods) > 1 && r.Periods[0].IsYear() && !r.Periods[1].IsYear() && (ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity) {
-		title += fmt.Sprintf("; the %s baseline covers a whole year, later periods half a year", first)
+	c := pdf.LineChart{Title: fmt.Sprintf("Trend, %s to %s", first, last), Unit: unit, Labels: labels, Series: series,
+		Decimals: decimalsOf(ind.Kind), Max: maxV, Height: 38, Note: "Trend: a gap in a line is a period not reported."}
+	const gaps = "A gap in a line is a period not reported."
+	flow := ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity
+	if flow && len(r.Periods) > 1 && r.Periods[0].IsYear() && !r.Periods[1].IsYear() {
+		c.Apart, c.ApartName = 1, first+", a whole year"
+		base := "region " + valueOr(reg[0], decimalsOf(ind.Kind))
+		if r.Focus != nil && len(focus) > 0 {
+			base = r.Focus.Name + " " + valueOr(focus[0], decimalsOf(ind.Kind)) + ", " + base
+		}
+		c.Note = fmt.Sprintf("Trend: the %s baseline (%s) covers a whole year, later periods half a year, so it is shown apart, as a hollow marker, not joined to the line. %s",
+			first, base, gaps)
 	}
-	d.LineChart(pdf.LineChart{Title: title, Unit: unit, Labels: labels, Series: series, Decimals: decimalsOf(ind.Kind), Max: maxV, Height: 38})
+	return c
+}
+
+// valueOr prints a chart value, or "not reported" for a gap.
+func valueOr(v float64, decimals int) string {
+	if math.IsNaN(v) {
+		return NotReported
+	}
+	return pdf.FormatNumber(v, decimals)
 }
 
 func progressText(p *Progress) string {
@@ -444,7 +585,7 @@ func progressText(p *Progress) string {
 }
 
 // figuresTable is the indicator's total by jurisdiction, then the region.
-func (l *layout) figuresTable(ind *IndicatorReport) {
+func (l *layout) figuresTable(ind *IndicatorReport) part {
 	r := l.r
 	t := ind.Total()
 	baseline := "Baseline"
@@ -452,9 +593,9 @@ func (l *layout) figuresTable(ind *IndicatorReport) {
 		baseline = "Baseline " + r.Periods[0].String()
 	}
 	cols := []pdf.Column{
-		{Title: "Jurisdiction", Width: 2.4}, {Title: "Current " + r.Period.String(), Width: 1.2, Align: "R"},
-		{Title: "Previous " + r.Period.Prev().String(), Width: 1.2, Align: "R"}, {Title: baseline, Width: 1.2, Align: "R"},
-		{Title: "Change on previous", Width: 1.5, Align: "R"}, {Title: "Change on baseline (12 months)", Width: 1.6, Align: "R"},
+		{Title: "Jurisdiction", Width: 1.9}, {Title: "Current " + r.Period.String(), Width: 1.15, Align: "R"},
+		{Title: "Previous " + r.Period.Prev().String(), Width: 1.15, Align: "R"}, {Title: baseline, Width: 1.15, Align: "R"},
+		{Title: "Change on previous", Width: 1.8, Align: "R"}, {Title: "Change on baseline (12 months)", Width: 1.8, Align: "R"},
 	}
 	var rows [][]pdf.Cell
 	for _, code := range l.shown() {
@@ -466,10 +607,7 @@ func (l *layout) figuresTable(ind *IndicatorReport) {
 	}
 	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}, boldCell(regionalCell(t.Regional)), boldCell(regionalCell(t.RegionalPrevious)), boldCell(regionalCell(t.RegionalBaseline)), boldCell(changeCell(t.ChangePrevious)), pdf.Txt("")}
 	rows = append(rows, region)
-	l.doc.Need(14 + 6*float64(len(rows)))
-	l.doc.Table(pdf.Table{Columns: cols, Rows: rows, Size: 8})
-	l.named(l.shown()...)
-	l.doc.Note("Region: " + t.Regional.Coverage() + ".")
+	return l.labelled("", pdf.Table{Columns: cols, Rows: rows, Size: 8}, "Region: "+t.Regional.Coverage()+".", func() { l.named(l.shown()...) })
 }
 
 func regionLabel(a roadmap.Aggregation) string {
@@ -485,7 +623,7 @@ func regionLabel(a roadmap.Aggregation) string {
 // breakdownTable shows the parts of the total for the period: by
 // jurisdiction in the regional report, the jurisdiction and the region in a
 // jurisdiction report.
-func (l *layout) breakdownTable(ind *IndicatorReport) {
+func (l *layout) breakdownTable(ind *IndicatorReport) part {
 	r := l.r
 	cols := []pdf.Column{{Title: "Part", Width: 1.3}}
 	shown := l.shown()
@@ -507,15 +645,13 @@ func (l *layout) breakdownTable(ind *IndicatorReport) {
 		cells = append(cells, boldCell(regionalCell(row.Regional)))
 		rows = append(rows, cells)
 	}
-	l.doc.Text("Breakdown, "+r.PeriodLabel, pdf.Style{Size: 8.5, Bold: true, Before: 1, After: 1})
-	l.doc.Need(10 + 6*float64(len(rows)))
-	l.doc.Table(pdf.Table{Columns: cols, Rows: rows, Size: 7.5})
+	return l.labelled("Breakdown, "+r.PeriodLabel, pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
 }
 
-// statusIndicator shows a status indicator as a matrix (rows: the indicator
-// and its parts; columns: jurisdictions) and its distribution over the scale.
-func (l *layout) statusIndicator(ind *IndicatorReport) {
-	r, d := l.r, l.doc
+// statusParts show a status indicator as a matrix (rows: the indicator and
+// its parts; columns: jurisdictions) and its distribution over the scale.
+func (l *layout) statusParts(ind *IndicatorReport) []part {
+	r := l.r
 	codes := l.allCodes()
 	m := pdf.Matrix{Corner: "Item", Columns: l.namesOf(codes), Levels: ind.Levels}
 	for ri := range ind.Rows {
@@ -534,15 +670,11 @@ func (l *layout) statusIndicator(ind *IndicatorReport) {
 		}
 		m.Rows = append(m.Rows, pdf.MatrixRow{Label: label, Cells: cells})
 	}
-	d.Text("Status by jurisdiction, "+r.PeriodLabel, pdf.Style{Size: 8.5, Bold: true, After: 1})
-	d.Need(14 + 9*float64(len(m.Rows)))
-	d.StatusMatrix(m)
-	l.named(codes...)
 	scale := make([]string, len(ind.Levels))
 	for i, lv := range ind.Levels {
 		scale[i] = fmt.Sprintf("%d. %s", i+1, lv)
 	}
-	d.Note("Scale, lowest first: " + strings.Join(scale, "; ") + ".")
+	matrix := l.labelled("Status by jurisdiction, "+r.PeriodLabel, m.Table(), "Scale, lowest first: "+strings.Join(scale, "; ")+".", func() { l.named(codes...) })
 
 	t := ind.Total()
 	var rows [][]pdf.Cell
@@ -558,17 +690,17 @@ func (l *layout) statusIndicator(ind *IndicatorReport) {
 	if len(t.Regional.Missing) > 0 {
 		rows = append(rows, []pdf.Cell{pdf.Missing(), pdf.Txt(fmt.Sprint(len(t.Regional.Missing))), pdf.Txt(strings.Join(l.namesOf(t.Regional.Missing), ", ")), pdf.Txt("")})
 	}
-	d.Text("Distribution over the scale", pdf.Style{Size: 8.5, Bold: true, Before: 1, After: 1})
-	d.Need(12 + 6*float64(len(rows)))
-	d.Table(pdf.Table{Columns: []pdf.Column{
-		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + r.Period.String(), Width: 1, Align: "R"},
-		{Title: "Which", Width: 3.5}, {Title: "Previous " + r.Period.Prev().String(), Width: 1, Align: "R"},
-	}, Rows: rows, Size: 8})
+	note := ""
 	if r.Focus != nil {
 		jr := l.focusRow(t)
-		d.Note(fmt.Sprintf("%s: %s now, %s in %s, %s in the baseline; change on previous period: %s.",
-			r.Focus.Name, jr.Current, jr.Previous, r.Period.Prev(), jr.Baseline, jr.ChangePrevious))
+		note = fmt.Sprintf("%s: %s now, %s in %s, %s in the baseline; change on previous period: %s.",
+			r.Focus.Name, jr.Current, jr.Previous, r.Period.Prev(), jr.Baseline, jr.ChangePrevious)
 	}
+	dist := l.labelled("Distribution over the scale", pdf.Table{Columns: []pdf.Column{
+		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + r.Period.String(), Width: 1, Align: "R"},
+		{Title: "Which", Width: 3.5}, {Title: "Previous " + r.Period.Prev().String(), Width: 1, Align: "R"},
+	}, Rows: rows, Size: 8}, note, nil)
+	return []part{matrix, dist}
 }
 
 func countAt(levels []LevelCount, level string) int {
@@ -582,20 +714,54 @@ func countAt(levels []LevelCount, level string) int {
 
 func (l *layout) narratives(g *GoalSection) {
 	d := l.doc
-	d.Heading(3, fmt.Sprintf("Goal %d: narratives by jurisdiction", g.Number), 25)
+	nameStyle := pdf.Style{Size: 9.5, Bold: true, Before: 1.5, After: 0.5}
+	textStyle := pdf.Style{Size: 9, After: 1}
+	// Each entry keeps the jurisdiction's name with its first paragraph, and
+	// the heading with the first entry.
+	type entry struct {
+		name  string
+		texts []string
+		keep  float64
+	}
+	var entries []entry
+	for _, n := range g.Narratives {
+		e := entry{name: l.name(n.Jurisdiction)}
+		for _, p := range []struct{ label, text string }{
+			{"Progress", n.Progress}, {"Challenges", n.Challenges}, {"Support needed", n.Support},
+		} {
+			if strings.TrimSpace(p.text) != "" {
+				e.texts = append(e.texts, p.label+": "+p.text)
+			}
+		}
+		// A short entry stays whole; a long one keeps at least its name
+		// with the start of its first paragraph.
+		e.keep = d.TextHeight(e.name, nameStyle)
+		whole := e.keep
+		for _, t := range e.texts {
+			whole += d.TextHeight(t, textStyle)
+		}
+		switch {
+		case whole <= 50:
+			e.keep = whole
+		case len(e.texts) > 0:
+			e.keep += min(d.TextHeight(e.texts[0], textStyle), 30)
+		}
+		entries = append(entries, e)
+	}
+	keep := 25.0
+	if len(entries) > 0 {
+		keep = entries[0].keep
+	}
+	d.Heading(3, fmt.Sprintf("Goal %d: narratives by jurisdiction", g.Number), keep)
 	if len(g.Narratives) == 0 {
 		d.Paragraph("No Commission wrote a narrative on this goal for " + l.r.PeriodLabel + ".")
 	}
-	for _, n := range g.Narratives {
-		d.Text(l.name(n.Jurisdiction), pdf.Style{Size: 9.5, Bold: true, Before: 1.5, After: 0.5})
-		l.named(n.Jurisdiction)
-		for _, part := range []struct{ label, text string }{
-			{"Progress", n.Progress}, {"Challenges", n.Challenges}, {"Support needed", n.Support},
-		} {
-			if strings.TrimSpace(part.text) == "" {
-				continue
-			}
-			d.Text(part.label+": "+part.text, pdf.Style{Size: 9, After: 1})
+	for i, e := range entries {
+		d.Need(e.keep)
+		d.Text(e.name, nameStyle)
+		l.named(g.Narratives[i].Jurisdiction)
+		for _, t := range e.texts {
+			d.Text(t, textStyle)
 		}
 	}
 	if len(g.NoNarrative) > 0 {
@@ -661,11 +827,23 @@ func (l *layout) annexes() {
 	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Code", Width: 0.6}, {Title: "Indicator", Width: 3}, {Title: "Kind and breakdown", Width: 2}, {Title: "Better", Width: 0.75}, {Title: "Target", Width: 1.2}, {Title: "Regional figure", Width: 1.3}}, Rows: rows, Size: 7})
 
 	d.Heading(2, "D. How statuses are rated", 0)
-	for _, p := range r.RatingRules {
+	// The notes that close the report keep the last rule with them, so that
+	// they never stand alone on a last page.
+	notes, body := 0.0, 0.0
+	if len(r.Footnotes) > 0 {
+		for _, fn := range r.Footnotes {
+			body += d.NoteHeight(fn.Mark + " " + fn.Text)
+		}
+		notes = body + 14 // and the heading
+	}
+	for i, p := range r.RatingRules {
+		if i == len(r.RatingRules)-1 {
+			d.Need(d.TextHeight(p, pdf.Style{Size: 9.5, After: 2.5}) + notes)
+		}
 		d.Paragraph(p)
 	}
 	if len(r.Footnotes) > 0 {
-		d.Heading(3, "Notes", 0)
+		d.Heading(3, "Notes", body)
 		for _, fn := range r.Footnotes {
 			d.Note(fn.Mark + " " + fn.Text)
 		}
@@ -692,6 +870,16 @@ func regionalCell(r Regional) pdf.Cell {
 	if !r.Reported() {
 		return pdf.Missing()
 	}
+	if r.Rule == roadmap.Distribution {
+		// One level a line: "4 × fully aligned" must not break after the 4.
+		var lines []string
+		for i := len(r.Levels) - 1; i >= 0; i-- {
+			if lc := r.Levels[i]; lc.Count > 0 {
+				lines = append(lines, fmt.Sprintf("%d × %s", lc.Count, lc.Level))
+			}
+		}
+		return pdf.Txt(strings.Join(lines, "\n"))
+	}
 	return pdf.Txt(r.String())
 }
 
@@ -715,6 +903,8 @@ func ratingShade(r Rating) pdf.Color {
 		return pdf.Color{R: 255, G: 230, B: 160}
 	case OffTrack:
 		return pdf.Color{R: 246, G: 200, B: 200}
+	case NotRated:
+		return pdf.Color{R: 214, G: 226, B: 240} // figures exist: a quiet blue, unlike the grey of no data
 	case NoData:
 		return pdf.Light
 	}

@@ -217,3 +217,55 @@ func BenchmarkJurisdictionReports(b *testing.B) {
 		}
 	}
 }
+
+// TestWritePDFIndicatorBlocks: in the regional report and every
+// jurisdiction report, each indicator's charts are on the page of its
+// heading (a block that fits on a page is never split); the trend's title is
+// never cut, and the note under counts says the baseline year stands apart;
+// Goal 3, whose indicators are all neutral but reported, reads "not rated".
+func TestWritePDFIndicatorBlocks(t *testing.T) {
+	s, m := layoutSnapshot(t)
+	reports := []*Report{regionalFixture(t)}
+	for _, j := range s.Catalogue.Jurisdictions {
+		reports = append(reports, Combine(s, Request{Period: m.Period, Jurisdiction: j.Code, Meeting: m}))
+	}
+	for _, r := range reports {
+		pages, err := pdftest.Pages(writeReport(t, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := pdftest.Flatten(strings.Join(pages, "\n"))
+		if strings.Contains(text, "…") {
+			t.Errorf("%s: some text is cut with an ellipsis", r.Title)
+		}
+		trend := fmt.Sprintf("Trend, %s to %s", r.Periods[0], r.Periods[len(r.Periods)-1])
+		for _, g := range r.Goals {
+			for _, ind := range g.Indicators {
+				if ind.Kind == roadmap.Status {
+					continue
+				}
+				bar := ind.Title + " by jurisdiction, " + r.PeriodLabel
+				page := -1
+				for i, p := range pages {
+					if strings.Contains(pdftest.Flatten(p), bar) {
+						page = i
+					}
+				}
+				if page < 0 {
+					t.Errorf("%s: no bar chart %q", r.Title, bar)
+					continue
+				}
+				on := pdftest.Flatten(pages[page])
+				if !strings.Contains(on, ind.Code+" "+ind.Title) || !strings.Contains(on, trend) {
+					t.Errorf("%s: the charts of %s are not on the page of its heading (page %d)", r.Title, ind.Code, page+1)
+				}
+				if ind.Kind == roadmap.Count && !strings.Contains(on, "covers a whole year, later periods half a year, so it is shown apart") {
+					t.Errorf("%s: %s lacks the note on the baseline year", r.Title, ind.Code)
+				}
+			}
+		}
+		if !strings.Contains(text, "not rated Figures reported, but its indicators cannot be rated") {
+			t.Errorf("%s: Goal 3 does not read not rated", r.Title)
+		}
+	}
+}

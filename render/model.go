@@ -489,7 +489,11 @@ func FormatPercent(ratio float64) string {
 	if s == "0.0" {
 		return "0.0 %"
 	}
-	return signed(s, p < 0) + " %"
+	whole, frac, _ := strings.Cut(s, ".")
+	if w, err := strconv.ParseFloat(whole, 64); err == nil && len(whole) > 3 {
+		whole = FormatNumber(w) // thousands separators: "+6,758.7 %"
+	}
+	return signed(whole+"."+frac, p < 0) + " %"
 }
 
 // signed puts a plus or a true minus sign (U+2212) before s.

@@ -10,6 +10,7 @@
 package pdf
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +36,9 @@ const (
 )
 
 const family = "DejaVu"
+
+// fontKey is family as fpdf keeps it (GetFontFamily).
+const fontKey = "dejavu"
 
 // Color is an RGB colour, each part 0–255.
 type Color struct{ R, G, B int }
@@ -112,7 +116,9 @@ func New(opt Options) (*Doc, error) {
 	created := opt.Created.UTC()
 	f.SetCreationDate(created)
 	f.SetModificationDate(created)
-	f.SetCompression(!opt.Uncompressed)
+	// Page streams are compressed by Write (deflatePages), with one zlib
+	// writer for the document instead of fpdf's one per page.
+	f.SetCompression(false)
 	f.SetMargins(MarginLeft, MarginTop, MarginRight)
 	f.SetAutoPageBreak(true, MarginBottom)
 	d.bottom = PageHeight - MarginBottom
@@ -185,6 +191,24 @@ func (d *Doc) Space(h float64) {
 // Write finishes the document and writes it to w: it fills in the contents
 // page, numbers the pages and returns the first error met while drawing.
 func (d *Doc) Write(w io.Writer) error {
+	if err := d.finish(); err != nil {
+		return err
+	}
+	if d.opt.Uncompressed {
+		if err := d.f.Output(w); err != nil {
+			return fmt.Errorf("write PDF: %w", err)
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := d.f.Output(&buf); err != nil {
+		return fmt.Errorf("write PDF: %w", err)
+	}
+	return deflatePages(w, buf.Bytes())
+}
+
+// finish completes the drawing: a first page if there is none, the contents.
+func (d *Doc) finish() error {
 	if d.f.PageNo() == 0 {
 		d.f.AddPage()
 	}
@@ -192,24 +216,51 @@ func (d *Doc) Write(w io.Writer) error {
 	if err := d.f.Error(); err != nil {
 		return fmt.Errorf("draw PDF: %w", err)
 	}
-	if err := d.f.Output(w); err != nil {
-		return fmt.Errorf("write PDF: %w", err)
-	}
 	return nil
 }
 
 // Outline lists every heading drawn so far, in order.
 func (d *Doc) Outline() []Entry { return d.outl }
 
-func (d *Doc) setColor(c Color) { d.f.SetTextColor(c.R, c.G, c.B) }
-func (d *Doc) setFill(c Color)  { d.f.SetFillColor(c.R, c.G, c.B) }
-func (d *Doc) setDraw(c Color)  { d.f.SetDrawColor(c.R, c.G, c.B) }
-func (d *Doc) font(bold bool, size float64) {
-	if bold {
-		d.f.SetFont(family, "B", size)
-	} else {
-		d.f.SetFont(family, "", size)
+// The setters below skip a change to what is already set: fpdf writes every
+// font, colour and line-width change into the page, and the tables and charts
+// ask for the same ones over and over. fpdf's own state, read back with its
+// getters, says what is set, also after it changes it itself (a new page).
+// After a switch back to an earlier page, resetState sets them all again.
+
+func (d *Doc) setColor(c Color) {
+	if r, g, b := d.f.GetTextColor(); r != c.R || g != c.G || b != c.B {
+		d.f.SetTextColor(c.R, c.G, c.B)
 	}
+}
+
+func (d *Doc) setFill(c Color) {
+	if r, g, b := d.f.GetFillColor(); r != c.R || g != c.G || b != c.B {
+		d.f.SetFillColor(c.R, c.G, c.B)
+	}
+}
+
+func (d *Doc) setDraw(c Color) {
+	if r, g, b := d.f.GetDrawColor(); r != c.R || g != c.G || b != c.B {
+		d.f.SetDrawColor(c.R, c.G, c.B)
+	}
+}
+
+func (d *Doc) lineWidth(w float64) {
+	if d.f.GetLineWidth() != w {
+		d.f.SetLineWidth(w)
+	}
+}
+
+func (d *Doc) font(bold bool, size float64) {
+	style := ""
+	if bold {
+		style = "B"
+	}
+	if pt, _ := d.f.GetFontSize(); pt == size && d.f.GetFontStyle() == style && d.f.GetFontFamily() == fontKey {
+		return
+	}
+	d.f.SetFont(family, style, size)
 }
 
 // header draws the running header and the DRAFT mark. It runs at the start of
@@ -247,7 +298,7 @@ func (d *Doc) header() {
 	}
 	f.CellFormat(pw, 5, period, "", 0, "R", false, 0, "")
 	d.setDraw(Rule)
-	f.SetLineWidth(0.2)
+	d.lineWidth(0.2)
 	f.Line(MarginLeft, 15.5, PageWidth-MarginRight, 15.5)
 	d.font(false, 10)
 	d.setColor(Text)
@@ -276,7 +327,7 @@ func (d *Doc) footer() {
 		h := d.footnoteHeight(notes)
 		y := PageHeight - MarginBottom + 2 - h
 		d.setDraw(Rule)
-		f.SetLineWidth(0.2)
+		d.lineWidth(0.2)
 		f.Line(MarginLeft, y, MarginLeft+40, y)
 		f.SetXY(MarginLeft, y+1)
 		d.font(false, 7)
@@ -286,7 +337,7 @@ func (d *Doc) footer() {
 		}
 	}
 	d.setDraw(Rule)
-	f.SetLineWidth(0.2)
+	d.lineWidth(0.2)
 	f.Line(MarginLeft, PageHeight-14, PageWidth-MarginRight, PageHeight-14)
 	d.font(false, 7.5)
 	d.setColor(Muted)

@@ -258,7 +258,7 @@ func TestContentsPageNumbers(t *testing.T) {
 			t.Errorf("contents lacks %q: %q", want, toc)
 		}
 	}
-	if outline[0].Page != 3 || outline[2].Page <= outline[1].Page {
+	if outline[0].Page != 3 || outline[2].Page < outline[1].Page {
 		t.Errorf("unexpected pages %+v", outline)
 	}
 	if strings.Contains(toc, "Not listed") {
@@ -276,11 +276,11 @@ func TestContentsOverflowIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Contents("Contents", 1, 2)
-	for i := range 40 {
+	for i := range 50 {
 		d.Heading(2, fmt.Sprintf("Section %d", i), 1)
 	}
 	if err := d.Write(&bytes.Buffer{}); err == nil {
-		t.Fatal("40 headings in a contents reserved for 38 did not fail")
+		t.Fatal("50 headings in a contents reserved for 46 did not fail")
 	}
 }
 
@@ -413,4 +413,139 @@ func BenchmarkSampleDocument(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestDeflateMatchesFpdf: Write compresses the page streams itself, with one
+// zlib writer per document; the file must be byte for byte the one fpdf
+// writes when it compresses them itself.
+func TestDeflateMatchesFpdf(t *testing.T) {
+	for _, draft := range []bool{false, true} {
+		ours := render(t, sample(t, draft))
+		d := sample(t, draft)
+		if err := d.finish(); err != nil {
+			t.Fatal(err)
+		}
+		d.f.SetCompression(true)
+		var theirs bytes.Buffer
+		if err := d.f.Output(&theirs); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(ours, theirs.Bytes()) {
+			t.Fatalf("draft=%v: deflated output (%d bytes) differs from fpdf's compressed output (%d bytes)", draft, len(ours), theirs.Len())
+		}
+		if !bytes.Contains(ours, []byte("/Filter /FlateDecode /Length")) {
+			t.Error("no compressed page stream")
+		}
+	}
+}
+
+func TestDeflateRejectsOtherLayouts(t *testing.T) {
+	for _, doc := range []string{"", "%PDF-1.4\nno xref", "%PDF-1.4\nstartxref\n5\n%%EOF\n", "%PDF-1.4\nxref\n0 3\n0000000000 65535 f \nstartxref\n9\n%%EOF\n"} {
+		if err := deflatePages(io.Discard, []byte(doc)); err == nil {
+			t.Errorf("%q: no error", doc)
+		}
+	}
+}
+
+// TestJoined: a line never joins a gap (not reported) nor the points set
+// apart (a whole baseline year before half-years).
+func TestJoined(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		values []float64
+		apart  int
+		want   string
+	}{
+		{[]float64{1, 2, 3, 4}, 0, "[1 2 3]"},
+		{[]float64{10, 2, 3, 4}, 1, "[2 3]"},
+		{[]float64{10, 2, nan, 4, 5}, 1, "[4]"},
+		{[]float64{nan, 2, 3}, 0, "[2]"},
+		{[]float64{1, 2}, 2, "[]"},
+	} {
+		if got := fmt.Sprint(joined(tc.values, len(tc.values), tc.apart)); got != tc.want {
+			t.Errorf("joined(%v, apart %d) = %s, want %s", tc.values, tc.apart, got, tc.want)
+		}
+	}
+}
+
+// TestChartTitlesWrapNeverCut: a title too long for its chart wraps onto
+// more lines; every word of it is in the PDF and no ellipsis replaces any.
+func TestChartTitlesWrapNeverCut(t *testing.T) {
+	d, err := New(Options{Title: "Charts", Created: fixed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := "Trend, 2018 to 2026-H1 (gaps: not reported); the 2018 baseline covers a whole year, later periods half a year, which this title explains at length"
+	bar := BarChart{Title: title + " (bars)", Bars: []Bar{{Label: "Albania", Value: 3}, {Label: "Serbia", Value: math.NaN()}}}
+	line := LineChart{Title: title, Labels: []string{"2018", "2019-H1", "2019-H2"}, Apart: 1, ApartName: "2018, a whole year",
+		Series: []Series{{Name: "Region", Values: []float64{10, 4, 5}}}, Note: "A note under the chart that is long enough to wrap onto a second line in half the page width."}
+	d.AddPage()
+	one := d.ChartsHeight(line)
+	two := d.ChartsHeight(bar, line)
+	if two <= one {
+		t.Errorf("side by side, the titles take more lines: height %.1f, alone %.1f", two, one)
+	}
+	y := d.Y()
+	d.Charts(bar, line)
+	if got := d.Y() - y; math.Abs(got-two) > 0.01 {
+		t.Errorf("Charts took %.1f mm, ChartsHeight said %.1f", got, two)
+	}
+	text, err := pdftest.Text(render(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{title, title + " (bars)", "2018, a whole year", line.Note, NotReported} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "…") {
+		t.Error("something was cut with an ellipsis")
+	}
+}
+
+// TestChapterPageBreaks: a chapter starts on a new page, unless the page so
+// far holds only a short tail of the chapter before (a page left nearly
+// empty otherwise).
+func TestChapterPageBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		lines   int
+		newPage bool
+	}{{3, false}, {40, true}} {
+		d, err := New(Options{Title: "x", Created: fixed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.AddPage()
+		d.Heading(1, "One", 0)
+		d.AddPage()
+		for range tc.lines {
+			d.Text("A line of the chapter before.", Style{})
+		}
+		page := d.Page()
+		d.Heading(1, "Two", 0)
+		if got := d.Page() != page; got != tc.newPage {
+			t.Errorf("after %d lines: new page %v, want %v", tc.lines, got, tc.newPage)
+		}
+	}
+}
+
+// FuzzDeflatePages: the rewriting of fpdf's output must fail cleanly, never
+// panic, whatever bytes it is given.
+func FuzzDeflatePages(f *testing.F) {
+	d, err := New(Options{Title: "fuzz", Created: fixed, Uncompressed: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	d.Text("Tiranë, Скопје", Style{})
+	var buf bytes.Buffer
+	if err := d.Write(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("%PDF-1.4\nxref\n0 2\n0000000000 65535 f \n-000000001 00000 n \ntrailer\n<<>>\nstartxref\n9\n%%EOF\n"))
+	f.Add([]byte("startxref\n0\n"))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		_ = deflatePages(io.Discard, doc)
+	})
 }

@@ -64,6 +64,22 @@ func (d *Doc) TextAt(x, w float64, text string, st Style) {
 	d.setColor(Text)
 }
 
+// TextHeight is the height Text takes for text in style st.
+func (d *Doc) TextHeight(text string, st Style) float64 {
+	st = st.norm()
+	d.font(st.Bold, st.Size)
+	h := st.Before + st.After
+	for _, para := range strings.Split(d.clean(text), "\n") {
+		if para == "" {
+			h += st.Line
+			continue
+		}
+		h += float64(len(d.f.SplitText(para, ContentWidth))) * st.Line
+	}
+	d.font(false, 10)
+	return h
+}
+
 // Paragraph draws body text, justified, with space after it.
 func (d *Doc) Paragraph(text string) {
 	d.Text(text, Style{Size: 9.5, Align: "L", After: 2.5})
@@ -71,8 +87,13 @@ func (d *Doc) Paragraph(text string) {
 
 // Note draws small muted text (sources, explanations, footnotes placed inline).
 func (d *Doc) Note(text string) {
-	d.Text(text, Style{Size: 7.5, Color: Muted, After: 1.5})
+	d.Text(text, noteStyle())
 }
+
+// NoteHeight is the height Note takes for text.
+func (d *Doc) NoteHeight(text string) float64 { return d.TextHeight(text, noteStyle()) }
+
+func noteStyle() Style { return Style{Size: 7.5, Color: Muted, After: 1.5} }
 
 // headingStyle gives size, space above and below, and how much room must
 // follow a heading on its page (keep-with-next) for each level.
@@ -90,7 +111,9 @@ func headingStyle(level int) (size, before, after, keep float64) {
 // Heading draws a heading, adds a bookmark and a contents entry for it. level
 // 1 is a chapter; 2 and 3 are sections within it. A heading never ends a page:
 // unless keep millimetres (or a default for the level, when keep is 0) are left
-// below it, it moves to the next page with what follows it.
+// below it, it moves to the next page with what follows it. A chapter starts
+// on a new page unless the page holds only the last third or less of a page
+// of the chapter before.
 func (d *Doc) Heading(level int, title string, keep float64) {
 	level = min(max(level, 1), 3)
 	size, before, after, defKeep := headingStyle(level)
@@ -102,9 +125,12 @@ func (d *Doc) Heading(level int, title string, keep float64) {
 	lines := d.f.SplitText(title, ContentWidth)
 	h := float64(len(lines)) * size * 0.45
 	top := d.f.PageNo() > 0 && d.f.GetY() <= MarginTop+1
+	// Chapters start on a new page, unless this page holds no more than the
+	// short tail of the chapter before, which would leave it nearly empty.
+	tail := d.f.GetY()-MarginTop < (PageHeight-MarginTop-MarginBottom)/3
 	switch {
-	case d.f.PageNo() == 0, d.Left() < before+h+after+keep, level == 1 && !top:
-		d.f.AddPage() // chapters start on a new page
+	case d.f.PageNo() == 0, !top && d.Left() < before+h+after+keep, level == 1 && !top && !tail:
+		d.f.AddPage()
 	case !top:
 		d.f.SetY(d.f.GetY() + before)
 	}
@@ -118,7 +144,7 @@ func (d *Doc) Heading(level int, title string, keep float64) {
 	d.f.MultiCell(ContentWidth, size*0.45, title, "", "L", false)
 	if level == 1 {
 		d.setDraw(Accent)
-		d.f.SetLineWidth(0.5)
+		d.lineWidth(0.5)
 		y := d.f.GetY() + 1
 		d.f.Line(MarginLeft, y, PageWidth-MarginRight, y)
 		d.f.SetY(y)
@@ -138,19 +164,21 @@ type contents struct {
 }
 
 const (
-	tocLine      = 6.0
+	tocLine      = 5.2 // one entry
+	tocWrap      = 4.2 // a wrapped entry's next line
 	tocTop       = MarginTop + 14
-	tocPerPage   = 38  // lines of tocLine that fit between tocTop and the bottom margin
+	tocPerPage   = 46  // lines of tocLine that fit between tocTop and the bottom margin
 	tocPageIndex = 8.0 // width of the page-number column
 )
 
-// Contents reserves pages for a table of contents of up to entries headings of
-// level ≤ maxLevel (headings after the contents, down to that level, are
-// listed); the content that follows starts on a new page.
+// Contents reserves pages for a table of contents of up to lines lines of
+// headings of level ≤ maxLevel (headings after the contents, down to that
+// level, are listed; a title too long for one line wraps and takes two);
+// the content that follows starts on a new page.
 // Write fills it in with their page numbers and links. Reserve generously: a
 // contents that does not fit is an error, never a silent cut.
-func (d *Doc) Contents(title string, entries, maxLevel int) {
-	pages := max(1, (entries+tocPerPage-1)/tocPerPage)
+func (d *Doc) Contents(title string, lines, maxLevel int) {
+	pages := max(1, (lines+tocPerPage-1)/tocPerPage)
 	d.f.AddPage()
 	d.toc = &contents{title: d.clean(title), first: d.f.PageNo(), pages: pages, maxLevel: maxLevel}
 	d.f.Bookmark(d.toc.title, 0, -1)
@@ -170,18 +198,38 @@ func (d *Doc) fillContents() {
 			entries = append(entries, e)
 		}
 	}
-	if len(entries) > t.pages*tocPerPage {
-		d.f.SetError(fmt.Errorf("%w: the contents has %d entries but %d page(s) were reserved for %d", errInvalid, len(entries), t.pages, t.pages*tocPerPage))
-		return
-	}
 	last := d.f.PageNo()
 	auto, margin := d.f.GetAutoPageBreak()
 	d.f.SetAutoPageBreak(false, margin)
+	defer func() {
+		d.f.SetPage(last)
+		d.resetState()
+		d.f.SetAutoPageBreak(auto, margin)
+	}()
 	f := d.f
-	for i, e := range entries {
-		page := t.first + i/tocPerPage
-		row := i % tocPerPage
-		if row == 0 {
+	page, row, y := t.first-1, tocPerPage, 0.0
+	for _, e := range entries {
+		indent := float64(e.Level-1) * 6
+		bold := e.Level == 1
+		size := 9.5
+		if bold {
+			size = 10
+		}
+		d.font(bold, size)
+		tw := ContentWidth - indent - tocPageIndex - 6
+		lines := f.SplitText(e.Title, tw)
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		if len(lines) > 2 {
+			lines = []string{lines[0], fit(f, strings.Join(lines[1:], " "), tw)}
+		}
+		if row+len(lines) > tocPerPage {
+			page, row, y = page+1, 0, tocTop
+			if page >= t.first+t.pages {
+				f.SetError(fmt.Errorf("%w: the contents does not fit the %d page(s) reserved for %d lines", errInvalid, t.pages, t.pages*tocPerPage))
+				return
+			}
 			f.SetPage(page)
 			d.resetState()
 			f.SetXY(MarginLeft, MarginTop)
@@ -189,45 +237,44 @@ func (d *Doc) fillContents() {
 			d.setColor(Accent)
 			f.CellFormat(ContentWidth, 8, t.title, "", 0, "L", false, 0, "")
 			d.setDraw(Accent)
-			f.SetLineWidth(0.5)
+			d.lineWidth(0.5)
 			f.Line(MarginLeft, MarginTop+9, PageWidth-MarginRight, MarginTop+9)
 		}
-		y := tocTop + float64(row)*tocLine
-		indent := float64(e.Level-1) * 6
-		bold := e.Level == 1
-		d.font(bold, map[bool]float64{true: 10, false: 9.5}[bold])
+		d.font(bold, size)
 		d.setColor(Text)
-		num := fmt.Sprint(e.Page)
-		tw := ContentWidth - indent - tocPageIndex - 4
-		title := fit(f, e.Title, tw)
-		f.SetXY(MarginLeft+indent, y)
-		f.CellFormat(f.GetStringWidth(title)+1, tocLine, title, "", 0, "L", false, e.link, "")
-		// Dot leaders guide the eye from the title to its page number.
-		x0 := MarginLeft + indent + f.GetStringWidth(title) + 2
+		for i, l := range lines {
+			if i > 0 {
+				y += tocWrap
+			}
+			f.SetXY(MarginLeft+indent, y)
+			f.CellFormat(f.GetStringWidth(l)+1, tocLine, l, "", 0, "L", false, e.link, "")
+		}
+		// Dot leaders guide the eye from the title's last line to its page number.
+		x0 := MarginLeft + indent + f.GetStringWidth(lines[len(lines)-1]) + 2
 		x1 := PageWidth - MarginRight - tocPageIndex - 1
 		d.setDraw(Rule)
-		f.SetLineWidth(0.25)
+		d.lineWidth(0.25)
 		f.SetDashPattern([]float64{0.3, 1.2}, 0)
 		if x1 > x0 {
 			f.Line(x0, y+tocLine*0.7, x1, y+tocLine*0.7)
 		}
 		f.SetDashPattern(nil, 0)
 		f.SetXY(PageWidth-MarginRight-tocPageIndex, y)
-		f.CellFormat(tocPageIndex, tocLine, num, "", 0, "R", false, e.link, "")
+		f.CellFormat(tocPageIndex, tocLine, fmt.Sprint(e.Page), "", 0, "R", false, e.link, "")
+		row += len(lines)
+		y += tocLine
 	}
-	f.SetPage(last)
-	d.resetState()
-	f.SetAutoPageBreak(auto, margin)
 }
 
-// resetState makes fpdf write the font and fill colour again after a switch
+// resetState makes fpdf write the font, colours and line width again after a switch
 // of page: it tracks them for the document, not per page, so without this a
 // page filled in later would draw with whatever its stream last set.
 func (d *Doc) resetState() {
-	d.font(false, 1)
-	d.font(false, 10)
-	d.setFill(White)
-	d.setColor(Text)
+	d.f.SetFont(family, "", 10)
+	d.f.SetFillColor(White.R, White.G, White.B)
+	d.f.SetDrawColor(Black.R, Black.G, Black.B)
+	d.f.SetLineWidth(0.2)
+	d.f.SetTextColor(Text.R, Text.G, Text.B)
 }
 
 // Cover starts the title page: it carries no running header.

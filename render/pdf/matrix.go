@@ -40,7 +40,11 @@ func mix(a, b Color, t float64) Color {
 }
 
 // StatusMatrix draws m as a table that breaks across pages like any other.
-func (d *Doc) StatusMatrix(m Matrix) {
+func (d *Doc) StatusMatrix(m Matrix) { d.Table(m.Table()) }
+
+// Table is the table StatusMatrix draws, for a layout that measures it first
+// (TableHeight) or draws it itself.
+func (m Matrix) Table() Table {
 	cols := []Column{{Title: m.Corner, Width: 1.6}}
 	for _, c := range m.Columns {
 		cols = append(cols, Column{Title: c, Width: 1, Align: "C"})
@@ -61,7 +65,7 @@ func (d *Doc) StatusMatrix(m Matrix) {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	d.Table(t)
+	return t
 }
 
 func indexOf(list []string, s string) int {

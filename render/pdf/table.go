@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // NotReported is what a table or chart shows for a value that was not
@@ -60,26 +61,12 @@ func (d *Doc) Table(t Table) {
 	if d.f.PageNo() == 0 {
 		d.f.AddPage()
 	}
-	size := t.Size
-	if size == 0 {
-		size = 8.5
-	}
-	total := t.Width
-	if total == 0 {
-		total = ContentWidth
-	}
-	widths := columnWidths(t.Columns, total)
-	line := size * 0.42
+	size, line, widths, header := d.tableSetup(t)
 	d.f.SetCellMargin(cellPad)
 	defer d.f.SetCellMargin(1)
-
-	header := make([]Cell, len(t.Columns))
-	for i, c := range t.Columns {
-		header[i] = Cell{Text: c.Title, Bold: true, Fill: Accent, Color: White}
-	}
 	headLines, headH := d.layoutRow(header, widths, size, line)
 	drawHeader := func() {
-		d.drawRow(header, headLines, widths, t.Columns, size, line, headH, true)
+		d.drawRow(header, headLines, widths, t.Columns, size, line, headH)
 	}
 	if !titled(t.Columns) {
 		headH = 0
@@ -103,10 +90,81 @@ func (d *Doc) Table(t Table) {
 			d.f.AddPage()
 			drawHeader()
 		}
-		d.drawRow(row, lines, widths, t.Columns, size, line, h, false)
+		d.drawRow(row, lines, widths, t.Columns, size, line, h)
 	}
 	d.f.SetX(MarginLeft)
 	d.Space(2)
+}
+
+// tableSetup returns the font size, the line height, the column widths and
+// the header row of t.
+func (d *Doc) tableSetup(t Table) (size, line float64, widths []float64, header []Cell) {
+	size = t.Size
+	if size == 0 {
+		size = 8.5
+	}
+	total := t.Width
+	if total == 0 {
+		total = ContentWidth
+	}
+	header = make([]Cell, len(t.Columns))
+	for i, c := range t.Columns {
+		header[i] = Cell{Text: c.Title, Bold: true, Fill: Accent, Color: White}
+	}
+	widths = columnWidths(t.Columns, total)
+	d.font(true, size)
+	d.widenForWords(widths, t.Columns, func(s string) float64 { return d.f.GetStringWidth(d.clean(s)) })
+	return size, size * 0.42, widths, header
+}
+
+// widenForWords makes each column at least as wide as the longest word of
+// its title, so that a header never breaks inside a word ("Herzegovin/a"),
+// taking the room from the columns that have more than their own words
+// need. When the words cannot all fit, the widths stay as they are.
+func (d *Doc) widenForWords(widths []float64, cols []Column, width func(string) float64) {
+	need := make([]float64, len(cols))
+	short, spare := 0.0, 0.0
+	for i, c := range cols {
+		for _, w := range strings.Fields(c.Title) {
+			need[i] = math.Max(need[i], width(w)+2*cellPad+0.5)
+		}
+		if need[i] > widths[i] {
+			short += need[i] - widths[i]
+		} else {
+			spare += widths[i] - need[i]
+		}
+	}
+	if short == 0 || spare < short {
+		return
+	}
+	for i := range widths {
+		if need[i] > widths[i] {
+			widths[i] = need[i]
+		} else {
+			widths[i] -= (widths[i] - need[i]) * short / spare
+		}
+	}
+}
+
+// TableHeight is the height Table takes for t if it does not break across
+// pages, so that a layout can keep it with what comes before or after it.
+func (d *Doc) TableHeight(t Table) float64 {
+	if len(t.Columns) == 0 {
+		return 0
+	}
+	size, line, widths, header := d.tableSetup(t)
+	d.f.SetCellMargin(cellPad)
+	defer d.f.SetCellMargin(1)
+	h := 2.0 // the space after the table
+	if titled(t.Columns) {
+		_, hh := d.layoutRow(header, widths, size, line)
+		h += hh
+	}
+	for _, row := range t.Rows {
+		_, rh := d.layoutRow(row, widths, size, line)
+		h += rh
+	}
+	return h
 }
 
 // titled reports whether any column has a title; a table without titles
@@ -172,10 +230,10 @@ func clipRow(lines [][]string, line, maxH float64) ([][]string, float64) {
 	return lines, float64(keep)*line + 2.2
 }
 
-func (d *Doc) drawRow(row []Cell, lines [][]string, widths []float64, cols []Column, size, line, h float64, head bool) {
+func (d *Doc) drawRow(row []Cell, lines [][]string, widths []float64, cols []Column, size, line, h float64) {
 	f := d.f
 	x, y := MarginLeft, f.GetY()
-	f.SetLineWidth(0.15)
+	d.lineWidth(0.15)
 	d.setDraw(Rule)
 	for i, w := range widths {
 		var c Cell
@@ -195,7 +253,7 @@ func (d *Doc) drawRow(row []Cell, lines [][]string, widths []float64, cols []Col
 			f.Rect(x, y, w, h, "F")
 		}
 		align := "L"
-		if i < len(cols) && cols[i].Align != "" && !head {
+		if i < len(cols) && cols[i].Align != "" {
 			align = cols[i].Align
 		}
 		d.font(c.Bold, size)
