@@ -101,7 +101,7 @@ func (r *Runner) run(ctx context.Context, catchup bool) error {
 			errs = append(errs, fmt.Errorf("build %s %s: %w", p.Meeting.ID, p.Kind, err))
 			continue
 		}
-		r.log.Info("build done", attrs...)
+		r.log.Info("scheduled build finished", attrs...)
 	}
 	return errors.Join(errs...)
 }
