@@ -13,7 +13,7 @@ import (
 
 // benchWorkbook is one sample workbook (Albania 2026-H1), or the committed
 // excelize fixture when the samples have not been generated.
-func benchWorkbook(b *testing.B) []byte {
+func benchWorkbook(b testing.TB) []byte {
 	b.Helper()
 	for _, p := range []string{filepath.Join(samplesDir, "workbooks", "valid", "AL", "roadmap-AL-2026-H1.xlsx"), fixtureExcelize} {
 		if data, err := os.ReadFile(p); err == nil {

@@ -91,7 +91,7 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 }
 
 func writeText(dst, text string) error {
-	return writeAtomic(dst, time.Time{}, func(w io.Writer) error {
+	return writeAtomic(dst, time.Time{}, false, func(w io.Writer) error {
 		_, err := io.WriteString(w, text)
 		return err
 	})
@@ -331,7 +331,7 @@ func annotate(src, dst string, findings []roadmap.Finding) (err error) {
 	if err := findingsSheet(f, findings); err != nil {
 		return err
 	}
-	return writeAtomic(dst, time.Time{}, func(w io.Writer) error { return f.Write(w) })
+	return writeAtomic(dst, time.Time{}, false, func(w io.Writer) error { return f.Write(w) })
 }
 
 type cellKey struct{ sheet, cell string }

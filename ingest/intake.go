@@ -252,6 +252,10 @@ type drop struct {
 	folder      string
 	folderKnown bool
 	info        fs.FileInfo // from Lstat: a symbolic link is never followed
+	// data is the content as it was hashed, when small enough to hold
+	// (identify); the original is then kept from it without reading the
+	// file again.
+	data []byte
 }
 
 func (d drop) symlink() bool { return d.info.Mode()&fs.ModeSymlink != 0 }
@@ -428,7 +432,7 @@ func (in *Intake) take(ctx context.Context, d drop) (Outcome, error) {
 		out.Waiting = "not a regular file"
 		return out, nil
 	}
-	hash, err := identify(d)
+	hash, data, err := identify(d)
 	if errors.Is(err, fs.ErrNotExist) {
 		out.Waiting = "gone before it could be read"
 		return out, nil
@@ -440,6 +444,7 @@ func (in *Intake) take(ctx context.Context, d drop) (Outcome, error) {
 		out.Waiting = "changed while it was read"
 		return out, nil
 	}
+	d.data = data
 	source := sourceKey(d, hash)
 	prior, err := in.Ledger.BySource(ctx, source)
 	if err != nil {
@@ -504,22 +509,53 @@ func (in *Intake) finish(ctx context.Context, d drop, s *roadmap.Submission, out
 	return out, nil
 }
 
-// identify hashes a file's content; a symbolic link has no content of its
-// own (it is never followed) and no hash.
-func identify(d drop) (string, error) {
+// holdLimit is the largest file whose content identify keeps in memory for
+// the later steps; a larger one (which the checker rejects as too large
+// anyway) is hashed as a stream and copied from the file.
+const holdLimit = 64 << 20
+
+// identify hashes a file's content and, when it is small enough, returns
+// the content as hashed; a symbolic link has no content of its own (it is
+// never followed) and no hash.
+func identify(d drop) (string, []byte, error) {
 	if d.symlink() {
-		return "", nil
+		return "", nil, nil
 	}
 	f, err := os.Open(d.abs)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer f.Close()
+	if size := d.info.Size(); size <= holdLimit {
+		// One byte more than the size it had shows a file that grew.
+		data := make([]byte, 0, size+1)
+		for {
+			n, err := f.Read(data[len(data):cap(data)])
+			data = data[:len(data)+n]
+			if err == io.EOF || (err == nil && len(data) == cap(data)) {
+				break
+			}
+			if err != nil {
+				return "", nil, fmt.Errorf("read: %w", err)
+			}
+		}
+		if int64(len(data)) == size {
+			return hashBytes(data), data, nil
+		}
+		// It changed size since it was listed: hash what is there now;
+		// take notices the change and leaves it for the next pass.
+		h := sha256.New()
+		h.Write(data)
+		if _, err := io.Copy(h, f); err != nil {
+			return "", nil, fmt.Errorf("read: %w", err)
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil, nil
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read: %w", err)
+		return "", nil, fmt.Errorf("read: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), nil, nil
 }
 
 // sourceKey names one drop: the same file left in the inbox gives the same

@@ -96,7 +96,7 @@ func (in *Intake) reindexOne(ctx context.Context, f storedFile) (recorded, disag
 	if d.folder != "" {
 		d.folder, d.folderKnown = in.folderOf(d.folder)
 	}
-	hash, err := identify(d)
+	hash, _, err := identify(d)
 	if err != nil {
 		return false, false, err
 	}
