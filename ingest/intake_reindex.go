@@ -178,6 +178,12 @@ func (in *Intake) storedFiles() ([]storedFile, error) {
 		if c := files[i].note.Received.Compare(files[j].note.Received); c != 0 {
 			return c < 0
 		}
+		// Files received at the same instant (one pass under a fixed clock)
+		// were taken in inbox order; replaying them in that order keeps
+		// their versions and the period each was compared with.
+		if files[i].note.Inbox != files[j].note.Inbox {
+			return files[i].note.Inbox < files[j].note.Inbox
+		}
 		return files[i].rel < files[j].rel
 	})
 	return files, nil

@@ -770,3 +770,51 @@ func BenchmarkIntakePass(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(names)), "files/op")
 }
+
+// TestReindexKeepsInboxOrderAtTheSameInstant: under a fixed clock (the demo,
+// a scripted pass) several versions arrive at one instant; reindex must
+// replay them in the order the pass took them, not in the order of their
+// hash-named archive copies, or the versions would be renumbered.
+func TestReindexKeepsInboxOrderAtTheSameInstant(t *testing.T) {
+	e := newIntakeEnv(t)
+	fixed := e.clock
+	e.in.Now = func() time.Time { return fixed }
+	names := []string{"a-first.xlsx", "b-second.xlsx", "c-third.xlsx"}
+	for i, name := range names {
+		e.drop(editedSample(t, "AL", "2026-H1", fmt.Sprintf("version %d", i+1)), "AL", name)
+	}
+	e.pass()
+	versions := func() map[string]int {
+		t.Helper()
+		h, err := e.db.History(intakeCtx, "AL", intakeH1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, s := range h {
+			out[s.Name] = s.Version
+		}
+		return out
+	}
+	before := versions()
+	want := map[string]int{"a-first.xlsx": 1, "b-second.xlsx": 2, "c-third.xlsx": 3}
+	if !reflect.DeepEqual(before, want) {
+		t.Fatalf("the pass numbered %v, want %v", before, want)
+	}
+	if err := e.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(filepath.Join(e.root, "roadmap.db"+suffix)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	e.openLedger()
+	e.in.Now = func() time.Time { return fixed }
+	if _, err := e.in.Reindex(intakeCtx); err != nil {
+		t.Fatal(err)
+	}
+	if after := versions(); !reflect.DeepEqual(after, want) {
+		t.Fatalf("reindex numbered %v, want %v", after, want)
+	}
+}
