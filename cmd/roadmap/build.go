@@ -10,7 +10,6 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/render"
-	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -46,14 +45,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	loc, err := s.Config.Location()
-	if err != nil {
-		return e.fail(err)
-	}
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return e.fail(err)
-	}
+	loc, meetings := s.Location, s.Meetings
 	req := render.BuildRequest{Draft: draft, OutDir: outDir}
 	if meetingID != "" {
 		m, ok := findMeeting(meetings, meetingID)
@@ -83,7 +75,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	defer db.Close()
-	res, err := newBuilder(s, db, meetings, loc, e.logger(s.Config.Log.Format), e.now).Build(ctx, req)
+	res, err := newBuilder(s, db, e.logger(s.Config.Log.Format), e.now).Build(ctx, req)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -125,15 +117,6 @@ func (e *env) printBuild(res *render.Result, asJSON bool) int {
 	fmt.Fprintf(e.stdout, "%s, %s, as of %s (%s); manifest %s\n", res.Report.Title, res.Build.Kind,
 		res.Report.AsOf.Format(time.RFC3339), note, res.Manifest)
 	return exitOK
-}
-
-// calendarOf is the meeting calendar in force: the configuration's, else the
-// built-in one.
-func calendarOf(s *setup) ([]roadmap.Meeting, error) {
-	if s.Config.Meetings != nil {
-		return s.Config.Meetings, nil
-	}
-	return schedule.DefaultCalendar()
 }
 
 func findMeeting(ms []roadmap.Meeting, id string) (*roadmap.Meeting, bool) {

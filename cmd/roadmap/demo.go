@@ -96,14 +96,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	if s, err = e.load(f); err != nil {
 		return nil, err
 	}
-	loc, err := s.Config.Location()
-	if err != nil {
-		return nil, err
-	}
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return nil, err
-	}
+	loc, meetings := s.Location, s.Meetings
 	periods, err := samples.Periods(s.Catalogue)
 	if err != nil {
 		return nil, err
@@ -129,7 +122,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	checker, err := newChecker(ctx, s, db, meetings, log)
+	checker, err := newChecker(ctx, s, db, log)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +132,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	}
 	out.Accepted, out.Rejected = sum.Accepted, sum.Rejected
 
-	b := newBuilder(s, db, meetings, loc, log, func() time.Time { return received.Add(time.Hour) })
+	b := newBuilder(s, db, log, func() time.Time { return received.Add(time.Hour) })
 	reqs := []render.BuildRequest{{Meeting: regional}}
 	if local != nil {
 		reqs = append(reqs, render.BuildRequest{Meeting: local})

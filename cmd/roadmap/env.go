@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/templates"
 )
 
@@ -218,6 +219,11 @@ type setup struct {
 	// CataloguePath is the catalogue file read, or "" for the built-in one.
 	CataloguePath string
 	Catalogue     *roadmap.Catalogue
+	// Location is the configured time zone of the calendar and of build times.
+	Location *time.Location
+	// Meetings is the calendar in force: the configuration's, else the
+	// built-in one.
+	Meetings []roadmap.Meeting
 }
 
 // load reads the configuration and the catalogue that f's flags name:
@@ -262,11 +268,22 @@ func (e *env) load(f *flags) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Config.Meetings != nil {
-		if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
-		}
+	if s.Location, err = s.Config.Location(); err != nil {
+		return nil, err
 	}
+	if s.Config.Meetings == nil {
+		if s.Meetings, err = schedule.DefaultCalendar(); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
+	}
+	if err := schedule.ValidateCalendar(s.Config.Meetings); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
+	}
+	s.Meetings = s.Config.Meetings
 	return s, nil
 }
 

@@ -92,11 +92,7 @@ func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*inge
 	}
 	defer db.Close()
 	log := e.logger(s.Config.Log.Format)
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return nil, err
-	}
-	checker, err := newChecker(ctx, s, db, meetings, log)
+	checker, err := newChecker(ctx, s, db, log)
 	if err != nil {
 		return nil, err
 	}

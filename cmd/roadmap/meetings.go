@@ -31,14 +31,7 @@ func runMeetings(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	loc, err := s.Config.Location()
-	if err != nil {
-		return e.fail(err)
-	}
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return e.fail(err)
-	}
+	loc, meetings := s.Location, s.Meetings
 	builds, err := recordedBuilds(ctx, filepath.Join(s.Data, ledgerName))
 	if err != nil {
 		return e.fail(err)

@@ -118,13 +118,9 @@ func (e *env) rebuild(ctx context.Context, s *setup, tmp, old string) (out *rein
 		}
 	}()
 	log := e.logger(s.Config.Log.Format)
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return nil, err
-	}
 	// Oldest first, each file is compared with the previous period as then
 	// recorded in the new ledger, as it was when it was received.
-	checker, err := newChecker(ctx, s, db, meetings, log)
+	checker, err := newChecker(ctx, s, db, log)
 	if err != nil {
 		return nil, err
 	}

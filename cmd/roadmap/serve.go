@@ -185,14 +185,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 	if err := checkServeConfig(s.Config); err != nil {
 		return nil, configFileError(s, err)
 	}
-	loc, err := s.Config.Location()
-	if err != nil {
-		return nil, err
-	}
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return nil, err
-	}
+	loc, meetings := s.Location, s.Meetings
 	g := &generation{s: s, loc: loc, meetings: meetings, format: d.logFormat(s), listen: s.Config.Listen}
 	if d.listenFlag != "" {
 		g.listen = d.listenFlag
@@ -200,7 +193,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 	log := d.log
 	cfg := s.Config
 
-	checker, err := newChecker(context.Background(), s, d.db, meetings, log)
+	checker, err := newChecker(context.Background(), s, d.db, log)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +203,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 		Process: d.take(g.intake), Scanned: d.metrics.scanned, Log: log,
 	}
 
-	builder := newBuilder(s, d.db, meetings, loc, log, d.e.now)
+	builder := newBuilder(s, d.db, log, d.e.now)
 	g.runner = schedule.NewRunner(loc, log, d.e.now)
 	g.runner.Interval = d.tune.tick
 	g.runner.Due = func(now time.Time) []schedule.Planned {

@@ -42,14 +42,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	loc, err := s.Config.Location()
-	if err != nil {
-		return e.fail(err)
-	}
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return e.fail(err)
-	}
+	loc, meetings := s.Location, s.Meetings
 	if meetingID != "" {
 		if _, ok := findMeeting(meetings, meetingID); !ok {
 			return e.usageError("no meeting %q in the calendar: 'roadmap meetings' lists them", meetingID)

@@ -88,11 +88,7 @@ func (e *env) validate(ctx context.Context, s *setup, files []string, folder str
 	if db != nil {
 		defer db.Close()
 	}
-	meetings, err := calendarOf(s)
-	if err != nil {
-		return nil, err
-	}
-	checker, err := newChecker(ctx, s, db, meetings, log)
+	checker, err := newChecker(ctx, s, db, log)
 	if err != nil {
 		return nil, err
 	}

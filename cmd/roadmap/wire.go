@@ -48,11 +48,7 @@ func openStoreIfExists(s *setup) (*store.DB, error) {
 // baseline year, whose figures cover twice as long).
 //
 // Deadline: see submissionDeadline.
-func newChecker(ctx context.Context, s *setup, db *store.DB, meetings []roadmap.Meeting, log *slog.Logger) (*ingest.Checker, error) {
-	loc, err := s.Config.Location()
-	if err != nil {
-		return nil, err
-	}
+func newChecker(ctx context.Context, s *setup, db *store.DB, log *slog.Logger) (*ingest.Checker, error) {
 	c := ingest.NewChecker(s.Catalogue)
 	if size := s.Config.Intake.MaxSize(); size > 0 {
 		c.MaxSize = size
@@ -76,7 +72,9 @@ func newChecker(ctx context.Context, s *setup, db *store.DB, meetings []roadmap.
 			return prev
 		}
 	}
-	c.Deadline = func(j string, p roadmap.Period) (time.Time, bool) { return submissionDeadline(meetings, j, p, loc) }
+	c.Deadline = func(j string, p roadmap.Period) (time.Time, bool) {
+		return submissionDeadline(s.Meetings, j, p, s.Location)
+	}
 	return c, nil
 }
 
@@ -117,9 +115,9 @@ func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger
 // newBuilder is the report builder over s's data folder, reading db and
 // recording its builds there, at the clock now (the command's; the demo's is
 // fixed).
-func newBuilder(s *setup, db *store.DB, meetings []roadmap.Meeting, loc *time.Location, log *slog.Logger, now func() time.Time) *render.Builder {
+func newBuilder(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) *render.Builder {
 	return &render.Builder{
-		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: meetings, Location: loc,
+		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: s.Meetings, Location: s.Location,
 		Footnote: s.Config.Footnote, Now: now, Log: log, Write: render.WritePDF,
 	}
 }
