@@ -560,7 +560,7 @@ func valueOr(v float64, decimals int) string {
 	if math.IsNaN(v) {
 		return NotReported
 	}
-	return pdf.FormatNumber(v, decimals)
+	return roadmap.FormatNumber(v, decimals)
 }
 
 func progressText(p *Progress) string {

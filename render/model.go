@@ -459,26 +459,14 @@ type Definition struct {
 // FormatNumber prints a number the way a report does: whole numbers with
 // thousands separators ("12,345"), others with up to two decimals ("12.5").
 func FormatNumber(v float64) string {
-	neg := v < 0
-	v = math.Abs(v)
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
+	s := roadmap.FormatNumber(v, 2)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		return "−" + rest
 	}
-	if neg && b.String() != "0" {
-		return "−" + b.String()
-	}
-	return b.String()
+	return s
 }
 
 // FormatPercent prints a ratio as a signed percentage with one decimal:

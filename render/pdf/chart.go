@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"cmp"
+	"github.com/seesac/roadmap"
 	"math"
 	"slices"
 	"strings"
@@ -153,7 +154,7 @@ func (c BarChart) drawBody(d *Doc, left, top, width float64) {
 	valueLabelW := 0.0
 	for _, b := range c.Bars {
 		if finite(b.Value) {
-			valueLabelW = math.Max(valueLabelW, f.GetStringWidth(FormatNumber(b.Value, c.Decimals))+3)
+			valueLabelW = math.Max(valueLabelW, f.GetStringWidth(roadmap.FormatNumber(b.Value, c.Decimals))+3)
 		}
 	}
 	valueW := math.Max(valueLabelW, 8)
@@ -180,7 +181,7 @@ func (c BarChart) drawBody(d *Doc, left, top, width float64) {
 	for _, t := range ticks {
 		x := scale(t)
 		f.Line(x, top+plotH, x, top+plotH+1)
-		s := FormatNumber(t, dec)
+		s := roadmap.FormatNumber(t, dec)
 		w := f.GetStringWidth(s)
 		f.Text(x-w/2, top+plotH+4, s)
 	}
@@ -217,7 +218,7 @@ func (c BarChart) drawBody(d *Doc, left, top, width float64) {
 		f.Rect(xa, y, xb-xa, barH, "F")
 		d.font(b.Highlight, 7.5)
 		d.setColor(Text)
-		f.Text(xb+1.2, y+barH*0.72, FormatNumber(b.Value, c.Decimals))
+		f.Text(xb+1.2, y+barH*0.72, roadmap.FormatNumber(b.Value, c.Decimals))
 	}
 }
 
@@ -230,7 +231,7 @@ func readableTicks(width func(string) float64, lo, hi, plotW float64) []float64 
 		dec := tickDecimals(ticks)
 		widest := 0.0
 		for _, t := range ticks {
-			widest = math.Max(widest, width(FormatNumber(t, dec)))
+			widest = math.Max(widest, width(roadmap.FormatNumber(t, dec)))
 		}
 		if len(ticks) < 2 || widest+2 <= plotW/float64(len(ticks)-1) {
 			return ticks
@@ -345,7 +346,7 @@ func (c LineChart) drawBody(d *Doc, left, y, width float64) {
 	dec := tickDecimals(ticks)
 	axisW := 0.0
 	for _, t := range ticks {
-		axisW = math.Max(axisW, f.GetStringWidth(FormatNumber(t, dec)))
+		axisW = math.Max(axisW, f.GetStringWidth(roadmap.FormatNumber(t, dec)))
 	}
 	n := len(c.Labels)
 	// Room on the right for the labels of the latest values.
@@ -353,7 +354,7 @@ func (c LineChart) drawBody(d *Doc, left, y, width float64) {
 	endW := 0.0
 	for _, s := range c.Series {
 		if k := min(len(s.Values), n) - 1; k >= 0 && finite(s.Values[k]) {
-			endW = math.Max(endW, f.GetStringWidth(FormatNumber(s.Values[k], c.Decimals))+2)
+			endW = math.Max(endW, f.GetStringWidth(roadmap.FormatNumber(s.Values[k], c.Decimals))+2)
 		}
 	}
 	x0 := left + axisW + 3
@@ -373,7 +374,7 @@ func (c LineChart) drawBody(d *Doc, left, y, width float64) {
 		y := yAt(t)
 		d.setDraw(Light)
 		f.Line(x0, y, x0+plotW, y)
-		s := FormatNumber(t, dec)
+		s := roadmap.FormatNumber(t, dec)
 		f.Text(x0-1.5-f.GetStringWidth(s), y+1.2, s)
 	}
 	d.setDraw(Muted)
@@ -457,7 +458,7 @@ func (c LineChart) drawBody(d *Doc, left, y, width float64) {
 		for i := min(len(s.Values), n) - 1; i >= apart; i-- {
 			if v := s.Values[i]; finite(v) {
 				d.font(true, 7)
-				t := FormatNumber(v, c.Decimals)
+				t := roadmap.FormatNumber(v, c.Decimals)
 				if i == n-1 {
 					ends = append(ends, endLabel{t, xAt(i) + 1.5, yAt(v) + 1, col})
 					break
@@ -567,7 +568,7 @@ func NiceTicks(lo, hi float64, n int) []float64 {
 func tickDecimals(ticks []float64) int {
 	dec := 0
 	for _, t := range ticks {
-		s := strings.TrimRight(strings.TrimRight(FormatNumber(t, 6), "0"), ".")
+		s := strings.TrimRight(strings.TrimRight(roadmap.FormatNumber(t, 6), "0"), ".")
 		if _, frac, ok := strings.Cut(s, "."); ok {
 			dec = max(dec, len(frac))
 		}

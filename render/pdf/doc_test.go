@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/render/pdf/pdftest"
 )
 
@@ -44,7 +45,7 @@ func sample(t testing.TB, draft bool) *Doc {
 			{Txt("Albania"), Num(1534, 0), Num(1320, 0), Num(980, 0), Txt("+16.2 %")},
 			{Txt("Bosnia and Herzegovina"), Num(2345678, 0), Missing(), Num(2100000, 0), Missing()},
 			{Txt("Kosovo*"), Num(nan, 0), Num(12, 0), Num(0, 0), Missing()},
-			{{Text: "Region (5 of 6)", Bold: true}, {Text: FormatNumber(2347224, 0), Bold: true}, Missing(), Num(2100992, 0), Txt("")},
+			{{Text: "Region (5 of 6)", Bold: true}, {Text: roadmap.FormatNumber(2347224, 0), Bold: true}, Missing(), Num(2100992, 0), Txt("")},
 		},
 	})
 	d.Heading(1, "Goal 3: Illicit flows of firearms, ammunition and explosives significantly reduced", 0)
@@ -310,22 +311,6 @@ func TestFootnoteAtPageBottom(t *testing.T) {
 	}
 	if strings.Contains(pages[1], "References to Kosovo") {
 		t.Error("footnote repeated on page 2")
-	}
-}
-
-func TestFormatNumber(t *testing.T) {
-	for _, c := range []struct {
-		v    float64
-		dec  int
-		want string
-	}{
-		{0, 0, "0"}, {12, 0, "12"}, {1234, 0, "1,234"}, {1234567, 0, "1,234,567"},
-		{1234567.891, 2, "1,234,567.89"}, {-1500, 0, "-1,500"}, {-0.04, 1, "0.0"},
-		{999.96, 1, "1,000.0"}, {100, 1, "100.0"}, {math.NaN(), 0, ""},
-	} {
-		if got := FormatNumber(c.v, c.dec); got != c.want {
-			t.Errorf("FormatNumber(%v, %d) = %q, want %q", c.v, c.dec, got, c.want)
-		}
 	}
 }
 

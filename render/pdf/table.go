@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"github.com/seesac/roadmap"
 	"math"
 	"strings"
 )
@@ -34,7 +35,7 @@ func Num(v float64, decimals int) Cell {
 	if math.IsNaN(v) {
 		return Cell{Missing: true}
 	}
-	return Cell{Text: FormatNumber(v, decimals)}
+	return Cell{Text: roadmap.FormatNumber(v, decimals)}
 }
 
 // Missing is a not-reported cell.

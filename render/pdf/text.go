@@ -2,9 +2,7 @@ package pdf
 
 import (
 	"encoding/binary"
-	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 )
@@ -221,36 +219,4 @@ func (s *sanitizer) plain(text string) bool {
 		}
 	}
 	return true
-}
-
-// FormatNumber writes v with thousands separators and the given number of
-// decimals: FormatNumber(1234567, 0) is "1,234,567", FormatNumber(-0.5, 1) "-0.5".
-// NaN (not reported) is the empty string.
-func FormatNumber(v float64, decimals int) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	if math.IsInf(v, 0) {
-		if v > 0 {
-			return "∞"
-		}
-		return "-∞"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', max(decimals, 0), 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
 }
