@@ -653,7 +653,7 @@ func (l *layout) breakdownTable(ind *IndicatorReport) part {
 func (l *layout) statusParts(ind *IndicatorReport) []part {
 	r := l.r
 	codes := l.allCodes()
-	m := pdf.Matrix{Corner: "Item", Columns: l.namesOf(codes), Levels: ind.Levels}
+	m := pdf.Matrix{Corner: "Item", Across: "Jurisdiction", Columns: l.namesOf(codes), Levels: ind.Levels}
 	for ri := range ind.Rows {
 		row := &ind.Rows[ri]
 		cells := make([]string, len(codes))

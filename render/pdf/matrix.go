@@ -6,6 +6,7 @@ package pdf
 type Matrix struct {
 	Corner  string   // title of the row-label column
 	Columns []string // jurisdictions
+	Across  string   // what the columns are ("Jurisdiction"): the corner title when drawn transposed
 	Rows    []MatrixRow
 	Levels  []string // the ordered scale, lowest first
 }
@@ -45,6 +46,39 @@ func (d *Doc) StatusMatrix(m Matrix) { d.Table(m.Table()) }
 // Table is the table StatusMatrix draws, for a layout that measures it first
 // (TableHeight) or draws it itself.
 func (m Matrix) Table() Table {
+	if len(m.Columns) > MaxMatrixColumns {
+		return m.transposed().table()
+	}
+	return m.table()
+}
+
+// MaxMatrixColumns is how many jurisdictions fit across an A4 page as
+// columns, level names still legible; a matrix with more is drawn
+// transposed, a jurisdiction a row, rather than breaking every level name
+// letter by letter.
+const MaxMatrixColumns = 8
+
+// transposed is m with its rows and columns swapped.
+func (m Matrix) transposed() Matrix {
+	t := Matrix{Corner: m.Across, Levels: m.Levels}
+	for _, r := range m.Rows {
+		t.Columns = append(t.Columns, r.Label)
+	}
+	for i, c := range m.Columns {
+		row := MatrixRow{Label: c}
+		for _, r := range m.Rows {
+			level := ""
+			if i < len(r.Cells) {
+				level = r.Cells[i]
+			}
+			row.Cells = append(row.Cells, level)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func (m Matrix) table() Table {
 	cols := []Column{{Title: m.Corner, Width: 1.6}}
 	for _, c := range m.Columns {
 		cols = append(cols, Column{Title: c, Width: 1, Align: "C"})
