@@ -89,7 +89,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := initData(s.Data, s.Catalogue); err != nil {
+	if _, err := initData(s.Data, s.Catalogue, ""); err != nil {
 		return nil, err
 	}
 	// Reload: the data folder now has its roadmap.yaml.

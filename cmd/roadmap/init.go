@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/seesac/roadmap"
 )
@@ -34,7 +38,15 @@ func runInit(_ context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	created, err := initData(s.Data, s.Catalogue)
+	// A catalogue named on the command line is written into the new
+	// roadmap.yaml, so that every later command uses it without the flag.
+	catalogue := ""
+	if f.catalogue != "" {
+		if catalogue, err = filepath.Abs(f.catalogue); err != nil {
+			return e.fail(err)
+		}
+	}
+	created, err := initData(s.Data, s.Catalogue, catalogue)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -61,8 +73,9 @@ func runInit(_ context.Context, e *env, args []string) int {
 
 // initData creates what is missing of the layout under dir and returns what it
 // created, in order. It never overwrites or changes what is there, so running
-// it again is harmless.
-func initData(dir string, cat *roadmap.Catalogue) ([]string, error) {
+// it again is harmless. A new roadmap.yaml names the catalogue file given
+// (an absolute path), or leaves the built-in one in force when it is "".
+func initData(dir string, cat *roadmap.Catalogue, catalogue string) ([]string, error) {
 	var created []string
 	mkdir := func(p string) error {
 		info, err := os.Lstat(p)
@@ -103,7 +116,13 @@ func initData(dir string, cat *roadmap.Catalogue) ([]string, error) {
 	if err != nil {
 		return created, fmt.Errorf("create %s: %w", cfg, err)
 	}
-	if _, err := file.Write(roadmap.InitYAML()); err != nil {
+	text, err := initYAML(catalogue)
+	if err != nil {
+		_ = file.Close()
+		_ = os.Remove(cfg)
+		return created, err
+	}
+	if _, err := file.Write(text); err != nil {
 		_ = file.Close()
 		_ = os.Remove(cfg)
 		return created, fmt.Errorf("write %s: %w", cfg, err)
@@ -113,4 +132,23 @@ func initData(dir string, cat *roadmap.Catalogue) ([]string, error) {
 		return created, fmt.Errorf("write %s: %w", cfg, err)
 	}
 	return append(created, cfg), nil
+}
+
+// initYAML is the commented default roadmap.yaml, naming catalogue when it is
+// not "".
+func initYAML(catalogue string) ([]byte, error) {
+	text := roadmap.InitYAML()
+	if catalogue == "" {
+		return text, nil
+	}
+	value, err := yaml.Marshal(catalogue)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue path %q: %w", catalogue, err)
+	}
+	const blank = "\ncatalogue: \"\"\n"
+	if !bytes.Contains(text, []byte(blank)) {
+		return nil, errors.New("the default roadmap.yaml has no catalogue line to fill in")
+	}
+	line := "\ncatalogue: " + strings.TrimSpace(string(value)) + "\n"
+	return bytes.Replace(text, []byte(blank), []byte(line), 1), nil
 }

@@ -221,6 +221,10 @@ func TestInitOtherCatalogueAndBrokenConfig(t *testing.T) {
 	if !slices.Equal(names, []string{"AG", "BB", "BS"}) {
 		t.Errorf("inbox folders = %v", names)
 	}
+	// The catalogue named to init stays in force without the flag.
+	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "test-yearly" {
+		t.Errorf("after init --catalogue, the catalogue in force is %q, want test-yearly", got)
+	}
 
 	if err := os.WriteFile(filepath.Join(data, "roadmap.yaml"), []byte("timezone: Mars/Olympus\n"), 0o640); err != nil {
 		t.Fatal(err)
@@ -283,18 +287,10 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 func TestConfigAndCatalogueResolution(t *testing.T) {
 	clearDataEnv(t)
 	data := t.TempDir()
-	id := func(r result) string {
-		t.Helper()
-		var c roadmap.Catalogue
-		if err := json.Unmarshal([]byte(r.stdout), &c); err != nil {
-			t.Fatalf("%v: %s", err, r.stdout)
-		}
-		return c.ID
-	}
-	if got := id(roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "wb-salw-roadmap" {
+	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "wb-salw-roadmap" {
 		t.Errorf("no roadmap.yaml: catalogue %s", got)
 	}
-	if got := id(roadmapCmd(t, "catalogue", "--data", data, "--json", "--config", "testdata/yearly-config.yaml").want(t, exitOK)); got != "test-yearly" {
+	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json", "--config", "testdata/yearly-config.yaml").want(t, exitOK)); got != "test-yearly" {
 		t.Errorf("--config: catalogue %s", got)
 	}
 	// The data folder's own roadmap.yaml, naming a catalogue beside it.
@@ -308,7 +304,7 @@ func TestConfigAndCatalogueResolution(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, "roadmap.yaml"), []byte("catalogue: mine.yaml\n"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if got := id(roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "test-yearly" {
+	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "test-yearly" {
 		t.Errorf("DIR/roadmap.yaml: catalogue %s", got)
 	}
 	// --catalogue wins over the configuration.
@@ -319,7 +315,7 @@ func TestConfigAndCatalogueResolution(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, "wb.yaml"), mustRead(t, "../../templates/catalogue.yaml"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if got := id(roadmapCmd(t, "catalogue", "--data", data, "--json", "--catalogue", filepath.Join(data, "wb.yaml")).want(t, exitOK)); got != def.ID {
+	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json", "--catalogue", filepath.Join(data, "wb.yaml")).want(t, exitOK)); got != def.ID {
 		t.Errorf("--catalogue: catalogue %s", got)
 	}
 
@@ -507,4 +503,14 @@ func TestTemplateAll(t *testing.T) {
 			t.Errorf("%s: metadata %v", code, meta)
 		}
 	}
+}
+
+// catalogueID is the id of the catalogue that `catalogue --json` printed.
+func catalogueID(t *testing.T, r result) string {
+	t.Helper()
+	var c roadmap.Catalogue
+	if err := json.Unmarshal([]byte(r.stdout), &c); err != nil {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	return c.ID
 }

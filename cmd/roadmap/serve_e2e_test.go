@@ -121,7 +121,7 @@ func serveData(t testing.TB, extra string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := initData(dir, cat); err != nil {
+	if _, err := initData(dir, cat, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, configName), fmt.Appendf(nil, serveConfig, extra), 0o644); err != nil {

@@ -28,7 +28,7 @@ func TestStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := initData(data, cat); err != nil {
+	if _, err := initData(data, cat, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(data, configName), []byte(statusConfig), 0o644); err != nil {
