@@ -559,18 +559,7 @@ func (b *builder) kpi() error {
 			return fmt.Errorf("KPI row %s: %w", r.Code, err)
 		}
 	}
-	if err := b.f.SetPanes(s, &excelize.Panes{
-		Freeze:      true,
-		YSplit:      roadmap.KPIHeaderRow,
-		TopLeftCell: cellAt(roadmap.KPIColCode, roadmap.KPIFirstRow),
-		ActivePane:  "bottomLeft",
-	}); err != nil {
-		return err
-	}
-	if err := b.fitWidth(s, "landscape"); err != nil {
-		return err
-	}
-	return b.protect(s)
+	return b.finishTable(s, roadmap.KPIHeaderRow, cellAt(roadmap.KPIColCode, roadmap.KPIFirstRow))
 }
 
 func cellAt(col string, row int) string { return fmt.Sprintf("%s%d", col, row) }
@@ -812,18 +801,7 @@ func (b *builder) narrative() error {
 			return err
 		}
 	}
-	if err := b.f.SetPanes(s, &excelize.Panes{
-		Freeze:      true,
-		YSplit:      roadmap.NarrHeaderRow,
-		TopLeftCell: cellAt(roadmap.NarrColGoal, roadmap.NarrFirstRow),
-		ActivePane:  "bottomLeft",
-	}); err != nil {
-		return err
-	}
-	if err := b.fitWidth(s, "landscape"); err != nil {
-		return err
-	}
-	return b.protect(s)
+	return b.finishTable(s, roadmap.NarrHeaderRow, cellAt(roadmap.NarrColGoal, roadmap.NarrFirstRow))
 }
 
 func (b *builder) meta() error {
@@ -855,4 +833,22 @@ func (b *builder) props() error {
 		Subject: "Commission report",
 		Creator: "roadmap",
 	})
+}
+
+// finishTable ends a sheet laid out as a table (KPI, Narrative): its header
+// rows stay in view while scrolling, it prints landscape to the page's width,
+// and everything but its input cells is locked.
+func (b *builder) finishTable(s string, headerRows int, firstCell string) error {
+	if err := b.f.SetPanes(s, &excelize.Panes{
+		Freeze:      true,
+		YSplit:      headerRows,
+		TopLeftCell: firstCell,
+		ActivePane:  "bottomLeft",
+	}); err != nil {
+		return err
+	}
+	if err := b.fitWidth(s, "landscape"); err != nil {
+		return err
+	}
+	return b.protect(s)
 }
