@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -15,7 +11,6 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/schedule"
-	"github.com/seesac/roadmap/store"
 )
 
 func runMeetings(ctx context.Context, e *env, args []string) int {
@@ -32,7 +27,7 @@ func runMeetings(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	loc, meetings := s.Location, s.Meetings
-	builds, err := recordedBuilds(ctx, filepath.Join(s.Data, ledgerName))
+	builds, err := recordedBuilds(ctx, s)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -57,14 +52,9 @@ func runMeetings(ctx context.Context, e *env, args []string) int {
 // recordedBuilds reads the ledger's builds so that the list can say which are
 // done; without a ledger (a fresh data folder) nothing is done yet, and
 // listing the calendar must not create one.
-func recordedBuilds(ctx context.Context, path string) ([]roadmap.Build, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", path, err)
-	}
-	db, err := store.Open(path)
-	if err != nil {
+func recordedBuilds(ctx context.Context, s *setup) ([]roadmap.Build, error) {
+	db, err := openStoreIfExists(s)
+	if err != nil || db == nil {
 		return nil, err
 	}
 	defer db.Close()

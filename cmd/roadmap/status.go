@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,15 +47,12 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	// Beside a running daemon: read the ledger, never create one.
-	var db *store.DB
-	path := filepath.Join(s.Data, ledgerName)
-	if _, err := os.Stat(path); err == nil {
-		if db, err = store.Open(path); err != nil {
-			return e.fail(err)
-		}
+	db, err := openStoreIfExists(s)
+	if err != nil {
+		return e.fail(err)
+	}
+	if db != nil {
 		defer db.Close()
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return e.fail(fmt.Errorf("ledger %s: %w", path, err))
 	}
 	st, err := collectStatusOf(ctx, db, s, meetings, loc, e.now(), meetingID)
 	if err != nil {
