@@ -28,10 +28,8 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	f.BoolVar(&draft, "draft", false, "mark the report as a draft")
 	f.StringVar(&asOfText, "as-of", "", "use only files received by time `T` (2026-11-20, 2026-11-20T07:00 in the configured zone, or RFC 3339); default now")
 	f.StringVar(&outDir, "o", "", "write to `DIR` instead of DATA/reports/MEETING (or DATA/reports/PERIOD)")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	switch {
 	case meetingID == "" && periodText == "":

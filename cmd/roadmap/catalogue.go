@@ -13,10 +13,8 @@ import (
 
 func runCatalogue(_ context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--catalogue FILE] [--json]")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	s, err := e.load(f)
 	if err != nil {

@@ -30,10 +30,8 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--dir DIR] [--json]")
 	var dir string
 	f.StringVar(&dir, "dir", "", "make the demo's data folder in `DIR`, which must be empty or new (default a new temporary folder); it replaces --data")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "roadmap-demo-")

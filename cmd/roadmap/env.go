@@ -118,6 +118,16 @@ func (e *env) newFlags(withJSON bool, synopsis ...string) *flags {
 	return f
 }
 
+// parseNone is parse for a command that takes flags only: an operand is a
+// usage error.
+func (e *env) parseNone(f *flags, args []string) (code int, ok bool) {
+	ops, code, ok := e.parse(f, args)
+	if ok && len(ops) > 0 {
+		return e.usageError("takes no arguments, got %q", ops[0]), false
+	}
+	return code, ok
+}
+
 // parse reads args into f, flags and operands in any order ("--" ends the
 // flags). When ok is false the command must return code: 0 after -h, 2 after
 // a usage error (already reported).

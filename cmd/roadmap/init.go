@@ -29,10 +29,8 @@ const (
 
 func runInit(_ context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--data DIR] [--catalogue FILE] [--json]")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	s, err := e.load(f)
 	if err != nil {

@@ -17,10 +17,8 @@ func runMeetings(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--all] [--json]")
 	var all bool
 	f.BoolVar(&all, "all", false, "list past meetings too, not only today's and later ones")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	s, err := e.load(f)
 	if err != nil {

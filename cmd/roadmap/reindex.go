@@ -15,10 +15,8 @@ import (
 
 func runReindex(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--json]")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	s, err := e.load(f)
 	if err != nil {

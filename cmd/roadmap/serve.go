@@ -57,10 +57,8 @@ func (e *env) serve(ctx context.Context, args []string, tune serveTuning) int {
 	d := &daemon{e: e, f: f, tune: tune}
 	f.StringVar(&d.listenFlag, "listen", "", "serve /healthz and /metrics on `ADDR`, such as 127.0.0.1:8080 (default: the configuration's listen, else none)")
 	f.StringVar(&d.formatFlag, "log-format", "", "write log lines as `text` or json (default: the configuration's log.format)")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	if d.formatFlag != "" && d.formatFlag != "text" && d.formatFlag != "json" {
 		return e.usageError("--log-format must be text or json, not %q", d.formatFlag)

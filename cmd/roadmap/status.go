@@ -31,10 +31,8 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--meeting ID] [--json]")
 	var meetingID string
 	f.StringVar(&meetingID, "meeting", "", "report on the meeting with this `ID` instead of the next one")
-	if ops, code, ok := e.parse(f, args); !ok {
+	if code, ok := e.parseNone(f, args); !ok {
 		return code
-	} else if len(ops) > 0 {
-		return e.usageError("takes no arguments, got %q", ops[0])
 	}
 	s, err := e.load(f)
 	if err != nil {
