@@ -952,9 +952,11 @@ func (r *run) checkDeadline() {
 	if !ok || !r.sub.Received.After(deadline) {
 		return
 	}
+	// Both days are named in the deadline's zone: the received time is UTC,
+	// whose day can still be the deadline day for a file that came after it.
 	r.warnf(roadmap.CodeLate, "", "", "",
 		"This report for %s arrived on %s, after the deadline of %s: it is recorded, but a late report may miss the meeting's report, so send the next one before its deadline.",
-		r.sub.Period, r.sub.Received.Format(time.DateOnly), deadline.Format(time.DateOnly))
+		r.sub.Period, r.sub.Received.In(deadline.Location()).Format(time.DateOnly), deadline.Format(time.DateOnly))
 }
 
 // Typed inputs for the validator: a cell is converted first, then checked by

@@ -382,7 +382,9 @@ func (c *combiner) row(ind *roadmap.Indicator, row roadmap.Row) RowReport {
 	rr.Regional = aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Current }))
 	rr.RegionalPrevious = aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Previous }))
 	rr.RegionalBaseline = aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Baseline }))
-	if ind.Aggregation != roadmap.Distribution {
+	// A range or a distribution has no single figure whose change could be
+	// printed under it.
+	if ind.Aggregation == roadmap.Sum || ind.Aggregation == roadmap.Mean {
 		old, now, _ := likeForLike(ind, rr.Jurisdictions, c.jurs,
 			func(jr JurisdictionRow) Figure { return jr.Previous },
 			func(jr JurisdictionRow) Figure { return jr.Current })
@@ -540,13 +542,18 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 		return pr
 	}
 	pr.Baseline, pr.Current = ptr(base), ptr(now)
-	if base != 0 {
+	switch {
+	case base != 0:
 		pr.Change = ptr((now - base) / base)
 		if *t.Change < 0 {
 			pr.Met = *pr.Change <= *t.Change
 		} else {
 			pr.Met = *pr.Change >= *t.Change
 		}
+	case now != 0 && (now < 0) == (*t.Change < 0):
+		// No relative change from a zero baseline, but any move the
+		// target's way goes past it.
+		pr.Met = true
 	}
 	return pr
 }
@@ -575,11 +582,16 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 		return OffTrack, what + "; fewer than half within one level of it."
 	}
 	if pr != nil && pr.TargetChange != nil {
-		if pr.Change == nil {
+		if pr.Baseline == nil {
 			return NoData, "No jurisdiction reported both the baseline and the last twelve months."
 		}
-		what := "Change against the baseline " + FormatPercent(*pr.Change) + ", target " + FormatPercent(*pr.TargetChange) + "."
-		tc, ch := *pr.TargetChange, *pr.Change
+		// ch has the sign of the change; from a zero baseline only its
+		// absolute value is known.
+		tc, ch := *pr.TargetChange, *pr.Current-*pr.Baseline
+		what := "From " + FormatNumber(*pr.Baseline) + " in the baseline to " + FormatNumber(*pr.Current) + " (no relative change from zero), target " + FormatPercent(tc) + "."
+		if pr.Change != nil {
+			what = "Change against the baseline " + FormatPercent(*pr.Change) + ", target " + FormatPercent(tc) + "."
+		}
 		switch {
 		case pr.Met:
 			return OnTrack, what

@@ -573,6 +573,10 @@ func progressText(p *Progress) string {
 		if len(p.Jurisdictions) > 0 {
 			s += " (over " + strings.Join(p.Jurisdictions, ", ") + ")"
 		}
+	case p.Baseline != nil && p.Current != nil:
+		// A zero baseline: no relative change, but the figures are there.
+		s += ". From " + FormatNumber(*p.Baseline) + " in the baseline to " + FormatNumber(*p.Current) +
+			" (no relative change from zero)"
 	default:
 		s += ". Progress cannot be computed: figures missing"
 	}

@@ -230,7 +230,8 @@ type RowReport struct {
 	RegionalBaseline Regional
 	// ChangePrevious is the regional figure's change against the previous
 	// period, over the jurisdictions that reported both (like for like); nil
-	// fields when none did. Not computed for distributions.
+	// fields when none did. Not computed for ranges and distributions, which
+	// have no single figure.
 	ChangePrevious Change
 	// Series is the regional figure for each period of Report.Periods.
 	Series []Regional
@@ -417,7 +418,8 @@ type Progress struct {
 	// Jurisdictions are those the change is computed over (codes, catalogue order).
 	Jurisdictions []string
 
-	// Met reports whether the target is reached now.
+	// Met reports whether the target is reached now; from a zero baseline
+	// (Change nil, Baseline 0) any move the target's way reaches it.
 	Met bool
 }
 

@@ -1,0 +1,124 @@
+package render
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"testing"
+
+	"github.com/seesac/roadmap"
+)
+
+// A range (lowest–highest) has no single regional figure, so it has no
+// regional change either: printing the change of the mean under a range
+// would show a number that no table in the report lets a reader trace.
+func TestReviewRangeHasNoRegionalChange(t *testing.T) {
+	cat := catalogue(t)
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", h2prev, 1, day(1), map[string]any{"G4.3": 10.0}),
+		sub("BA", h2prev, 1, day(1), map[string]any{"G4.3": 80.0}),
+		sub("AL", h1, 1, day(1), map[string]any{"G4.3": 30.0}),
+		sub("BA", h1, 1, day(1), map[string]any{"G4.3": 70.0}),
+	}}
+	r := Combine(s, Request{Period: h1})
+	g43 := find(t, r, "G4.3")
+	if g43.Regional.String() != "30–70" || g43.RegionalPrevious.String() != "10–80" {
+		t.Fatalf("G4.3 range = %s, previous %s", g43.Regional, g43.RegionalPrevious)
+	}
+	if g43.ChangePrevious.Known() {
+		t.Errorf("G4.3 regional change = %s beside a range 10–80 → 30–70; a range has no single figure to change", g43.ChangePrevious)
+	}
+	// The rating still compares the mean like for like, as RatingRules says.
+	if ir := indicatorOf(t, r, "G4.3"); ir.Rating != OnTrack {
+		t.Errorf("G4.3 rating = %s (%s), want on track: mean 45 → 50", ir.Rating, ir.RatingReason)
+	}
+}
+
+// A change target over jurisdictions whose baseline adds up to zero has
+// figures: the rating must not say that nobody reported them.
+func TestReviewChangeTargetZeroBaseline(t *testing.T) {
+	cat := catalogue(t)
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", y2018, 1, day(1), map[string]any{"G5.2": 0.0}),
+		sub("AL", h2prev, 1, day(1), map[string]any{"G5.2": 40.0}),
+		sub("AL", h1, 1, day(1), map[string]any{"G5.2": 30.0}),
+	}}
+	r := Combine(s, Request{Period: h1, Jurisdiction: "AL"})
+	ir := indicatorOf(t, r, "G5.2")
+	if p := ir.Progress; p == nil || !eqp(p.Baseline, 0) || !eqp(p.Current, 70) || p.Met {
+		t.Fatalf("G5.2 progress = %+v, want baseline 0, current 70, not met", p)
+	}
+	// From 0 to 70 incidents against a target of −30 %: the wrong way.
+	if ir.Rating != OffTrack {
+		t.Errorf("G5.2 rating = %s (%s), want off track: from 0 to 70 incidents against a −30 %% target", ir.Rating, ir.RatingReason)
+	}
+}
+
+// From a zero baseline, any move the way of a target to rise reaches it.
+func TestReviewRiseTargetFromZeroBaseline(t *testing.T) {
+	cat := catalogue(t)
+	ind, _ := cat.Indicator("G5.2")
+	ind.Target = &roadmap.Target{Change: ptr(0.2)}
+	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
+		sub("AL", y2018, 1, day(1), map[string]any{"G5.2": 0.0}),
+		sub("AL", h2prev, 1, day(1), map[string]any{"G5.2": 4.0}),
+		sub("AL", h1, 1, day(1), map[string]any{"G5.2": 3.0}),
+	}}
+	ir := indicatorOf(t, Combine(s, Request{Period: h1}), "G5.2")
+	if ir.Progress == nil || !ir.Progress.Met || ir.Progress.Change != nil || ir.Rating != OnTrack {
+		t.Errorf("G5.2 from 0 to 7 against a +20 %% target: progress %+v, rating %s (%s), want met and on track", ir.Progress, ir.Rating, ir.RatingReason)
+	}
+}
+
+// A new version of an input changes the build's InputsHash, which is how a
+// reader of the ledger tells that two builds were made from different files.
+func TestReviewInputsHashFollowsInputs(t *testing.T) {
+	b, l := newBuilder(t, fixture(t).Submissions)
+	ctx := context.Background()
+	build := func(at time.Time) string {
+		t.Helper()
+		res, err := b.Build(ctx, BuildRequest{Meeting: rcm16, AsOf: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Build.InputsHash != res.Entry.InputsHash {
+			t.Errorf("ledger and manifest inputs hashes differ: %s, %s", res.Build.InputsHash, res.Entry.InputsHash)
+		}
+		return res.Entry.InputsHash
+	}
+	first := build(asOf)
+	if again := build(asOf); again != first {
+		t.Errorf("same ledger and cut-off, inputs hash %s then %s", first, again)
+	}
+	// AL's version 3 (after the cut-off) replaces version 2 once the cut-off moves.
+	if later := build(asOf.Add(2 * time.Hour)); later == first {
+		t.Error("AL's version 3 came into the report, but the inputs hash did not change")
+	}
+	// A corrected baseline file of BA is an input too.
+	i := slices.IndexFunc(l.subs, func(s roadmap.Submission) bool { return s.Jurisdiction == "BA" && s.Period == y2018 })
+	if i < 0 {
+		t.Fatal("no BA baseline in the fixture")
+	}
+	fix := l.subs[i]
+	fix.Version, fix.ID, fix.Hash, fix.Received = 2, 500, strings.Repeat("c", 64), asOf.Add(-time.Hour)
+	l.subs = append(l.subs, fix)
+	if corrected := build(asOf); corrected == first {
+		t.Error("BA's corrected baseline came into the report, but the inputs hash did not change")
+	}
+}
+
+// The report's sentence on a change target from a zero baseline gives the
+// figures, never "figures missing" beside a rating that used them.
+func TestProgressTextFromZeroBaseline(t *testing.T) {
+	zero, seventy := 0.0, 70.0
+	got := progressText(&Progress{Target: "−30.0 % against 2018", Baseline: &zero, Current: &seventy})
+	want := "Target: −30.0 % against 2018. From 0 in the baseline to 70 (no relative change from zero); target not yet met."
+	if got != want {
+		t.Errorf("progressText = %q, want %q", got, want)
+	}
+	if got := progressText(&Progress{Target: "−30.0 % against 2018"}); !strings.Contains(got, "cannot be computed") {
+		t.Errorf("without figures: %q", got)
+	}
+}
