@@ -42,7 +42,9 @@
 //     superseded version and the audit events, keyed by the drop's source
 //     key (inbox path, size, modification time, hash), which the ledger
 //     refuses to record twice.
-//  4. the feedback files (temporary file, then rename).
+//  4. the feedback files (temporary file, then rename; not synced, since the
+//     ledger and the archive already hold everything a note says: a power
+//     cut can lose a note, never a record).
 //  5. remove the file from the inbox.
 //
 // The inbox file is removed last, so until the end of step 5 the drop is
