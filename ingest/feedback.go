@@ -142,13 +142,21 @@ func inboxLabel(d drop) string {
 	return "inbox/" + d.folder
 }
 
+// shown is t as the notes print it, in the configured zone.
+func (in *Intake) shown(t time.Time) string {
+	if in.Location == nil {
+		return t.UTC().Format(timeShown)
+	}
+	return t.In(in.Location).Format(timeShown)
+}
+
 // header is the part common to both notes: which file, when, what it is.
 func (in *Intake) header(b *strings.Builder, title string, d drop, s *roadmap.Submission) {
 	fmt.Fprintf(b, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
 	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "File:\t%s\n", s.Name)
 	fmt.Fprintf(tw, "Dropped in:\t%s\n", inboxLabel(d))
-	fmt.Fprintf(tw, "Received:\t%s\n", s.Received.UTC().Format(timeShown))
+	fmt.Fprintf(tw, "Received:\t%s\n", in.shown(s.Received))
 	fmt.Fprintf(tw, "Jurisdiction:\t%s\n", in.jurisdictionLabel(s.Jurisdiction))
 	fmt.Fprintf(tw, "Period:\t%s\n", periodLabel(s.Period))
 	if s.Hash != "" {
@@ -228,7 +236,7 @@ func (in *Intake) receiptNote(d drop, s *roadmap.Submission, original *roadmap.S
 		b.WriteString("was recorded and nothing is counted twice.\n")
 		if original != nil {
 			fmt.Fprintf(&b, "The same content was accepted as version %d of %s %s, received %s (%q).\n",
-				original.Version, original.Jurisdiction, original.Period, original.Received.UTC().Format(timeShown), original.Name)
+				original.Version, original.Jurisdiction, original.Period, in.shown(original.Received), original.Name)
 		}
 		b.WriteString("To change your report, edit the workbook and send it again.\n")
 		return b.String()

@@ -291,3 +291,20 @@ func TestNotesSayWhereWhatAndWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// A focal point reads the received time in the calendar's zone, not in UTC.
+func TestFeedbackShowsTimesInTheConfiguredZone(t *testing.T) {
+	e := newIntakeEnv(t)
+	belgrade, err := time.LoadLocation("Europe/Belgrade")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.in.Location = belgrade
+	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
+	e.pass()
+	receipt := e.read("feedback/AL/report.xlsx" + ReceiptSuffix)
+	// The test clock gives 09:01 UTC on 20 July 2026: 11:01 in summer time.
+	if !strings.Contains(receipt, "Received:           20 July 2026, 11:01 CEST") {
+		t.Errorf("receipt does not show the time in Europe/Belgrade:\n%s", receipt)
+	}
+}

@@ -51,6 +51,9 @@ type Intake struct {
 	Now       func() time.Time
 	Log       *slog.Logger
 	Catalogue *roadmap.Catalogue
+	// Location is the zone in which feedback shows times (the calendar's);
+	// nil shows UTC.
+	Location *time.Location
 
 	mu   sync.Mutex
 	seen map[string]stamp // per inbox path: how it looked and since when

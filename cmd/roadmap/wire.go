@@ -108,7 +108,7 @@ func submissionDeadline(meetings []roadmap.Meeting, j string, p roadmap.Period, 
 func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger, stable time.Duration, now func() time.Time) *ingest.Intake {
 	return &ingest.Intake{
 		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
-		Stable: stable, Now: now, Log: log,
+		Stable: stable, Now: now, Log: log, Location: s.Location,
 	}
 }
 
