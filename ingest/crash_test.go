@@ -113,11 +113,11 @@ func (e *intakeEnv) assertTakenOnce(files []struct{ src, folder, name string }) 
 		e.t.Fatalf("%d stored originals for %d files: %q", stored, len(files), append(e.files("archive"), e.files("rejected")...))
 	}
 	for _, f := range files {
-		home := f.folder
+		home, name := f.folder, f.name
 		if home == "" {
-			home = Unknown
+			home, name = Unknown, sharedPrefix+f.name
 		}
-		receipt, errs := e.exists("feedback/"+home+"/"+f.name+ReceiptSuffix), e.exists("feedback/"+home+"/"+f.name+ErrorsSuffix)
+		receipt, errs := e.exists("feedback/"+home+"/"+name+ReceiptSuffix), e.exists("feedback/"+home+"/"+name+ErrorsSuffix)
 		if receipt == errs {
 			e.t.Fatalf("%s: receipt %v, errors note %v", f.name, receipt, errs)
 		}

@@ -19,6 +19,7 @@
 //	feedback/J/<name>.receipt.txt                accepted or duplicate: what was recorded
 //	feedback/J/<name>.errors.txt                 rejected: every problem, where, what to do
 //	feedback/J/<name>.annotated.xlsx             rejected workbook: marked-up copy
+//	feedback/J/inbox-<name>.*                    the same, for a file dropped in inbox/ itself
 //
 // J is the inbox folder the file came from (the only folder its sender can
 // see), else the jurisdiction its data names, and only ever a catalogue code

@@ -35,6 +35,10 @@ const (
 	messageWidth    = 90 // characters: the width of the Findings sheet's message column
 )
 
+// sharedPrefix starts the names of the notes on a file dropped in the inbox
+// itself rather than in a jurisdiction's folder.
+const sharedPrefix = "inbox-"
+
 // feedback writes the sender's notes in feedback/J/ and removes the notes a
 // previous drop of the same name left there that no longer apply. It returns
 // the files written, relative to Root.
@@ -44,6 +48,12 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 		return nil, err
 	}
 	base := shorten(d.name)
+	if d.folder == "" {
+		// A drop in the shared inbox lands in the same feedback/J/ as the
+		// Commission's own drops: its notes carry a prefix so that a file of
+		// the same name from inbox/J/ never has its notes overwritten.
+		base = shorten(sharedPrefix + d.name)
+	}
 	receipt, errs, annotated := path.Join(dir, base+ReceiptSuffix), path.Join(dir, base+ErrorsSuffix), path.Join(dir, base+AnnotatedSuffix)
 	var written, stale []string
 	switch s.State {

@@ -419,7 +419,7 @@ func TestIntakeVersionsAndDuplicates(t *testing.T) {
 	if want := "archive/AL/2026-H1/duplicates/" + third.Submission.Hash[:16] + "-again.xlsx"; third.Stored != want || !e.exists(want) {
 		t.Fatalf("duplicate stored at %q, want %q", third.Stored, want)
 	}
-	dupNote := e.read("feedback/AL/again.xlsx" + ReceiptSuffix)
+	dupNote := e.read("feedback/AL/" + sharedPrefix + "again.xlsx" + ReceiptSuffix)
 	if !strings.Contains(dupNote, "ALREADY RECEIVED") || !strings.Contains(dupNote, "version 1") {
 		t.Fatalf("duplicate receipt:\n%s", dupNote)
 	}
@@ -816,5 +816,24 @@ func TestReindexKeepsInboxOrderAtTheSameInstant(t *testing.T) {
 	}
 	if after := versions(); !reflect.DeepEqual(after, want) {
 		t.Fatalf("reindex numbered %v, want %v", after, want)
+	}
+}
+
+// A file dropped in the shared inbox and one of the same name in the
+// Commission's own folder each keep their notes: the rejection of the one
+// never replaces the receipt of the other.
+func TestFeedbackOfSharedAndOwnDropsKeptApart(t *testing.T) {
+	e := newIntakeEnv(t)
+	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
+	e.drop(filepath.Join(intakeSamples, "broken", "negative-count.xlsx"), "", "report.xlsx")
+	e.pass()
+	if receipt := e.read("feedback/AL/report.xlsx" + ReceiptSuffix); !strings.Contains(receipt, "ACCEPTED") {
+		t.Errorf("AL's own drop lost its receipt:\n%s", receipt)
+	}
+	if e.exists("feedback/AL/report.xlsx" + ErrorsSuffix) {
+		t.Error("AL's accepted drop has an errors note")
+	}
+	if note := e.read("feedback/AL/" + sharedPrefix + "report.xlsx" + ErrorsSuffix); !strings.Contains(note, "Dropped in:         inbox\n") {
+		t.Errorf("the shared-inbox drop's errors note:\n%s", note)
 	}
 }
