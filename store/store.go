@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -72,8 +73,44 @@ func Open(path string) (*DB, error) {
 	return &DB{w: w, r: r}, nil
 }
 
+// OpenReadOnly opens an existing ledger for reading only, for the commands
+// that must record nothing (validate, history, status): it neither creates
+// the file nor migrates its schema, and every write method fails. A ledger
+// whose schema is not the one this program knows is an error that says so.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open ledger %q: the path may not be empty or contain '?' or '#'", path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open ledger %q: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		return nil, fmt.Errorf("open ledger %q: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		r.Close()
+		return nil, fmt.Errorf("list migrations: %w", err)
+	}
+	var have int
+	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM schema_version`).Scan(&have); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("open ledger %q: not a roadmap ledger, or damaged: %w", path, err)
+	}
+	if have != len(names) {
+		r.Close()
+		return nil, fmt.Errorf("open ledger %q: its schema has %d of the %d steps this program knows; run 'roadmap ingest' (or the daemon) once to bring it up to date", path, have, len(names))
+	}
+	return &DB{w: r, r: r}, nil
+}
+
 // Close closes the ledger.
 func (db *DB) Close() error {
+	if db.w == db.r {
+		return db.r.Close()
+	}
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 

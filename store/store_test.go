@@ -1,12 +1,16 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -408,5 +412,62 @@ func BenchmarkRecord(b *testing.B) {
 		if err := db.Record(ctx, s, fmt.Sprint("src", i)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// OpenReadOnly reads what Open wrote, writes nothing, never creates a file
+// and refuses a ledger whose schema it does not know.
+func TestOpenReadOnly(t *testing.T) {
+	db, path := open(t)
+	record(t, db, sub("AL", h1, "a1", t0, roadmap.Accepted))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := ro.History(ctx, "AL", h1)
+	if err != nil || len(hist) != 1 || hist[0].Version != 1 {
+		t.Fatalf("History through a read-only ledger = %+v, %v", hist, err)
+	}
+	if err := ro.Record(ctx, sub("AL", h1, "a2", t0.Add(time.Hour), roadmap.Accepted), "src-2"); err == nil {
+		t.Error("Record through a read-only ledger succeeded")
+	}
+	if err := ro.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("the ledger file changed under a read-only open")
+	}
+
+	missing := filepath.Join(t.TempDir(), "none.db")
+	if _, err := OpenReadOnly(ctx, missing); err == nil {
+		t.Error("OpenReadOnly of a missing file succeeded")
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("OpenReadOnly created %s", missing)
+	}
+
+	old := filepath.Join(t.TempDir(), "old.db")
+	w, err := sql.Open("sqlite", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL DEFAULT '')`); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if _, err := OpenReadOnly(ctx, old); err == nil || !strings.Contains(err.Error(), "run 'roadmap ingest'") {
+		t.Errorf("OpenReadOnly of a ledger without its schema = %v, want a message saying how to bring it up to date", err)
 	}
 }

@@ -45,7 +45,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	// Beside a running daemon: read the ledger, never create one.
-	db, err := openStoreIfExists(s)
+	db, err := openStoreIfExists(ctx, s)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -25,17 +25,18 @@ func openStore(s *setup) (*store.DB, error) {
 	return store.Open(filepath.Join(s.Data, ledgerName))
 }
 
-// openStoreIfExists opens the ledger only when there is one, and returns nil
-// otherwise, so that commands that only read (validate, history) never leave
-// an empty roadmap.db behind in a folder that has none.
-func openStoreIfExists(s *setup) (*store.DB, error) {
+// openStoreIfExists opens the ledger read-only when there is one, and returns
+// nil otherwise, so that commands that only read (validate, history, status,
+// meetings) never write to it, nor leave an empty roadmap.db behind in a
+// folder that has none.
+func openStoreIfExists(ctx context.Context, s *setup) (*store.DB, error) {
 	path := filepath.Join(s.Data, ledgerName)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
-	return store.Open(path)
+	return store.OpenReadOnly(ctx, path)
 }
 
 // newChecker is the checker that ingest uses, configured from s: the size
