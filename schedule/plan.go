@@ -35,47 +35,6 @@ func twoDigits(s string) bool {
 	return len(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
 }
 
-// ValidateSteps checks a build plan per meeting kind and returns a
-// *ValidationError naming every problem, or nil.
-func ValidateSteps(steps map[roadmap.MeetingKind][]roadmap.BuildStep) error {
-	var probs []Problem
-	kinds := make([]roadmap.MeetingKind, 0, len(steps))
-	for k := range steps {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds) // problems in a stable order
-	for _, mk := range kinds {
-		switch mk {
-		case roadmap.Regional, roadmap.Local, roadmap.HighLevel:
-		default:
-			probs = append(probs, Problem{fmt.Sprintf("plans.%s", mk), fmt.Sprintf("meeting kind %q is not known: write regional, local or high-level", mk)})
-		}
-		seen := map[roadmap.BuildKind]bool{}
-		for i, s := range steps[mk] {
-			where := fmt.Sprintf("plans.%s[%d]", mk, i)
-			switch s.Kind {
-			case roadmap.Draft, roadmap.Final:
-				if seen[s.Kind] {
-					probs = append(probs, Problem{where, fmt.Sprintf("the %s build is planned twice: keep one", s.Kind)})
-				}
-				seen[s.Kind] = true
-			default:
-				probs = append(probs, Problem{where, fmt.Sprintf("build kind %q is not known: write draft or final", s.Kind)})
-			}
-			if s.DaysBefore < 0 {
-				probs = append(probs, Problem{where, fmt.Sprintf("days_before %d is negative: a build must come before its meeting", s.DaysBefore)})
-			}
-			if _, _, err := ParseClock(s.At); err != nil {
-				probs = append(probs, Problem{where, err.Error()})
-			}
-		}
-	}
-	if len(probs) > 0 {
-		return &ValidationError{What: "build plan", Problems: probs}
-	}
-	return nil
-}
-
 // Planned is one build of the plan: a meeting's report of one kind, due at a
 // wall-clock instant in the configured zone.
 type Planned struct {

@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -295,28 +294,6 @@ func TestParseClock(t *testing.T) {
 		if (err != nil) != tt.failed || h != tt.h || m != tt.m {
 			t.Errorf("ParseClock(%q) = %d, %d, %v", tt.in, h, m, err)
 		}
-	}
-}
-
-func TestValidateSteps(t *testing.T) {
-	if err := ValidateSteps(DefaultSteps()); err != nil {
-		t.Fatalf("default plan: %v", err)
-	}
-	err := ValidateSteps(map[roadmap.MeetingKind][]roadmap.BuildStep{
-		roadmap.Regional: {{Kind: roadmap.Draft, DaysBefore: 14, At: "7am"}, {Kind: roadmap.Draft, DaysBefore: -1, At: "07:00"}},
-		"donor":          {{Kind: "preview", DaysBefore: 3, At: "07:00"}},
-	})
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("err = %v", err)
-	}
-	want := `build plan: plans.donor: meeting kind "donor" is not known: write regional, local or high-level; ` +
-		`plans.donor[0]: build kind "preview" is not known: write draft or final; ` +
-		`plans.regional[0]: time "7am" is not valid: write it as 07:00 (24-hour clock); ` +
-		`plans.regional[1]: the draft build is planned twice: keep one; ` +
-		`plans.regional[1]: days_before -1 is negative: a build must come before its meeting`
-	if err.Error() != want {
-		t.Errorf("err =\n%s\nwant\n%s", err, want)
 	}
 }
 

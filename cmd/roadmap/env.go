@@ -186,18 +186,6 @@ func (e *env) fail(err error) int {
 	return exitProblem
 }
 
-// notBuilt is the whole of a command that is not built yet.
-func (e *env) notBuilt(args []string) int {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fmt.Fprintf(e.stderr, "usage: roadmap %s [flags]\n\nroadmap %s %s.\nThis command is not built yet.\n", e.cmd.name, e.cmd.name, e.cmd.summary)
-			return exitOK
-		}
-	}
-	fmt.Fprintf(e.stderr, "roadmap %s: not built yet\n", e.cmd.name)
-	return exitUsage
-}
-
 // printJSON writes v as indented JSON to stdout.
 func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.stdout)

@@ -38,8 +38,8 @@ type command struct {
 	run     func(ctx context.Context, e *env, args []string) int
 }
 
-// commands is the dispatch table, in the order of design.md. A command that is
-// not built yet has a one-line stub in stubs.go.
+// commands is the dispatch table, in the order of design.md; each command's
+// function lives in its own file.
 var commands = []command{
 	{"init", "creates the data folder layout and a commented roadmap.yaml", runInit},
 	{"template", "writes blank KPI workbooks", runTemplate},

@@ -91,18 +91,6 @@ func TestCommandTable(t *testing.T) {
 	}
 }
 
-func TestNotBuilt(t *testing.T) {
-	var errb bytes.Buffer
-	e := &env{stderr: &errb, cmd: command{name: "frob", summary: "frobs things"}}
-	if code := e.notBuilt([]string{"--data", "x"}); code != exitUsage || errb.String() != "roadmap frob: not built yet\n" {
-		t.Errorf("notBuilt = %d, %q", code, errb.String())
-	}
-	errb.Reset()
-	if code := e.notBuilt([]string{"-h"}); code != exitOK || !strings.Contains(errb.String(), "frobs things") {
-		t.Errorf("notBuilt -h = %d, %q", code, errb.String())
-	}
-}
-
 func TestUsageErrors(t *testing.T) {
 	clearDataEnv(t)
 	dir := t.TempDir()
