@@ -201,6 +201,15 @@ func (c *Catalogue) Rows() []Row {
 	return rows
 }
 
+// Codes lists the jurisdiction codes in the catalogue's order.
+func (c *Catalogue) Codes() []string {
+	codes := make([]string, len(c.Jurisdictions))
+	for i, j := range c.Jurisdictions {
+		codes[i] = j.Code
+	}
+	return codes
+}
+
 // Jurisdiction finds a jurisdiction by code.
 func (c *Catalogue) Jurisdiction(code string) (*Jurisdiction, bool) {
 	for i := range c.Jurisdictions {

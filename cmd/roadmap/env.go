@@ -300,9 +300,5 @@ func readConfig(path string) (roadmap.Config, error) {
 
 // jurisdictionCodes lists the catalogue's codes for messages: "AL, BA, XK".
 func jurisdictionCodes(cat *roadmap.Catalogue) string {
-	codes := make([]string, len(cat.Jurisdictions))
-	for i, j := range cat.Jurisdictions {
-		codes[i] = j.Code
-	}
-	return strings.Join(codes, ", ")
+	return strings.Join(cat.Codes(), ", ")
 }

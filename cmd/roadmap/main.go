@@ -53,6 +53,7 @@ var commands = []command{
 	{"reindex", "rebuilds the database from archive/", runReindex},
 	{"catalogue", "prints the KPI catalogue in use", runCatalogue},
 	{"demo", "a complete run on the bundled samples; prints the report's path", runDemo},
+	{"user", "manages the portal's accounts: add, list, remove, passwd", runUser},
 }
 
 // run is the whole program but for the process: tests call it with their own

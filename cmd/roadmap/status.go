@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -317,7 +318,10 @@ func writeStatusDigest(dir string, st *status, loc *time.Location) ([]string, er
 
 // replaceFile writes data to path through a temporary file in the same
 // folder, synced before it is renamed into place.
-func replaceFile(path string, data []byte) (err error) {
+func replaceFile(path string, data []byte) error { return replaceFileMode(path, data, fileMode) }
+
+// replaceFileMode is replaceFile with the file's mode given.
+func replaceFileMode(path string, data []byte, mode fs.FileMode) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -331,7 +335,7 @@ func replaceFile(path string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return err
 	}
-	if err = tmp.Chmod(fileMode); err != nil {
+	if err = tmp.Chmod(mode); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {
