@@ -132,6 +132,23 @@ type Indicator struct {
 	Target      *Target     `yaml:"target" json:"target,omitempty"`
 	Required    bool        `yaml:"required" json:"required"`
 	Aggregation Aggregation `yaml:"aggregation" json:"aggregation"`
+	// Decimals is how many decimals a report prints for the indicator's
+	// figures, the same in every table, chart and data file; nil means the
+	// kind's default (DecimalPlaces).
+	Decimals *int `yaml:"decimals" json:"decimals,omitempty"`
+}
+
+// DecimalPlaces is the number of decimals a report prints for the
+// indicator: its Decimals, else none for counts and one for quantities and
+// percentages.
+func (ind *Indicator) DecimalPlaces() int {
+	switch {
+	case ind.Decimals != nil:
+		return *ind.Decimals
+	case ind.Kind == Quantity || ind.Kind == Percent:
+		return 1
+	}
+	return 0
 }
 
 // Breakdown splits an indicator's total into parts (by sex, by item, by stage).

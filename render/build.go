@@ -68,8 +68,12 @@ type BuildRequest struct {
 
 // Result is what a build made.
 type Result struct {
-	Report   *Report
-	PDF      string // path of the document
+	Report *Report
+	PDF    string // path of the document
+	// DataXLSX and DataCSV are the paths of the data behind the document
+	// (the figures it prints, with their sources), beside it.
+	DataXLSX string
+	DataCSV  string
 	Manifest string // path of the folder's manifest.json
 	Entry    ManifestBuild
 	Build    roadmap.Build
@@ -219,6 +223,11 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		return nil, fmt.Errorf("build %s: write %s: %w", s.name, pdfName, err)
 	}
 
+	files, paths, err := writeCompanions(dir, pdfName, rep)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", s.name, err)
+	}
+
 	used := UsedSubmissions(snap, creq)
 	entry := ManifestBuild{
 		Output: pdfName, OutputHash: pdfHash, Report: rep.Kind, Title: rep.Title, Kind: rec.Kind,
@@ -226,6 +235,7 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		Footnote:  footnoteForm(b.Footnote),
 		Catalogue: ManifestCatalogue{ID: b.Catalogue.ID, Version: b.Catalogue.Version, Hash: b.Catalogue.Hash},
 		Inputs:    []ManifestInput{},
+		Files:     files,
 	}
 	if s.meeting != nil {
 		entry.Meeting = s.meeting.ID
@@ -255,12 +265,49 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		return nil, fmt.Errorf("build %s: write %s: %w", s.name, ManifestName, err)
 	}
 
-	rec.Outputs = []string{b.rel(pdfPath), b.rel(manPath)}
+	rec.Outputs = []string{b.rel(pdfPath)}
+	for _, p := range paths {
+		rec.Outputs = append(rec.Outputs, b.rel(p))
+	}
+	rec.Outputs = append(rec.Outputs, b.rel(manPath))
 	rec.OK = true
 	if err := b.Ledger.RecordBuild(ctx, rec); err != nil {
 		return nil, fmt.Errorf("build %s: record the build: %w", s.name, err)
 	}
-	return &Result{Report: rep, PDF: pdfPath, Manifest: manPath, Entry: entry, Build: *rec}, nil
+	return &Result{Report: rep, PDF: pdfPath, DataXLSX: paths[0], DataCSV: paths[1], Manifest: manPath, Entry: entry, Build: *rec}, nil
+}
+
+// DataFileNames are the names of the data workbook and CSV that go with the
+// report document pdfName: "rcm-16-regional-final-data.xlsx" and ".csv".
+func DataFileNames(pdfName string) (xlsx, csv string) {
+	stem := strings.TrimSuffix(pdfName, ".pdf") + "-data"
+	return stem + ".xlsx", stem + ".csv"
+}
+
+// writeCompanions writes the files that go with the document pdfName in dir
+// (the data workbook and CSV) and returns them for the manifest, with their
+// paths in that order.
+func writeCompanions(dir, pdfName string, rep *Report) ([]ManifestFile, []string, error) {
+	xlsxName, csvName := DataFileNames(pdfName)
+	outs := []struct {
+		name, role string
+		write      func(io.Writer, *Report) error
+	}{
+		{xlsxName, RoleDataXLSX, WriteDataXLSX},
+		{csvName, RoleDataCSV, WriteDataCSV},
+	}
+	var files []ManifestFile
+	var paths []string
+	for _, o := range outs {
+		p := filepath.Join(dir, o.name)
+		h, err := writeAtomic(p, func(w io.Writer) error { return o.write(w, rep) })
+		if err != nil {
+			return nil, nil, fmt.Errorf("write %s: %w", o.name, err)
+		}
+		files = append(files, ManifestFile{Name: o.name, Role: o.role, Hash: h})
+		paths = append(paths, p)
+	}
+	return files, paths, nil
 }
 
 // rel is path relative to the data folder when it is inside it, for the ledger.

@@ -95,8 +95,8 @@ func TestBuildMeeting(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{"manifest.json", "rcm-16-regional-draft.pdf"}) {
-		t.Errorf("folder holds %v, want the PDF and the manifest only (no temporary files)", names)
+	if !slices.Equal(names, []string{"manifest.json", "rcm-16-regional-draft-data.csv", "rcm-16-regional-draft-data.xlsx", "rcm-16-regional-draft.pdf"}) {
+		t.Errorf("folder holds %v, want the PDF, its data and the manifest only (no temporary files)", names)
 	}
 
 	m, err := ReadManifest(filepath.Dir(res.PDF))
@@ -134,7 +134,7 @@ func TestBuildMeeting(t *testing.T) {
 	}
 	rec := l.builds[0]
 	if !rec.OK || rec.Meeting != "rcm-16" || rec.Kind != roadmap.Draft || !rec.AsOf.Equal(asOf) || !rec.Started.Equal(buildClock) ||
-		rec.InputsHash != e.InputsHash || !slices.Equal(rec.Outputs, []string{"reports/rcm-16/rcm-16-regional-draft.pdf", "reports/rcm-16/manifest.json"}) {
+		rec.InputsHash != e.InputsHash || !slices.Equal(rec.Outputs, []string{"reports/rcm-16/rcm-16-regional-draft.pdf", "reports/rcm-16/rcm-16-regional-draft-data.xlsx", "reports/rcm-16/rcm-16-regional-draft-data.csv", "reports/rcm-16/manifest.json"}) {
 		t.Errorf("recorded build %+v", rec)
 	}
 

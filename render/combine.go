@@ -333,7 +333,7 @@ func (c *combiner) indicator(ind *roadmap.Indicator) IndicatorReport {
 	ir := IndicatorReport{
 		Code: ind.Code, Goal: ind.Goal, Title: ind.Title, Definition: ind.Definition,
 		Kind: ind.Kind, Unit: ind.Unit, Levels: slices.Clone(ind.Levels),
-		Direction: ind.Direction, Aggregation: ind.Aggregation,
+		Direction: ind.Direction, Aggregation: ind.Aggregation, Decimals: ind.DecimalPlaces(),
 	}
 	for _, row := range ind.Rows() {
 		ir.Rows = append(ir.Rows, c.row(ind, row))
@@ -365,6 +365,7 @@ func (c *combiner) row(ind *roadmap.Indicator, row roadmap.Row) RowReport {
 				jr.Annual = Figure{Number: &n}
 			}
 		}
+		jr.Comment = c.comment(j, cur, row.Code)
 		jr.ChangePrevious = change(ind, jr.Previous, jr.Current)
 		jr.ChangeBaseline = change(ind, jr.Baseline, jr.Annual)
 		for _, p := range c.axis {

@@ -302,9 +302,9 @@ func (l *layout) headlines() {
 			row := []pdf.Cell{pdf.Txt(ind.Code + " " + ind.Title)}
 			if r.Focus != nil {
 				jr := l.focusRow(t)
-				row = append(row, figureCell(jr.Current), changeCell(jr.ChangePrevious))
+				row = append(row, figureCell(ind, jr.Current), changeCell(ind, jr.ChangePrevious))
 			}
-			row = append(row, regionalCell(t.Regional), regionalCell(t.RegionalPrevious), changeCell(t.ChangePrevious),
+			row = append(row, regionalCell(ind, t.Regional), regionalCell(ind, t.RegionalPrevious), changeCell(ind, t.ChangePrevious),
 				pdf.Txt(fmt.Sprintf("%d of %d", t.Regional.Covered, t.Regional.Of)))
 			rows = append(rows, row)
 		}
@@ -336,13 +336,6 @@ func (l *layout) goal(g *GoalSection) {
 		l.indicator(&g.Indicators[i], i == 0)
 	}
 	l.narratives(g)
-}
-
-func decimalsOf(k roadmap.Kind) int {
-	if k == roadmap.Count {
-		return 0
-	}
-	return 1
 }
 
 // part is one piece of an indicator's block: its height and how to draw it.
@@ -479,7 +472,7 @@ func (l *layout) charts(ind *IndicatorReport) part {
 	if ind.Kind == roadmap.Percent {
 		maxV = 100
 	}
-	bar := pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, r.PeriodLabel), Unit: unit, Bars: bars, Decimals: decimalsOf(ind.Kind), Max: maxV}
+	bar := pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, r.PeriodLabel), Unit: unit, Bars: bars, Decimals: ind.Decimals, Max: maxV}
 	trend := l.trend(ind, unit, maxV)
 	// The trend's note (on the baseline and gaps) runs under both charts, where it takes two lines, not five.
 	note := trend.Note
@@ -540,14 +533,14 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 		first, last = r.Periods[0].String(), r.Periods[len(r.Periods)-1].String()
 	}
 	c := pdf.LineChart{Title: fmt.Sprintf("Trend, %s to %s", first, last), Unit: unit, Labels: labels, Series: series,
-		Decimals: decimalsOf(ind.Kind), Max: maxV, Height: 38, Note: "Trend: a gap in a line is a period not reported."}
+		Decimals: ind.Decimals, Max: maxV, Height: 38, Note: "Trend: a gap in a line is a period not reported."}
 	const gaps = "A gap in a line is a period not reported."
 	flow := ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity
 	if flow && len(r.Periods) > 1 && r.Periods[0].IsYear() && !r.Periods[1].IsYear() {
 		c.Apart, c.ApartName = 1, first+", a whole year"
-		base := "region " + valueOr(reg[0], decimalsOf(ind.Kind))
+		base := "region " + valueOr(reg[0], ind.Decimals)
 		if r.Focus != nil && len(focus) > 0 {
-			base = r.Focus.Name + " " + valueOr(focus[0], decimalsOf(ind.Kind)) + ", " + base
+			base = r.Focus.Name + " " + valueOr(focus[0], ind.Decimals) + ", " + base
 		}
 		c.Note = fmt.Sprintf("Trend: the %s baseline (%s) covers a whole year, later periods half a year, so it is shown apart, as a hollow marker, not joined to the line. %s",
 			first, base, gaps)
@@ -605,11 +598,11 @@ func (l *layout) figuresTable(ind *IndicatorReport) part {
 	for _, code := range l.shown() {
 		for _, jr := range t.Jurisdictions {
 			if jr.Jurisdiction == code {
-				rows = append(rows, []pdf.Cell{pdf.Txt(l.name(code)), figureCell(jr.Current), figureCell(jr.Previous), figureCell(jr.Baseline), changeCell(jr.ChangePrevious), changeCell(jr.ChangeBaseline)})
+				rows = append(rows, []pdf.Cell{pdf.Txt(l.name(code)), figureCell(ind, jr.Current), figureCell(ind, jr.Previous), figureCell(ind, jr.Baseline), changeCell(ind, jr.ChangePrevious), changeCell(ind, jr.ChangeBaseline)})
 			}
 		}
 	}
-	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}, boldCell(regionalCell(t.Regional)), boldCell(regionalCell(t.RegionalPrevious)), boldCell(regionalCell(t.RegionalBaseline)), boldCell(changeCell(t.ChangePrevious)), pdf.Txt("")}
+	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}, boldCell(regionalCell(ind, t.Regional)), boldCell(regionalCell(ind, t.RegionalPrevious)), boldCell(regionalCell(ind, t.RegionalBaseline)), boldCell(changeCell(ind, t.ChangePrevious)), pdf.Txt("")}
 	rows = append(rows, region)
 	return l.labelled("", pdf.Table{Columns: cols, Rows: rows, Size: 8}, "Region: "+t.Regional.Coverage()+".", func() { l.named(l.shown()...) })
 }
@@ -642,11 +635,11 @@ func (l *layout) breakdownTable(ind *IndicatorReport) part {
 		for _, c := range shown {
 			for _, jr := range row.Jurisdictions {
 				if jr.Jurisdiction == c {
-					cells = append(cells, figureCell(jr.Current))
+					cells = append(cells, figureCell(ind, jr.Current))
 				}
 			}
 		}
-		cells = append(cells, boldCell(regionalCell(row.Regional)))
+		cells = append(cells, boldCell(regionalCell(ind, row.Regional)))
 		rows = append(rows, cells)
 	}
 	return l.labelled("Breakdown, "+r.PeriodLabel, pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
@@ -863,14 +856,14 @@ func figureValue(f Figure) float64 {
 	return *f.Number
 }
 
-func figureCell(f Figure) pdf.Cell {
+func figureCell(ind *IndicatorReport, f Figure) pdf.Cell {
 	if !f.Reported() {
 		return pdf.Missing()
 	}
-	return pdf.Txt(f.String())
+	return pdf.Txt(ind.Figure(f))
 }
 
-func regionalCell(r Regional) pdf.Cell {
+func regionalCell(ind *IndicatorReport, r Regional) pdf.Cell {
 	if !r.Reported() {
 		return pdf.Missing()
 	}
@@ -884,14 +877,14 @@ func regionalCell(r Regional) pdf.Cell {
 		}
 		return pdf.Txt(strings.Join(lines, "\n"))
 	}
-	return pdf.Txt(r.String())
+	return pdf.Txt(ind.Regional(r))
 }
 
-func changeCell(c Change) pdf.Cell {
+func changeCell(ind *IndicatorReport, c Change) pdf.Cell {
 	if !c.Known() {
 		return pdf.Cell{Text: "–", Color: pdf.Muted}
 	}
-	return pdf.Txt(c.String())
+	return pdf.Txt(ind.Change(c))
 }
 
 func boldCell(c pdf.Cell) pdf.Cell {

@@ -46,7 +46,22 @@ type ManifestBuild struct {
 	// catalogue's hash (see InputsHash): equal for equal inputs.
 	InputsHash string          `json:"inputs_hash"`
 	Inputs     []ManifestInput `json:"inputs"`
+	// Files are the other files the build wrote beside the document.
+	Files []ManifestFile `json:"files,omitempty"`
 }
+
+// ManifestFile is a file a build wrote beside its document.
+type ManifestFile struct {
+	Name string `json:"name"`
+	Role string `json:"role"` // RoleDataXLSX, RoleDataCSV, …
+	Hash string `json:"hash"` // SHA-256, hex
+}
+
+// Roles of the files beside a report document.
+const (
+	RoleDataXLSX = "data-xlsx" // the figures behind the report, as a workbook
+	RoleDataCSV  = "data-csv"  // the same, as CSV
+)
 
 // ManifestCatalogue names the catalogue a build used.
 type ManifestCatalogue struct {

@@ -202,6 +202,9 @@ type IndicatorReport struct {
 	Levels      []string // the scale of a status indicator, lowest first
 	Direction   roadmap.Direction
 	Aggregation roadmap.Aggregation
+	// Decimals is how many decimals every figure of the indicator prints
+	// with (the catalogue's setting): Number, Regional and Change do so.
+	Decimals int
 	// Rows is the total first, then each part of the breakdown.
 	Rows []RowReport
 	// Progress against the target; nil when the indicator has no target.
@@ -252,6 +255,8 @@ type JurisdictionRow struct {
 	ChangeBaseline Change // Annual against Baseline
 	// Series is the value for each period of Report.Periods.
 	Series []Figure
+	// Comment is what the Commission wrote beside the current value, or "".
+	Comment string
 }
 
 // Figure is one value: a number (count, quantity, percent) or a status level.
@@ -292,7 +297,10 @@ func (c Change) Known() bool { return c.Absolute != nil || c.Steps != nil }
 
 // String prints the change: "+12 (+25.0 %)", "−3 (n/a)", "+1 level", or "–"
 // when unknown.
-func (c Change) String() string {
+func (c Change) String() string { return c.format(FormatNumber) }
+
+// format prints the change with num printing its absolute part.
+func (c Change) format(num func(float64) string) string {
 	switch {
 	case c.Steps != nil:
 		n := *c.Steps
@@ -305,9 +313,9 @@ func (c Change) String() string {
 		}
 		return signed(strconv.Itoa(abs(n)), n < 0) + " " + unit
 	case c.Absolute != nil:
-		s := signed(FormatNumber(math.Abs(*c.Absolute)), *c.Absolute < 0)
-		if *c.Absolute == 0 {
-			s = "0"
+		s := signed(strings.TrimPrefix(num(math.Abs(*c.Absolute)), "−"), *c.Absolute < 0)
+		if strings.Trim(s, "+−0.,") == "" {
+			s = num(0)
 		}
 		if c.Relative != nil {
 			return s + " (" + FormatPercent(*c.Relative) + ")"
@@ -361,14 +369,17 @@ func (r Regional) Coverage() string {
 
 // String prints the figure alone: "1,234", "mean 45.5", "12.0–80.5",
 // "2 × fully aligned, 1 × drafting", or "not reported".
-func (r Regional) String() string {
+func (r Regional) String() string { return r.format(FormatNumber) }
+
+// format prints the figure with num printing its numbers.
+func (r Regional) format(num func(float64) string) string {
 	if r.Covered == 0 {
 		return NotReported
 	}
 	switch r.Rule {
 	case roadmap.Range:
 		if r.Min != nil && r.Max != nil {
-			return FormatNumber(*r.Min) + "–" + FormatNumber(*r.Max)
+			return num(*r.Min) + "–" + num(*r.Max)
 		}
 	case roadmap.Distribution:
 		var parts []string
@@ -380,11 +391,11 @@ func (r Regional) String() string {
 		return strings.Join(parts, ", ")
 	case roadmap.Mean:
 		if r.Value != nil {
-			return "mean " + FormatNumber(*r.Value)
+			return "mean " + num(*r.Value)
 		}
 	}
 	if r.Value != nil {
-		return FormatNumber(*r.Value)
+		return num(*r.Value)
 	}
 	return NotReported
 }

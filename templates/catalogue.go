@@ -286,6 +286,9 @@ func (c *checker) checkIndicator(ind *indicatorDoc, path string, cadence roadmap
 	} else if len(ind.Levels) > 0 {
 		c.add(path+".levels", "only a status indicator has levels, and this one is a %s: remove the levels or change the kind", kind)
 	}
+	if ind.Decimals != nil && *ind.Decimals != 0 && (kind == roadmap.Count || kind == roadmap.Status) {
+		c.add(path+".decimals", "a %s is printed without decimals: remove decimals or set it to 0", kind)
+	}
 	if kind == roadmap.Quantity && strings.TrimSpace(ind.Unit) == "" && !c.bad[path+".unit"] {
 		c.add(path+".unit", "a quantity needs a unit, such as kg or tonnes")
 	}

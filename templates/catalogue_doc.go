@@ -64,6 +64,7 @@ type indicatorDoc struct {
 	Target      *targetDoc    `yaml:"target"`
 	Required    bool          `yaml:"required"`
 	Aggregation string        `yaml:"aggregation" validate:"required,oneof=sum mean range distribution"`
+	Decimals    *int          `yaml:"decimals" validate:"omitempty,min=0,max=4"`
 }
 
 type breakdownDoc struct {
@@ -128,6 +129,9 @@ var fieldMessages = map[string]func(fe validator.FieldError) string{
 			return fmt.Sprintf("must list at least %s", fe.Param())
 		}
 		return fmt.Sprintf("must be at least %s", fe.Param())
+	},
+	"max": func(fe validator.FieldError) string {
+		return fmt.Sprintf("must be at most %s", fe.Param())
 	},
 	"gte": func(fe validator.FieldError) string {
 		if fe.Param() == "-1" {
@@ -386,6 +390,9 @@ func (d *catalogueDoc) convert() *roadmap.Catalogue {
 			Direction:   roadmap.Direction(ind.Direction),
 			Required:    ind.Required,
 			Aggregation: roadmap.Aggregation(ind.Aggregation),
+		}
+		if ind.Decimals != nil {
+			out.Decimals = new(*ind.Decimals)
 		}
 		if bd := ind.Breakdown; bd != nil {
 			b := &roadmap.Breakdown{By: bd.By, Rule: roadmap.PartsRule(bd.Rule)}

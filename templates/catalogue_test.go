@@ -112,7 +112,7 @@ func TestCatalogueErrors(t *testing.T) {
 		{"unknown-key.yaml", []string{
 			`27: indicators[0].levels: a status indicator needs its levels, in order from the lowest to the highest, e.g. levels: [none, draft, adopted]`,
 			`32: indicators[0].lvels: unknown key "lvels": did you mean "levels"?`,
-			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, breakdown, code, definition, direction, goal, kind, levels, required, target, title, unit`,
+			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, breakdown, code, decimals, definition, direction, goal, kind, levels, required, target, title, unit`,
 		}},
 		{"duplicate-key.yaml", []string{
 			`59: indicators[2].unit: key "unit" is written twice: the first is at line 58`,
@@ -186,6 +186,10 @@ func TestCatalogueErrors(t *testing.T) {
 		}},
 		{"quantity-without-unit.yaml", []string{
 			`53: indicators[2].unit: a quantity needs a unit, such as kg or tonnes`,
+		}},
+		{"bad-decimals.yaml", []string{
+			`43: indicators[1].decimals: a count is printed without decimals: remove decimals or set it to 0`,
+			`60: indicators[2].decimals: must be at most 4`,
 		}},
 	}
 	seen := map[string]bool{}

@@ -1,0 +1,221 @@
+package render
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render/pdf/pdftest"
+)
+
+// TestDataMatchesPDF builds the regional report and a jurisdiction report
+// through the real builder and PDF writer, reads the data CSV and workbook
+// back (they must hold the same rows) and checks them against the text
+// extracted from the PDF both ways: every figure the data says the report
+// prints is in the PDF, and every figure-like cell of the PDF's goal
+// chapters is a figure of the data.
+func TestDataMatchesPDF(t *testing.T) {
+	t.Parallel()
+	s, m := layoutSnapshot(t)
+	for _, tc := range []struct {
+		name         string
+		jurisdiction string
+	}{{"regional", ""}, {"jurisdiction", "XK"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l := &memLedger{subs: s.Submissions}
+			b := &Builder{Root: t.TempDir(), Ledger: l, Catalogue: s.Catalogue, Now: func() time.Time { return s.AsOf }, Write: WritePDF}
+			res, err := b.Build(context.Background(), BuildRequest{Period: m.Period, Jurisdiction: tc.jurisdiction, AsOf: s.AsOf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := readDataCSV(t, res.DataCSV)
+			x := readDataXLSX(t, res.DataXLSX)
+			if len(x) != len(rows) {
+				t.Fatalf("the data workbook has %d rows, the CSV %d", len(x), len(rows))
+			}
+			for i := range rows {
+				if !slices.EqualFunc(rows[i], x[i], sameCell) {
+					t.Fatalf("row %d: the workbook holds\n%q\nthe CSV\n%q", i, x[i], rows[i])
+				}
+			}
+			if rows[0][0] != DataColumns[0] || len(rows) < 1000 {
+				t.Fatalf("data file has %d rows, header %v", len(rows), rows[0])
+			}
+			col := func(name string) int { return slices.Index(DataColumns, name) }
+			checkManifestFiles(t, res)
+
+			body, err := os.ReadFile(res.PDF)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages, err := pdftest.Pages(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := "\n" + strings.Join(goalPages(pages, res.Report), "\n") + "\n"
+
+			printed := map[string]bool{}
+			cur, prev, base := res.Report.Period.String(), res.Report.Period.Prev().String(), res.Report.Periods[0].String()
+			missing := 0
+			for _, r := range rows[1:] {
+				for _, c := range []string{"Value as printed", "Regional figure", "Change on previous period", "Change on baseline", "Regional change on previous period"} {
+					if v := r[col(c)]; v != "" {
+						printed[v] = true
+						printed[strings.TrimPrefix(v, "mean ")] = true // a chart labels the mean's line by its number
+					}
+				}
+				// The tables print every shown jurisdiction's current, previous
+				// and baseline figures, and the region's current one.
+				shown := tc.jurisdiction == "" || r[col("Jurisdiction code")] == tc.jurisdiction
+				// Parts print their current figure only.
+				period, total := r[col("Period")], r[col("Part code")] == ""
+				want := []string{}
+				if shown && (period == cur || total && (period == prev || period == base)) && r[col("Reported")] == "yes" && r[col("Level")] == "" {
+					want = append(want, r[col("Value as printed")])
+				}
+				if shown && total && period == cur && r[col("Change on previous period")] != "–" && r[col("Level")] == "" {
+					want = append(want, r[col("Change on previous period")])
+				}
+				if period == cur && r[col("Regional rule")] != string(roadmap.Distribution) {
+					want = append(want, r[col("Regional figure")])
+				}
+				for _, w := range want {
+					if !strings.Contains(text, "\n"+pdftest.Flatten(w)+"\n") {
+						missing++
+						if missing < 10 {
+							t.Errorf("%s %s %s %s: the data says %q is printed; the PDF lacks it", r[col("Jurisdiction code")], r[col("Indicator code")], r[col("Part code")], period, w)
+						}
+					}
+				}
+			}
+			// Every figure-like cell of the goal chapters is a figure of the data.
+			figure := regexp.MustCompile(`^(mean )?[+−]?\d[\d,]*(\.\d+)?( \([+−]?[\d,]+\.\d %\))?$`)
+			for _, line := range strings.Split(text, "\n") {
+				if !figure.MatchString(line) || printed[line] || tickLike(line, len(res.Report.Jurisdictions)) {
+					continue
+				}
+				t.Errorf("the PDF prints %q, which is no figure of the data file, in\n%s", line, around(text, line))
+			}
+		})
+	}
+}
+
+// goalPages are the pages of the goal chapters: from the first goal's heading
+// to the annexes.
+func goalPages(pages []string, r *Report) []string {
+	first := "Goal 1: " + pdftest.Flatten(r.Goals[0].Title)
+	start, end := -1, len(pages)
+	for i, p := range pages {
+		if start < 0 && i > 2 && strings.Contains(p, first) {
+			start = i
+		}
+		if start >= 0 && strings.Contains(p, "\nAnnexes\n") {
+			end = i
+			break
+		}
+	}
+	if start < 0 {
+		return pages
+	}
+	return pages[start:end]
+}
+
+var year = regexp.MustCompile(`^(19|20)\d\d$`)
+
+// around is the text near the first line that is s.
+func around(text, s string) string {
+	i := strings.Index(text, "\n"+s+"\n")
+	return text[max(i-200, 0):min(i+60, len(text))]
+}
+
+// tickLike is a label of a chart's axis (a round number of at most two
+// significant digits) or a small count (jurisdictions at a level), not a figure.
+func tickLike(s string, jurisdictions int) bool {
+	if year.MatchString(s) {
+		return true // a period on a chart's axis or in a column header
+	}
+	// Ticks are multiples of 1, 2, 2.5 or 5 times a power of ten.
+	sig := strings.TrimRight(strings.TrimLeft(strings.NewReplacer(",", "", "−", "", ".", "").Replace(s), "0"), "0")
+	if !strings.Contains(s, ".") && (len(sig) <= 2 || len(sig) == 3 && strings.HasSuffix(sig, "5")) {
+		return true
+	}
+	n, err := strconv.Atoi(s)
+	return err == nil && n <= jurisdictions
+}
+
+// sameCell compares a CSV cell with a workbook cell: numbers to the 15
+// significant digits a spreadsheet keeps.
+func sameCell(a, b string) bool {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return math.Abs(x-y) <= 1e-12*math.Max(math.Abs(x), 1)
+}
+
+func readDataCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// readDataXLSX reads the Data sheet as text, numbers written back as the CSV
+// writes them.
+func readDataXLSX(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(DataSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		for len(rows[i]) < len(DataColumns) {
+			rows[i] = append(rows[i], "")
+		}
+	}
+	return rows
+}
+
+func checkManifestFiles(t *testing.T, res *Result) {
+	t.Helper()
+	m, err := ReadManifest(filepath.Dir(res.PDF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roles []string
+	for _, f := range m.Builds[0].Files {
+		roles = append(roles, f.Role)
+		p := filepath.Join(filepath.Dir(res.PDF), f.Name)
+		if sha(t, p) != f.Hash {
+			t.Errorf("manifest hash of %s does not match the file", f.Name)
+		}
+	}
+	if !slices.Contains(roles, RoleDataXLSX) || !slices.Contains(roles, RoleDataCSV) {
+		t.Errorf("manifest lists %v", roles)
+	}
+}
