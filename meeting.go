@@ -42,6 +42,12 @@ func (d Date) At(hour, min int, loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, hour, min, 0, 0, loc)
 }
 
+// End is the last instant of this day in loc: the one end-of-day convention
+// (a deadline day, a cut-off given as a day) of docs/cycle.md.
+func (d Date) End(loc *time.Location) time.Time {
+	return d.AddDays(1).At(0, 0, loc).Add(-time.Nanosecond)
+}
+
 // AddDays moves the date by n days.
 func (d Date) AddDays(n int) Date { return DateOf(d.At(12, 0, time.UTC).AddDate(0, 0, n)) }
 

@@ -49,9 +49,9 @@ type Checker struct {
 	// period p, or nil if there is none. The checker asks for the period just
 	// before the one being checked. Nil means no comparison.
 	Previous func(jurisdiction string, p roadmap.Period) *roadmap.Submission
-	// Deadline returns the submission deadline of jurisdiction's report for
-	// period p, if the calendar has one. Nil means no deadline check.
-	Deadline func(jurisdiction string, p roadmap.Period) (time.Time, bool)
+	// Calendar decides the submission deadline of a report and whether the
+	// file came in time (roadmap.Calendar). Nil means no deadline check.
+	Calendar *roadmap.Calendar
 
 	once     sync.Once
 	validate *validator.Validate
@@ -945,13 +945,11 @@ func (r *run) comparePrevious() {
 
 // checkDeadline warns about a report received after its calendar deadline.
 func (r *run) checkDeadline() {
-	if r.c.Deadline == nil {
+	cal, j, p, at := r.c.Calendar, r.sub.Jurisdiction, r.sub.Period, r.sub.Received
+	if cal == nil || cal.Timeliness(j, p, at, at) != roadmap.Late {
 		return
 	}
-	deadline, ok := r.c.Deadline(r.sub.Jurisdiction, r.sub.Period)
-	if !ok || !r.sub.Received.After(deadline) {
-		return
-	}
+	deadline, _ := cal.Deadline(j, p)
 	// Both days are named in the deadline's zone: the received time is UTC,
 	// whose day can still be the deadline day for a file that came after it.
 	r.warnf(roadmap.CodeLate, "", "", "",

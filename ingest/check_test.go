@@ -206,9 +206,9 @@ var findingCases = []findingCase{
 	{name: "late", code: roadmap.CodeLate, sev: roadmap.Warning,
 		contains: []string{"2026-07-20", "2026-07-15"},
 		setup: func(c *Checker, _ map[string]roadmap.Value) {
-			c.Deadline = func(j string, p roadmap.Period) (time.Time, bool) {
-				return time.Date(2026, 7, 15, 23, 59, 0, 0, time.UTC), j == testJurisdiction && p == testPeriod
-			}
+			c.Calendar = roadmap.NewCalendar([]roadmap.Meeting{
+				{ID: "rcm", Kind: roadmap.Regional, Period: testPeriod, Deadline: roadmap.Date{Year: 2026, Month: 7, Day: 15}},
+			}, time.UTC)
 		}},
 	{name: "no e-mail", code: roadmap.CodeCoverIncomplete, sev: roadmap.Warning, sheet: roadmap.SheetCover, cell: fixed("B7"),
 		contains: []string{"e-mail"},

@@ -23,10 +23,10 @@ func TestLateWarningNamesTheDayInTheDeadlinesZone(t *testing.T) {
 		t.Skip("no time zone data:", err)
 	}
 	c := NewChecker(cat)
-	c.Deadline = func(string, roadmap.Period) (time.Time, bool) {
-		// The last instant of 13 July in Belgrade (21:59:59 UTC).
-		return time.Date(2026, 7, 14, 0, 0, 0, 0, belgrade).Add(-time.Nanosecond), true
-	}
+	// The deadline day 13 July ends at 21:59:59 UTC in Belgrade.
+	c.Calendar = roadmap.NewCalendar([]roadmap.Meeting{
+		{ID: "rcm", Kind: roadmap.Regional, Period: roadmap.MustPeriod("2026-H1"), Deadline: roadmap.Date{Year: 2026, Month: 7, Day: 13}},
+	}, belgrade)
 	received := time.Date(2026, 7, 13, 22, 30, 0, 0, time.UTC) // 00:30 on 14 July in Belgrade
 	sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", received)
 	late := findingsOf(sub, roadmap.CodeLate)

@@ -32,11 +32,9 @@ type Builder struct {
 	Root      string
 	Ledger    Ledger
 	Catalogue *roadmap.Catalogue
-	// Meetings is the calendar, passed on in the snapshot.
-	Meetings []roadmap.Meeting
-	// Location is the zone in which a meeting's deadline day ends (the
-	// configured timezone); nil means UTC.
-	Location *time.Location
+	// Calendar is the calendar in force, passed on in the snapshot: it
+	// decides each jurisdiction's deadline.
+	Calendar *roadmap.Calendar
 	// Footnote is the form of the footnotes: "un" (default) or "eu".
 	Footnote string
 	// Now is the clock; it gives the cut-off when a request has none, and the
@@ -126,7 +124,6 @@ type spec struct {
 	period       roadmap.Period
 	jurisdiction string
 	meeting      *roadmap.Meeting
-	deadline     time.Time
 }
 
 func (b *Builder) resolve(req BuildRequest) (spec, error) {
@@ -149,14 +146,6 @@ func (b *Builder) resolve(req BuildRequest) (spec, error) {
 			s.jurisdiction = m.Jurisdiction
 		} else if req.Jurisdiction != "" {
 			return s, fmt.Errorf("build: meeting %q is a %s meeting, whose report is regional: leave out the jurisdiction", m.ID, m.Kind)
-		}
-		if !m.Deadline.IsZero() {
-			loc := b.Location
-			if loc == nil {
-				loc = time.UTC
-			}
-			// Due by the end of the deadline day, where the Commissions are.
-			s.deadline = m.Deadline.AddDays(1).At(0, 0, loc)
 		}
 	case req.Period.IsZero():
 		return s, errors.New("build: give a meeting or a period")
@@ -205,8 +194,8 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	if err != nil {
 		return nil, fmt.Errorf("build %s: read the ledger as of %s: %w", s.name, rfc3339(asOf), err)
 	}
-	snap := Snapshot{Catalogue: b.Catalogue, Submissions: subs, AsOf: asOf, Meetings: b.Meetings}
-	creq := Request{Period: s.period, Jurisdiction: s.jurisdiction, Meeting: s.meeting, Draft: req.Draft, Footnote: b.Footnote, Deadline: s.deadline}
+	snap := Snapshot{Catalogue: b.Catalogue, Submissions: subs, AsOf: asOf, Calendar: b.Calendar}
+	creq := Request{Period: s.period, Jurisdiction: s.jurisdiction, Meeting: s.meeting, Draft: req.Draft, Footnote: b.Footnote}
 	rep := Combine(snap, creq)
 
 	dir := req.OutDir
@@ -231,7 +220,7 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	used := UsedSubmissions(snap, creq)
 	entry := ManifestBuild{
 		Output: pdfName, OutputHash: pdfHash, Report: rep.Kind, Title: rep.Title, Kind: rec.Kind,
-		Period: s.period, Jurisdiction: s.jurisdiction, AsOf: rfc3339(asOf), Deadline: rfc3339(s.deadline),
+		Period: s.period, Jurisdiction: s.jurisdiction, AsOf: rfc3339(asOf), Deadline: rfc3339(rep.Deadline),
 		Footnote:  footnoteForm(b.Footnote),
 		Catalogue: ManifestCatalogue{ID: b.Catalogue.ID, Version: b.Catalogue.Version, Hash: b.Catalogue.Hash},
 		Inputs:    []ManifestInput{},

@@ -53,7 +53,7 @@ func newBuilder(t *testing.T, subs []roadmap.Submission) (*Builder, *memLedger) 
 	t.Helper()
 	l := &memLedger{subs: subs}
 	return &Builder{
-		Root: t.TempDir(), Ledger: l, Catalogue: catalogue(t),
+		Root: t.TempDir(), Ledger: l, Catalogue: catalogue(t), Calendar: roadmap.NewCalendar([]roadmap.Meeting{*rcm16}, time.UTC),
 		Now: func() time.Time { return buildClock }, Write: dumpWriter,
 	}, l
 }
@@ -86,8 +86,8 @@ func TestBuildMeeting(t *testing.T) {
 	if string(body) != Dump(res.Report) || res.Report.Kind != RegionalReport || !res.Report.Draft {
 		t.Error("the document is not the writer's output for the regional draft")
 	}
-	// The deadline day (15 September) ends at midnight in the builder's zone.
-	if !res.Report.Deadline.Equal(time.Date(2026, 9, 16, 0, 0, 0, 0, time.UTC)) {
+	// The deadline day (15 September) ends at midnight in the calendar's zone.
+	if !res.Report.Deadline.Equal(time.Date(2026, 9, 16, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)) {
 		t.Errorf("deadline %s", res.Report.Deadline)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(res.PDF))

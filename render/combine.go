@@ -20,9 +20,9 @@ type Snapshot struct {
 	// AsOf, of an unknown jurisdiction) are ignored by Combine.
 	Submissions []roadmap.Submission
 	AsOf        time.Time
-	// Meetings is the calendar; Combine does not need it yet, the builder
-	// finds a meeting's details in it.
-	Meetings []roadmap.Meeting
+	// Calendar is the calendar in force: it decides each jurisdiction's
+	// deadline and so whether its report came in time. Nil: no deadlines.
+	Calendar *roadmap.Calendar
 }
 
 // Request says which report to combine.
@@ -36,8 +36,6 @@ type Request struct {
 	Draft   bool
 	// Footnote is the form of the footnotes: "un" (the default) or "eu".
 	Footnote string
-	// Deadline is when submissions were due; zero if none (then nothing is late).
-	Deadline time.Time
 }
 
 // Thresholds of the rating rules.
@@ -213,7 +211,7 @@ func (c *combiner) report() *Report {
 		Meeting:     req.Meeting,
 		Draft:       req.Draft,
 		AsOf:        c.s.AsOf,
-		Deadline:    req.Deadline,
+		Deadline:    c.deadline(),
 		Roadmap: RoadmapInfo{
 			ID: cat.ID, Title: cat.Title, Short: cat.Short, Version: cat.Version,
 			Hash: cat.Hash, Illustrative: cat.Illustrative, Note: cat.Note,
@@ -260,20 +258,34 @@ func (c *combiner) report() *Report {
 	return rep
 }
 
+// deadline is the report's "submissions due": the jurisdiction's own
+// deadline in a jurisdiction report, the meeting's deadline day in a regional
+// one (each jurisdiction's own deadline is in its completeness row).
+func (c *combiner) deadline() time.Time {
+	if c.req.Jurisdiction != "" {
+		due, _ := c.s.Calendar.Deadline(c.req.Jurisdiction, c.req.Period)
+		return due
+	}
+	if m := c.req.Meeting; m != nil && !m.Deadline.IsZero() {
+		return c.s.Calendar.EndOfDay(m.Deadline)
+	}
+	return time.Time{}
+}
+
+// completeness is each jurisdiction's submission as of the cut-off, its
+// state decided by the calendar's one timeliness model (roadmap.Calendar).
 func (c *combiner) completeness() []Completeness {
 	var out []Completeness
 	for _, j := range c.jurs {
 		vs := c.versions[key{j, c.req.Period}]
-		cp := Completeness{Jurisdiction: j, State: Missing, Versions: len(vs)}
+		cp := Completeness{Jurisdiction: j, Versions: len(vs)}
+		cp.Deadline, _ = c.s.Calendar.Deadline(j, c.req.Period)
 		if len(vs) > 0 {
 			u := vs[len(vs)-1]
 			cp.Version, cp.File, cp.Received, cp.Hash, cp.Final = u.Version, u.Name, u.Received, u.Hash, u.Cover.Final
 			cp.FirstReceived = vs[0].Received
-			cp.State = OnTime
-			if !c.req.Deadline.IsZero() && cp.FirstReceived.After(c.req.Deadline) {
-				cp.State = Late
-			}
 		}
+		cp.State = roadmap.Timely(cp.FirstReceived, cp.Deadline, c.s.AsOf)
 		out = append(out, cp)
 	}
 	return out

@@ -235,7 +235,7 @@ func TestCombineSamples(t *testing.T) {
 		t.Fatalf("the samples were expected to have no ME workbook for %s", gap)
 	}
 	r21 := Combine(snap, Request{Period: gap})
-	if c := r21.Completeness[slices.IndexFunc(r21.Completeness, func(c Completeness) bool { return c.Jurisdiction == "ME" })]; c.State != Missing {
+	if c := r21.Completeness[slices.IndexFunc(r21.Completeness, func(c Completeness) bool { return c.Jurisdiction == "ME" })]; c.State != roadmap.Missing {
 		t.Errorf("ME %s completeness = %s, want missing", gap, c.State)
 	}
 	g31 := find(t, r21, "G3.1")

@@ -177,17 +177,18 @@ func TestCombineLatestVersionAsOf(t *testing.T) {
 	rej.State = roadmap.Rejected
 	// Given out of order on purpose: the ledger's order must not matter.
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{v2, rej, v3, v1}}
-	r := Combine(s, Request{Period: h1, Deadline: day(2)})
+	s.Calendar = roadmap.NewCalendar([]roadmap.Meeting{{ID: "rcm", Kind: roadmap.Regional, Period: h1, Deadline: roadmap.DateOf(day(2))}}, time.UTC)
+	r := Combine(s, Request{Period: h1})
 	if al := jrow(t, find(t, r, "G3.2"), "AL"); !eqp(al.Current.Number, 120) {
 		t.Errorf("AL G3.2 = %s, want 120 from version 2", fig(al.Current))
 	}
 	c := r.Completeness[0]
-	if c.Jurisdiction != "AL" || c.Versions != 2 || c.Version != 2 || c.State != OnTime || !c.Received.Equal(day(3)) || !c.FirstReceived.Equal(day(1)) {
+	if c.Jurisdiction != "AL" || c.Versions != 2 || c.Version != 2 || c.State != roadmap.OnTime || !c.Received.Equal(day(3)) || !c.FirstReceived.Equal(day(1)) {
 		t.Errorf("AL completeness = %+v, want 2 versions, v2 used, on time by its first version", c)
 	}
 	for _, c := range r.Completeness[1:] {
-		if c.State != Missing || c.Versions != 0 {
-			t.Errorf("%s completeness = %+v, want missing", c.Jurisdiction, c)
+		if c.State != roadmap.Overdue || c.Versions != 0 {
+			t.Errorf("%s completeness = %+v, want overdue", c.Jurisdiction, c)
 		}
 	}
 	// Moving the cut-off back to before version 2 gives version 1.
@@ -198,25 +199,47 @@ func TestCombineLatestVersionAsOf(t *testing.T) {
 	}
 }
 
-func TestCombineCompletenessLate(t *testing.T) {
+// TestCombineCompletenessTimeliness: each jurisdiction's row follows the
+// calendar's one deadline rule, its own (earliest) deadline for the period:
+// AL's local meeting is due on 9 October, before the regional 13 November,
+// so AL's file of 20 October is late in the regional report too; BA's is on
+// time; a jurisdiction with nothing is not due before its deadline and
+// overdue after it, and missing when no meeting gives it one.
+func TestCombineCompletenessTimeliness(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
-	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
-		sub("AL", h1, 1, day(1), nil),
-		sub("BA", h1, 1, day(5), nil),
-	}}
-	r := Combine(s, Request{Period: h1, Deadline: day(3)})
-	got := map[string]Timeliness{}
-	for _, c := range r.Completeness {
-		got[c.Jurisdiction] = c.State
-	}
-	want := map[string]Timeliness{"AL": OnTime, "BA": Late, "XK": Missing, "ME": Missing, "MK": Missing, "RS": Missing}
-	for j, w := range want {
-		if got[j] != w {
-			t.Errorf("%s: %s, want %s", j, got[j], w)
+	oct := func(d int) time.Time { return time.Date(2026, 10, d, 9, 0, 0, 0, time.UTC) }
+	cal := roadmap.NewCalendar([]roadmap.Meeting{
+		{ID: "rcm-16", Kind: roadmap.Regional, Period: h1, Date: roadmap.Date{Year: 2026, Month: 12, Day: 15}, Deadline: roadmap.Date{Year: 2026, Month: 11, Day: 13}},
+		{ID: "local-16-al", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1, Date: roadmap.Date{Year: 2026, Month: 10, Day: 30}, Deadline: roadmap.Date{Year: 2026, Month: 10, Day: 9}},
+	}, time.UTC)
+	subs := []roadmap.Submission{sub("AL", h1, 1, oct(20), nil), sub("BA", h1, 1, oct(20), nil)}
+	for _, tc := range []struct {
+		asOf time.Time
+		want map[string]roadmap.Timeliness
+	}{
+		{oct(21), map[string]roadmap.Timeliness{"AL": roadmap.Late, "BA": roadmap.OnTime, "ME": roadmap.NotDue}},
+		{asOf, map[string]roadmap.Timeliness{"AL": roadmap.Late, "BA": roadmap.OnTime, "ME": roadmap.Overdue}},
+	} {
+		s := Snapshot{Catalogue: cat, AsOf: tc.asOf, Submissions: subs, Calendar: cal}
+		r := Combine(s, Request{Period: h1, Meeting: &cal.Meetings[0]})
+		for _, c := range r.Completeness {
+			if w, ok := tc.want[c.Jurisdiction]; ok && c.State != w {
+				t.Errorf("as of %s, %s: %s, want %s", tc.asOf, c.Jurisdiction, c.State, w)
+			}
+		}
+		if r.NoData {
+			t.Error("NoData with two submissions")
+		}
+		if want := cal.EndOfDay(cal.Meetings[0].Deadline); !r.Deadline.Equal(want) {
+			t.Errorf("the regional report's deadline is %s, want the meeting's day %s", r.Deadline, want)
 		}
 	}
-	if r.NoData {
-		t.Error("NoData with two submissions")
+	r := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: subs}, Request{Period: h1})
+	for _, c := range r.Completeness {
+		if want := map[bool]roadmap.Timeliness{true: roadmap.OnTime, false: roadmap.Missing}[c.Versions > 0]; c.State != want {
+			t.Errorf("without a calendar, %s: %s, want %s", c.Jurisdiction, c.State, want)
+		}
 	}
 }
 

@@ -131,13 +131,13 @@ func golden(t *testing.T, name, got string) {
 
 func TestDumpGolden(t *testing.T) {
 	s := fixture(t)
-	deadline := time.Date(2026, 9, 16, 0, 0, 0, 0, time.UTC)
+	s.Calendar = roadmap.NewCalendar([]roadmap.Meeting{*rcm16}, time.UTC)
 	for _, tc := range []struct {
 		name string
 		req  Request
 	}{
-		{"regional", Request{Period: h1, Meeting: rcm16, Deadline: deadline}},
-		{"jurisdiction-xk-draft", Request{Period: h1, Jurisdiction: "XK", Draft: true, Footnote: "eu", Deadline: deadline}},
+		{"regional", Request{Period: h1, Meeting: rcm16}},
+		{"jurisdiction-xk-draft", Request{Period: h1, Jurisdiction: "XK", Draft: true, Footnote: "eu"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := Combine(s, tc.req)

@@ -181,7 +181,8 @@ func (l *layout) cover() {
 	}
 	add("Data as of", stamp(r.AsOf)+" (files received later are not included)")
 	if !r.Deadline.IsZero() {
-		add("Submissions due", longDate(r.Deadline))
+		// In the deadline's own zone: its day ends there.
+		add("Submissions due", r.Deadline.Format("2 January 2006"))
 	}
 	add("Catalogue", strings.TrimSpace(r.Roadmap.ID+" version "+r.Roadmap.Version))
 	if r.Focus == nil {
@@ -241,7 +242,7 @@ func (l *layout) summary() {
 	for _, c := range r.Completeness {
 		state := pdf.Cell{Text: string(c.State), Fill: timelinessShade(c.State)}
 		row := []pdf.Cell{{Text: l.name(c.Jurisdiction), Bold: r.Focus != nil && r.Focus.Code == c.Jurisdiction}, state}
-		if c.State == Missing {
+		if !c.State.Submitted() {
 			row = append(row, pdf.Txt("0"), pdf.Missing(), pdf.Missing(), pdf.Txt(""))
 		} else {
 			reported++
@@ -920,11 +921,11 @@ func ratingText(r Rating) pdf.Color {
 	return pdf.Muted
 }
 
-func timelinessShade(t Timeliness) pdf.Color {
+func timelinessShade(t roadmap.Timeliness) pdf.Color {
 	switch t {
-	case OnTime:
+	case roadmap.OnTime:
 		return pdf.Color{R: 190, G: 228, B: 196}
-	case Late:
+	case roadmap.Late, roadmap.NotDue:
 		return pdf.Color{R: 255, G: 230, B: 160}
 	}
 	return pdf.Color{R: 246, G: 200, B: 200}

@@ -57,12 +57,12 @@ func layoutSnapshot(t testing.TB) (Snapshot, *roadmap.Meeting) {
 		t.Fatal("the sample calendar has no regional meeting reviewing 2026-H1")
 	}
 	asOf := meeting.Date.At(7, 0, time.UTC).AddDate(0, 0, -14)
-	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf, Meetings: data.Calendar}, meeting
+	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf, Calendar: roadmap.NewCalendar(data.Calendar, time.UTC)}, meeting
 }
 
 func regionalFixture(t testing.TB) *Report {
 	s, m := layoutSnapshot(t)
-	return Combine(s, Request{Period: m.Period, Meeting: m, Draft: true, Deadline: m.Deadline.At(23, 59, time.UTC)})
+	return Combine(s, Request{Period: m.Period, Meeting: m, Draft: true})
 }
 
 func writeReport(t testing.TB, r *Report) []byte {
@@ -123,9 +123,9 @@ func TestWritePDFRegional(t *testing.T) {
 // TestWritePDFNotReported: ME sent nothing for 2021-H1 and BA left G3.3 blank
 // in 2020-H2; a report on those periods shows "not reported" in their place.
 func TestWritePDFNotReported(t *testing.T) {
-	s, m := layoutSnapshot(t)
+	s, _ := layoutSnapshot(t)
 	for _, p := range []string{"2021-H1", "2020-H2"} {
-		r := Combine(s, Request{Period: roadmap.MustPeriod(p), Meeting: nil, Deadline: m.Deadline.At(0, 0, time.UTC)})
+		r := Combine(s, Request{Period: roadmap.MustPeriod(p)})
 		pages, err := pdftest.Pages(writeReport(t, r))
 		if err != nil {
 			t.Fatal(err)
@@ -133,8 +133,8 @@ func TestWritePDFNotReported(t *testing.T) {
 		all := strings.Join(pages, "\n")
 		switch p {
 		case "2021-H1":
-			if !strings.Contains(all, "Montenegro\nmissing") {
-				t.Error("the completeness table does not show Montenegro as missing")
+			if !strings.Contains(all, "Montenegro\noverdue") {
+				t.Error("the completeness table does not show Montenegro as overdue")
 			}
 		case "2020-H2":
 			// The G3.3 table: Bosnia and Herzegovina's current value is not reported.
@@ -147,7 +147,7 @@ func TestWritePDFNotReported(t *testing.T) {
 
 func TestWritePDFJurisdiction(t *testing.T) {
 	s, m := layoutSnapshot(t)
-	r := Combine(s, Request{Period: m.Period, Jurisdiction: "XK", Deadline: m.Deadline.At(0, 0, time.UTC)})
+	r := Combine(s, Request{Period: m.Period, Jurisdiction: "XK"})
 	b := writeReport(t, r)
 	if out := os.Getenv("ROADMAP_PDF_OUT_J"); out != "" {
 		if err := os.WriteFile(out, b, 0o644); err != nil {

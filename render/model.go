@@ -47,7 +47,8 @@ type Report struct {
 	// AsOf is the cut-off: only files received at or before it are used. It is
 	// also the PDF's creation date, so that a rebuild is byte-identical.
 	AsOf time.Time
-	// Deadline is when submissions were due (zero if none); it decides on time or late.
+	// Deadline is when submissions were due (zero if none): the focus
+	// jurisdiction's deadline, or the regional meeting's deadline day.
 	Deadline time.Time
 
 	Roadmap RoadmapInfo
@@ -125,20 +126,14 @@ type FootnoteText struct {
 	Text          string
 }
 
-// Timeliness is a jurisdiction's submission state for the reviewed period.
-type Timeliness string
-
-// Timeliness values.
-const (
-	OnTime  Timeliness = "on time" // first accepted version received by the deadline (or no deadline)
-	Late    Timeliness = "late"    // first accepted version received after the deadline
-	Missing Timeliness = "missing" // nothing accepted as of the cut-off
-)
-
 // Completeness is one jurisdiction's submission for the reviewed period.
 type Completeness struct {
 	Jurisdiction string // code
-	State        Timeliness
+	// State is where the submission stands at the cut-off.
+	State roadmap.Timeliness
+	// Deadline is the jurisdiction's own deadline (roadmap.Calendar.Deadline);
+	// zero when the calendar gives none.
+	Deadline time.Time
 	// Versions is the number of accepted versions received by the cut-off.
 	Versions int
 	// The version used (the latest received by the cut-off); zero values when Missing.
@@ -146,7 +141,8 @@ type Completeness struct {
 	File     string
 	Received time.Time
 	Hash     string
-	// FirstReceived is when the first accepted version arrived; it decides State.
+	// FirstReceived is when the first accepted version arrived; it decides
+	// on time or late.
 	FirstReceived time.Time
 	Final         bool // the cover says final (false: the Commission marked it draft)
 }

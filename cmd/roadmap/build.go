@@ -43,10 +43,9 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	loc, meetings := s.Location, s.Meetings
 	req := render.BuildRequest{Draft: draft, OutDir: outDir}
 	if meetingID != "" {
-		m, ok := findMeeting(meetings, meetingID)
+		m, ok := s.Calendar.Find(meetingID)
 		if !ok {
 			return e.usageError("no meeting %q in the calendar: 'roadmap meetings' lists them", meetingID)
 		}
@@ -63,7 +62,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	if asOfText != "" {
-		if req.AsOf, err = parseAsOf(asOfText, loc); err != nil {
+		if req.AsOf, err = parseAsOf(asOfText, s.Location); err != nil {
 			return e.usageError("%v", err)
 		}
 	}
@@ -117,16 +116,6 @@ func (e *env) printBuild(res *render.Result, asJSON bool) int {
 	return exitOK
 }
 
-func findMeeting(ms []roadmap.Meeting, id string) (*roadmap.Meeting, bool) {
-	for i := range ms {
-		if ms[i].ID == id {
-			m := ms[i]
-			return &m, true
-		}
-	}
-	return nil, false
-}
-
 // parseAsOf reads a cut-off: RFC 3339, or a day or a wall-clock time in loc.
 // A bare day means the end of that day, so that "--as-of 2026-11-20" takes
 // every file received on the 20th.
@@ -140,8 +129,8 @@ func parseAsOf(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	if d, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return d.AddDate(0, 0, 1).Add(-time.Nanosecond), nil
+	if d, err := roadmap.ParseDate(s); err == nil {
+		return d.End(loc), nil
 	}
 	return time.Time{}, errors.New(`--as-of ` + fmt.Sprintf("%q", s) + ` is not a time: write 2026-11-20, 2026-11-20T07:00 or 2026-11-20T07:00:00+01:00`)
 }

@@ -94,17 +94,16 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	if s, err = e.load(f); err != nil {
 		return nil, err
 	}
-	loc, meetings := s.Location, s.Meetings
 	periods, err := samples.Periods(s.Catalogue)
 	if err != nil {
 		return nil, err
 	}
 	latest := periods[len(periods)-1]
-	regional, local := demoMeetings(meetings, latest)
+	regional, local := demoMeetings(s.Calendar.Reviewing(latest))
 	if regional == nil {
 		return nil, fmt.Errorf("the calendar has no regional meeting that reviews %s, the latest sample period", latest)
 	}
-	received, ok := demoClock(meetings, latest, loc)
+	received, ok := demoClock(s.Calendar, s.Catalogue, latest)
 	if !ok {
 		return nil, fmt.Errorf("no meeting that reviews %s has a submission deadline", latest)
 	}
@@ -151,14 +150,11 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	return out, nil
 }
 
-// demoMeetings finds the regional meeting that reviews p and the first local
-// meeting (by date) that does.
-func demoMeetings(ms []roadmap.Meeting, p roadmap.Period) (regional, local *roadmap.Meeting) {
+// demoMeetings finds, among the meetings that review a period, the regional
+// one and the first local one (by date).
+func demoMeetings(ms []roadmap.Meeting) (regional, local *roadmap.Meeting) {
 	for i := range ms {
 		m := &ms[i]
-		if m.Period != p {
-			continue
-		}
 		switch {
 		case m.Kind == roadmap.Regional && regional == nil:
 			regional = m
@@ -170,18 +166,19 @@ func demoMeetings(ms []roadmap.Meeting, p roadmap.Period) (regional, local *road
 }
 
 // demoClock is when the demo's files arrive: demoHour on the day before the
-// earliest deadline of the meetings that review p.
-func demoClock(ms []roadmap.Meeting, p roadmap.Period, loc *time.Location) (time.Time, bool) {
-	var first roadmap.Date
-	for _, m := range ms {
-		if m.Period == p && !m.Deadline.IsZero() && (first.IsZero() || m.Deadline.Compare(first) < 0) {
-			first = m.Deadline
+// earliest of the catalogue's jurisdictions' deadlines for p
+// (roadmap.Calendar.Deadline), so that every file is on time.
+func demoClock(cal *roadmap.Calendar, cat *roadmap.Catalogue, p roadmap.Period) (time.Time, bool) {
+	var first time.Time
+	for _, j := range cat.Jurisdictions {
+		if due, ok := cal.Deadline(j.Code, p); ok && (first.IsZero() || due.Before(first)) {
+			first = due
 		}
 	}
 	if first.IsZero() {
 		return time.Time{}, false
 	}
-	return first.AddDays(-1).At(demoHour, 0, loc), true
+	return roadmap.DateOf(first).AddDays(-1).At(demoHour, 0, first.Location()), true
 }
 
 // dropSamples copies the bundled sample workbooks into inbox/<J>/, as each

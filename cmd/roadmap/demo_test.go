@@ -16,6 +16,7 @@ import (
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/templates"
 )
 
 // runAt runs the real program with its clock set to now and no environment.
@@ -153,10 +154,15 @@ func TestDemoDeadlines(t *testing.T) {
 		{ID: "local-16-al", Kind: roadmap.Local, Jurisdiction: "AL", Period: p, Deadline: d("2026-10-09")},
 		{ID: "rcm-15", Kind: roadmap.Regional, Period: roadmap.MustPeriod("2025-H2"), Deadline: d("2026-06-05")},
 	}
-	if got, _ := demoClock(ms, p, loc); !got.Equal(time.Date(2026, 10, 8, demoHour, 0, 0, 0, loc)) {
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := roadmap.NewCalendar(ms, loc)
+	if got, _ := demoClock(cal, cat, p); !got.Equal(time.Date(2026, 10, 8, demoHour, 0, 0, 0, loc)) {
 		t.Errorf("demo clock = %s, want the day before the earliest deadline", got)
 	}
-	reg, loc16 := demoMeetings(ms, p)
+	reg, loc16 := demoMeetings(cal.Reviewing(p))
 	if reg == nil || reg.ID != "rcm-16" || loc16 == nil || loc16.ID != "local-16-al" {
 		t.Errorf("demo meetings = %v, %v", reg, loc16)
 	}

@@ -219,9 +219,9 @@ type setup struct {
 	Catalogue     *roadmap.Catalogue
 	// Location is the configured time zone of the calendar and of build times.
 	Location *time.Location
-	// Meetings is the calendar in force: the configuration's, else the
-	// built-in one.
-	Meetings []roadmap.Meeting
+	// Calendar is the calendar in force: the configuration's meetings, else
+	// the built-in ones, in Location.
+	Calendar *roadmap.Calendar
 }
 
 // load reads the configuration and the catalogue that f's flags name:
@@ -270,9 +270,11 @@ func (e *env) load(f *flags) (*setup, error) {
 		return nil, err
 	}
 	if s.Config.Meetings == nil {
-		if s.Meetings, err = schedule.DefaultCalendar(); err != nil {
+		meetings, err := schedule.DefaultCalendar()
+		if err != nil {
 			return nil, err
 		}
+		s.Calendar = roadmap.NewCalendar(meetings, s.Location)
 		return s, nil
 	}
 	if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
@@ -281,7 +283,7 @@ func (e *env) load(f *flags) (*setup, error) {
 	if err := schedule.ValidateCalendar(s.Config.Meetings); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
 	}
-	s.Meetings = s.Config.Meetings
+	s.Calendar = roadmap.NewCalendar(s.Config.Meetings, s.Location)
 	return s, nil
 }
 

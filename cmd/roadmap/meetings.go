@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,13 +23,13 @@ func runMeetings(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	loc, meetings := s.Location, s.Meetings
+	loc := s.Location
 	builds, err := recordedBuilds(ctx, s)
 	if err != nil {
 		return e.fail(err)
 	}
 	now := e.now()
-	list := meetingList(meetings, s.Config.Plans, builds, now, loc, all)
+	list := meetingList(s.Calendar, s.Config.Plans, builds, now, loc, all)
 	list.Timezone = s.Config.Timezone
 	list.Calendar = "built-in"
 	if s.Config.Meetings != nil {
@@ -80,14 +79,14 @@ type plannedBuild struct {
 }
 
 // meetingList pairs each meeting, in date order, with its planned builds.
-func meetingList(ms []roadmap.Meeting, plans map[roadmap.MeetingKind][]roadmap.BuildStep, builds []roadmap.Build, now time.Time, loc *time.Location, all bool) meetings {
+func meetingList(cal *roadmap.Calendar, plans map[roadmap.MeetingKind][]roadmap.BuildStep, builds []roadmap.Build, now time.Time, loc *time.Location, all bool) meetings {
 	today := roadmap.DateOf(now.In(loc))
 	byID := map[string][]plannedBuild{}
-	for _, p := range schedule.Plan(ms, plans, builds, now, loc) {
+	for _, p := range schedule.Plan(cal.Meetings, plans, builds, now, loc) {
 		byID[p.Meeting.ID] = append(byID[p.Meeting.ID], plannedBuild{Kind: p.Kind, At: p.At.In(loc), State: buildState(p, now)})
 	}
 	out := meetings{Now: now.In(loc), Meetings: []meetingBuild{}}
-	for _, m := range sortedByDate(ms) {
+	for _, m := range cal.Sorted() {
 		if !all && m.Date.Compare(today) < 0 {
 			out.Past++
 			continue
@@ -98,13 +97,6 @@ func meetingList(ms []roadmap.Meeting, plans map[roadmap.MeetingKind][]roadmap.B
 		}
 		out.Meetings = append(out.Meetings, meetingBuild{Meeting: m, Builds: bs})
 	}
-	return out
-}
-
-// sortedByDate keeps the calendar's order among meetings of one day.
-func sortedByDate(ms []roadmap.Meeting) []roadmap.Meeting {
-	out := slices.Clone(ms)
-	slices.SortStableFunc(out, func(a, b roadmap.Meeting) int { return a.Date.Compare(b.Date) })
 	return out
 }
 

@@ -183,7 +183,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 	if err := checkServeConfig(s.Config); err != nil {
 		return nil, configFileError(s, err)
 	}
-	loc, meetings := s.Location, s.Meetings
+	loc, meetings := s.Location, s.Calendar.Meetings
 	g := &generation{s: s, loc: loc, meetings: meetings, format: d.logFormat(s), listen: s.Config.Listen}
 	if d.listenFlag != "" {
 		g.listen = d.listenFlag
@@ -480,7 +480,7 @@ func calendarChanges(old, next []roadmap.Meeting) string {
 // digest writes the status digest (cron job status-digest) to
 // reports/status/.
 func (d *daemon) digest(ctx context.Context, g *generation) {
-	st, err := collectStatus(ctx, d.db, g.s, g.meetings, g.loc, d.e.now())
+	st, err := collectStatus(ctx, d.db, g.s, d.e.now())
 	if err == nil {
 		var paths []string
 		if paths, err = writeStatusDigest(filepath.Join(d.data, "reports", "status"), st, g.loc); err == nil {

@@ -20,14 +20,6 @@ import (
 // How many builds status lists, planned and done.
 const statusBuilds = 5
 
-// The states of a jurisdiction's report for a meeting.
-const (
-	stateOnTime   = "on time"  // first accepted by the deadline
-	stateLate     = "late"     // first accepted after the deadline
-	stateAccepted = "accepted" // accepted; the calendar gives no deadline
-	stateMissing  = "missing"  // nothing accepted yet
-)
-
 func runStatus(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "[--meeting ID] [--json]")
 	var meetingID string
@@ -39,9 +31,9 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	loc, meetings := s.Location, s.Meetings
+	loc := s.Location
 	if meetingID != "" {
-		if _, ok := findMeeting(meetings, meetingID); !ok {
+		if _, ok := s.Calendar.Find(meetingID); !ok {
 			return e.usageError("no meeting %q in the calendar: 'roadmap meetings' lists them", meetingID)
 		}
 	}
@@ -53,7 +45,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 	if db != nil {
 		defer db.Close()
 	}
-	st, err := collectStatusOf(ctx, db, s, meetings, loc, e.now(), meetingID)
+	st, err := collectStatusOf(ctx, db, s, e.now(), meetingID)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -83,11 +75,9 @@ type status struct {
 // jurisdictionStatus is where one jurisdiction's report for the meeting's
 // period stands.
 type jurisdictionStatus struct {
-	Code  string `json:"code"`
-	Name  string `json:"name"`
-	State string `json:"state"` // on time, late, accepted, missing
-	// Overdue marks a missing report whose deadline has passed.
-	Overdue bool `json:"overdue,omitempty"`
+	Code  string             `json:"code"`
+	Name  string             `json:"name"`
+	State roadmap.Timeliness `json:"state"`
 	// Deadline is the last instant of the deadline day; nil when the calendar has none.
 	Deadline *time.Time `json:"deadline,omitempty"`
 	// Version is the current accepted version (0 when missing), Received when
@@ -108,25 +98,20 @@ type statusBuild struct {
 }
 
 // collectStatus is the status for the next meeting.
-func collectStatus(ctx context.Context, db *store.DB, s *setup, meetings []roadmap.Meeting, loc *time.Location, now time.Time) (*status, error) {
-	return collectStatusOf(ctx, db, s, meetings, loc, now, "")
+func collectStatus(ctx context.Context, db *store.DB, s *setup, now time.Time) (*status, error) {
+	return collectStatusOf(ctx, db, s, now, "")
 }
 
 // collectStatusOf is the status for the meeting with id meetingID, or the next
 // one when it is "". db may be nil (no ledger yet).
-func collectStatusOf(ctx context.Context, db *store.DB, s *setup, meetings []roadmap.Meeting, loc *time.Location, now time.Time, meetingID string) (*status, error) {
+func collectStatusOf(ctx context.Context, db *store.DB, s *setup, now time.Time, meetingID string) (*status, error) {
+	cal, loc := s.Calendar, s.Location
 	st := &status{Now: now.In(loc), Timezone: s.Config.Timezone, Jurisdictions: []jurisdictionStatus{},
 		NextBuilds: []statusBuild{}, LastBuilds: []roadmap.Build{}}
 	if meetingID != "" {
-		st.Meeting, _ = findMeeting(meetings, meetingID)
+		st.Meeting, _ = cal.Find(meetingID)
 	} else {
-		today := roadmap.DateOf(now.In(loc))
-		for _, m := range sortedByDate(meetings) {
-			if m.Date.Compare(today) >= 0 {
-				st.Meeting = &m
-				break
-			}
-		}
+		st.Meeting, _ = cal.Next(now)
 	}
 	var builds []roadmap.Build
 	if db != nil {
@@ -140,14 +125,14 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, meetings []roa
 			if m.Kind == roadmap.Local && j.Code != m.Jurisdiction {
 				continue
 			}
-			js, err := jurisdictionState(ctx, db, j, m.Period, meetings, loc, now)
+			js, err := jurisdictionState(ctx, db, cal, j, m.Period, now)
 			if err != nil {
 				return nil, err
 			}
 			st.Jurisdictions = append(st.Jurisdictions, js)
 		}
 	}
-	for _, p := range schedule.Plan(meetings, s.Config.Plans, builds, now, loc) {
+	for _, p := range schedule.Plan(cal.Meetings, s.Config.Plans, builds, now, loc) {
 		if len(st.NextBuilds) == statusBuilds {
 			break
 		}
@@ -167,12 +152,10 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, meetings []roa
 // jurisdictionState says where j's report on p stands. On time or late is
 // decided by the first accepted version: a correction sent after the
 // deadline does not make a report that arrived in time late.
-func jurisdictionState(ctx context.Context, db *store.DB, j roadmap.Jurisdiction, p roadmap.Period, meetings []roadmap.Meeting, loc *time.Location, now time.Time) (jurisdictionStatus, error) {
-	js := jurisdictionStatus{Code: j.Code, Name: j.Name, State: stateMissing}
-	deadline, hasDeadline := submissionDeadline(meetings, j.Code, p, loc)
-	if hasDeadline {
-		d := deadline.In(loc)
-		js.Deadline = &d
+func jurisdictionState(ctx context.Context, db *store.DB, cal *roadmap.Calendar, j roadmap.Jurisdiction, p roadmap.Period, now time.Time) (jurisdictionStatus, error) {
+	js := jurisdictionStatus{Code: j.Code, Name: j.Name}
+	if deadline, ok := cal.Deadline(j.Code, p); ok {
+		js.Deadline = &deadline
 	}
 	var subs []roadmap.Submission
 	if db != nil {
@@ -197,23 +180,16 @@ func jurisdictionState(ctx context.Context, db *store.DB, j roadmap.Jurisdiction
 		}
 	}
 	if current == nil {
-		js.Overdue = hasDeadline && now.After(deadline)
+		js.State = cal.Timeliness(j.Code, p, time.Time{}, now)
 		return js, nil
 	}
-	received := current.Received.In(loc)
+	js.State = cal.Timeliness(j.Code, p, first.Received, now)
+	received := current.Received.In(cal.Location)
 	js.Version, js.Received = current.Version, &received
 	for _, f := range current.Findings {
 		if f.Severity == roadmap.Warning {
 			js.Warnings++
 		}
-	}
-	switch {
-	case !hasDeadline:
-		js.State = stateAccepted
-	case !first.Received.After(deadline):
-		js.State = stateOnTime
-	default:
-		js.State = stateLate
 	}
 	return js, nil
 }
@@ -236,9 +212,6 @@ func printStatus(w io.Writer, st *status, loc *time.Location) error {
 		fmt.Fprintln(tw, "JURISDICTION\tSTATE\tVERSION\tRECEIVED\tWARNINGS\tREJECTED\tDEADLINE")
 		for _, j := range st.Jurisdictions {
 			state, version, received, warnings := j.State, "-", "-", "-"
-			if j.Overdue {
-				state += " (overdue)"
-			}
 			if j.Version > 0 {
 				version, warnings = fmt.Sprint(j.Version), fmt.Sprint(j.Warnings)
 			}

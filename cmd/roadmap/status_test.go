@@ -101,17 +101,17 @@ func TestStatus(t *testing.T) {
 		t.Errorf("a regional meeting concerns every jurisdiction; got %v", codes)
 	}
 	al, baSt, me := byCode["AL"], byCode["BA"], byCode["ME"]
-	if al.State != stateOnTime || al.Version != 1 || al.Received == nil || !al.Received.Equal(alAt) || al.Overdue || al.Rejected != 1 {
+	if al.State != roadmap.OnTime || al.Version != 1 || al.Received == nil || !al.Received.Equal(alAt) || al.Rejected != 1 {
 		t.Errorf("AL = %+v, want on time, version 1, received %s, one rejected file", al, alAt)
 	}
 	if al.Deadline == nil || !al.Deadline.Equal(time.Date(2026, 10, 31, 0, 0, 0, 0, belgrade).Add(-time.Nanosecond)) {
 		t.Errorf("AL deadline %v, want the end of 30 October (its local meeting's)", al.Deadline)
 	}
-	if baSt.State != stateLate || baSt.Version != 1 || baSt.Warnings != baWarnings || baWarnings == 0 {
+	if baSt.State != roadmap.Late || baSt.Version != 1 || baSt.Warnings != baWarnings || baWarnings == 0 {
 		t.Errorf("BA = %+v, want late, version 1, %d warnings (at least the late one)", baSt, baWarnings)
 	}
-	if me.State != stateMissing || !me.Overdue || me.Version != 0 || me.Rejected != 0 {
-		t.Errorf("ME = %+v, want missing and overdue", me)
+	if me.State != roadmap.Overdue || me.Version != 0 || me.Rejected != 0 {
+		t.Errorf("ME = %+v, want overdue", me)
 	}
 	if len(st.NextBuilds) != 1 || st.NextBuilds[0].Meeting != "rcm-test" || st.NextBuilds[0].Kind != roadmap.Final ||
 		!st.NextBuilds[0].At.Equal(time.Date(2026, 11, 17, 7, 0, 0, 0, belgrade)) || st.NextBuilds[0].State != "planned" {
@@ -125,9 +125,9 @@ func TestStatus(t *testing.T) {
 	for _, want := range []string{
 		"Status at 2026-11-15 09:00 CET (times in Europe/Belgrade).",
 		"Meeting rcm-test (regional) on 2026-11-20 in Tirana reviews 2026-H1.",
-		"AL            on time            1        2026-10-20 10:00 CEST  0         1         2026-10-30",
+		"AL            on time  1        2026-10-20 10:00 CEST  0         1         2026-10-30",
 		"BA            late",
-		"ME            missing (overdue)  -",
+		"ME            overdue  -",
 		"2026-10-30",
 		"2026-11-17 07:00 CET  rcm-test final (planned)",
 		"2026-11-06 07:00 CET  rcm-test draft, scheduled, ok: reports/rcm-test/rcm-test-regional-draft.pdf",
@@ -156,7 +156,7 @@ func TestStatusWithoutLedger(t *testing.T) {
 	}
 	now := time.Date(2026, 10, 1, 9, 0, 0, 0, belgrade)
 	text := roadmapAt(t, now, "status", "--data", data).want(t, exitOK).stdout
-	for _, want := range []string{"Meeting lcm-al (local AL) on 2026-11-10 in Tirana reviews 2026-H1.", "AL            missing  -", "none yet"} {
+	for _, want := range []string{"Meeting lcm-al (local AL) on 2026-11-10 in Tirana reviews 2026-H1.", "AL            not due  -", "none yet"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("status lacks %q:\n%s", want, text)
 		}

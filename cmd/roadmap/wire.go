@@ -48,7 +48,7 @@ func openStoreIfExists(ctx context.Context, s *setup) (*store.DB, error) {
 // has nothing to compare with, and a half-year is never compared with the
 // baseline year, whose figures cover twice as long).
 //
-// Deadline: see submissionDeadline.
+// Calendar: the calendar in force decides deadlines and lateness.
 func newChecker(ctx context.Context, s *setup, db *store.DB, log *slog.Logger) (*ingest.Checker, error) {
 	c := ingest.NewChecker(s.Catalogue)
 	if size := s.Config.Intake.MaxSize(); size > 0 {
@@ -73,34 +73,8 @@ func newChecker(ctx context.Context, s *setup, db *store.DB, log *slog.Logger) (
 			return prev
 		}
 	}
-	c.Deadline = func(j string, p roadmap.Period) (time.Time, bool) {
-		return submissionDeadline(s.Meetings, j, p, s.Location)
-	}
+	c.Calendar = s.Calendar
 	return c, nil
-}
-
-// submissionDeadline is when jurisdiction j's report for period p is due:
-// the earliest deadline among the calendar's meetings that review p, counting
-// a local meeting only when it is j's own. So the regional meeting's deadline
-// applies to everyone, and j's local meeting, when its deadline is earlier,
-// sets j's. A deadline is a whole day in the configured time zone: the
-// result is the last instant of that day, so that a file received at any
-// time on the day is on time and the checker's message names the day itself.
-// ok is false when no meeting reviewing p has a deadline.
-func submissionDeadline(meetings []roadmap.Meeting, j string, p roadmap.Period, loc *time.Location) (due time.Time, ok bool) {
-	var first roadmap.Date
-	for _, m := range meetings {
-		if m.Period != p || m.Deadline.IsZero() || (m.Kind == roadmap.Local && m.Jurisdiction != j) {
-			continue
-		}
-		if first.IsZero() || m.Deadline.Compare(first) < 0 {
-			first = m.Deadline
-		}
-	}
-	if first.IsZero() {
-		return time.Time{}, false
-	}
-	return first.AddDays(1).At(0, 0, loc).Add(-time.Nanosecond), true
 }
 
 // newIntake is the intake over s's data folder, recording in db, checking
@@ -118,7 +92,7 @@ func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger
 // fixed).
 func newBuilder(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) *render.Builder {
 	return &render.Builder{
-		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Meetings: s.Meetings, Location: s.Location,
+		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Calendar: s.Calendar,
 		Footnote: s.Config.Footnote, Now: now, Log: log, Write: render.WritePDF,
 	}
 }

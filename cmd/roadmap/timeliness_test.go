@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render/pdf/pdftest"
+	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/templates"
+)
+
+// TestOneAnswerForLate holds the case that once had three answers. With the
+// built-in calendar, AL drops its 2026-H1 workbook on 20 October 2026: after
+// its Local Coordination Meeting's deadline (9 October), before the regional
+// meeting's (13 November). AL's deadline for 2026-H1 is the earliest of the
+// two (roadmap.Calendar.Deadline, docs/cycle.md), so the file is late, and
+// the receipt's warning, `roadmap status --meeting rcm-16`, the rcm-16
+// report's completeness table and the daemon's status digest all say so.
+func TestOneAnswerForLate(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := initData(data, cat, ""); err != nil {
+		t.Fatal(err)
+	}
+	const name = "roadmap-AL-2026-H1.xlsx"
+	if err := os.WriteFile(filepath.Join(data, "inbox", "AL", name), sample(t, "AL/"+name), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dropped := time.Date(2026, 10, 20, 10, 0, 0, 0, belgrade)
+	roadmapAt(t, dropped, "ingest", "--data", data, "--stable", "0").want(t, exitOK)
+
+	// 1. The checker's warning, recorded with the submission.
+	db, err := store.OpenReadOnly(context.Background(), filepath.Join(data, ledgerName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	al, err := db.Latest(context.Background(), "AL", roadmap.MustPeriod("2026-H1"))
+	db.Close()
+	if err != nil || al == nil {
+		t.Fatal("AL not recorded", err)
+	}
+	var late []roadmap.Finding
+	for _, f := range al.Findings {
+		if f.Code == roadmap.CodeLate {
+			late = append(late, f)
+		}
+	}
+	if len(late) != 1 || !strings.Contains(late[0].Message, "deadline of 2026-10-09") {
+		t.Errorf("the receipt's late warning: %v, want one naming 2026-10-09", late)
+	}
+
+	// 2. roadmap status.
+	later := time.Date(2026, 12, 1, 9, 0, 0, 0, belgrade)
+	r := roadmapAt(t, later, "status", "--data", data, "--meeting", "rcm-16", "--json").want(t, exitOK)
+	var st status
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	states := map[string]roadmap.Timeliness{}
+	for _, j := range st.Jurisdictions {
+		states[j.Code] = j.State
+	}
+	if states["AL"] != roadmap.Late || states["BA"] != roadmap.Overdue {
+		t.Errorf("status: %v, want AL late and BA overdue", states)
+	}
+
+	// 3. The rcm-16 report's completeness table.
+	r = roadmapAt(t, later, "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
+	pdfBytes, err := os.ReadFile(strings.SplitN(r.stdout, "\n", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Pages(pdfBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(pages, "\n"); !strings.Contains(text, "Albania\nlate") {
+		t.Error("the report's completeness table does not show Albania as late")
+	}
+
+	// 4. The daemon's digest, written by the same status model.
+	s, err := (&env{getenv: func(string) string { return "" }}).load(&flags{data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, err := openStoreIfExists(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	dst, err := collectStatusOf(context.Background(), rdb, s, later, "rcm-16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := writeStatusDigest(filepath.Join(t.TempDir(), "status"), dst, s.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^AL +late `).Match(txt) {
+		t.Errorf("the digest does not say AL is late:\n%s", txt)
+	}
+}
