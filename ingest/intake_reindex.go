@@ -239,3 +239,39 @@ func (in *Intake) storedFile(rel string) (storedFile, bool, error) {
 	}
 	return f, true, nil
 }
+
+// ArchivedOriginals counts the originals kept under root's archive/ (accepted
+// files and duplicates, not their notes nor temporary files): what a ledger
+// of root should record, and what 'roadmap reindex' would rebuild it from.
+// A root without archive/ has none.
+func ArchivedOriginals(root string) (int, error) {
+	n := 0
+	top := filepath.Join(root, dirArchive)
+	err := filepath.WalkDir(top, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == top {
+				return fs.SkipDir
+			}
+			return err
+		}
+		name := e.Name()
+		if !e.Type().IsRegular() || strings.HasPrefix(name, tempPrefix) || strings.HasSuffix(name, sidecarSuffix) {
+			return nil
+		}
+		// Where the intake keeps them: archive/J/P/NAME and
+		// archive/J/P/duplicates/NAME.
+		rel, err := filepath.Rel(top, p)
+		if err != nil {
+			return err
+		}
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		if len(parts) == 3 || len(parts) == 4 && parts[2] == dirDupes {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count the originals in %s: %w", top, err)
+	}
+	return n, nil
+}

@@ -16,6 +16,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -34,6 +35,16 @@ var migrations embed.FS
 // ledger: the same drop must never be recorded twice.
 var ErrRecorded = errors.New("this drop is already recorded")
 
+// ErrNewerSchema is returned by Open and OpenReadOnly for a ledger whose
+// schema has a step this program does not know: it was made by a newer
+// version, and writing to it (or reading it as if it were ours) could
+// damage it.
+var ErrNewerSchema = errors.New("made by a newer roadmap: upgrade the binary")
+
+// ErrNotLedger is returned for a file that is not a ledger: empty, not a
+// SQLite database, or a database without the ledger's schema.
+var ErrNotLedger = errors.New("not a roadmap ledger")
+
 // DB is the ledger. It is safe for concurrent use.
 type DB struct {
 	w *sql.DB // the single writer connection
@@ -46,10 +57,15 @@ const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=f
 	"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 
 // Open opens (creating if needed) the ledger at path and brings its schema up
-// to date.
+// to date. A file that is not a SQLite database fails with ErrNotLedger, a
+// ledger made by a newer program with ErrNewerSchema, before anything is
+// written to it.
 func Open(path string) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open ledger %q: the path may not be empty or contain '?' or '#'", path)
+	}
+	if err := checkHeader(path, true); err != nil {
+		return nil, err
 	}
 	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -58,6 +74,10 @@ func Open(path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
+	if err := checkSchema(context.Background(), w, path, true); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := migrate(context.Background(), w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
@@ -74,9 +94,21 @@ func Open(path string) (*DB, error) {
 }
 
 // OpenReadOnly opens an existing ledger for reading only, for the commands
-// that must record nothing (validate, history, status): it neither creates
-// the file nor migrates its schema, and every write method fails. A ledger
-// whose schema is not the one this program knows is an error that says so.
+// that must record nothing (validate, history, status, meetings): it neither
+// creates nor changes any file, does not migrate the schema, and every write
+// method fails. A file that is not a ledger fails with ErrNotLedger, one made
+// by a newer program with ErrNewerSchema; a ledger whose schema is older than
+// this program's is an error that says how to bring it up to date.
+//
+// SQLite reads a ledger in WAL mode through its -wal and -shm files. When a
+// writer has the ledger open they exist, and the ledger is opened with
+// mode=ro, which uses them and never checkpoints or removes them. When they
+// do not exist (the ledger was closed cleanly), mode=ro would create them and
+// leave them behind, so the ledger is opened as usual but with query_only:
+// SQLite then creates them for the time of the read and removes them when the
+// last connection closes, leaving no file behind and the ledger unchanged.
+// Neither way sets the journal mode, which would rewrite a ledger not (yet)
+// in WAL mode.
 func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open ledger %q: the path may not be empty or contain '?' or '#'", path)
@@ -84,26 +116,103 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err := checkHeader(path, false); err != nil {
+		return nil, err
+	}
+	const readPragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)&_time_format=sqlite"
+	dsn := path + "?" + readPragmas
+	if _, err := os.Lstat(path + "-wal"); err == nil {
+		dsn = "file:" + strings.ReplaceAll(path, "%", "%25") + "?mode=ro&" + readPragmas
+	}
+	r, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
+	if err := checkSchema(ctx, r, path, false); err != nil {
 		r.Close()
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	var have int
-	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM schema_version`).Scan(&have); err != nil {
-		r.Close()
-		return nil, fmt.Errorf("open ledger %q: not a roadmap ledger, or damaged: %w", path, err)
-	}
-	if have != len(names) {
-		r.Close()
-		return nil, fmt.Errorf("open ledger %q: its schema has %d of the %d steps this program knows; run 'roadmap ingest' (or the daemon) once to bring it up to date", path, have, len(names))
+		return nil, err
 	}
 	return &DB{w: r, r: r}, nil
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkHeader fails with ErrNotLedger when the file at path exists and is not
+// a SQLite database. An empty file is one only when emptyOK (Open makes a
+// ledger of it); a missing file is left to the caller.
+func checkHeader(path string, emptyOK bool) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open ledger %q: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	switch {
+	case n == 0 && emptyOK:
+		return nil
+	case n == 0:
+		return fmt.Errorf("open ledger %q: the file is empty: %w", path, ErrNotLedger)
+	case err != nil || string(head) != sqliteHeader:
+		return fmt.Errorf("open ledger %q: the file is not a SQLite database: %w", path, ErrNotLedger)
+	}
+	return nil
+}
+
+// checkSchema compares the schema recorded in db with this program's
+// migrations: a step it does not know is ErrNewerSchema. For a ledger opened
+// to write (creating), a database without a schema is new; for reading it is
+// ErrNotLedger, and a schema with fewer steps than this program's is an error
+// saying how to bring it up to date.
+func checkSchema(ctx context.Context, db *sql.DB, path string, write bool) error {
+	steps, err := migrationSteps()
+	if err != nil {
+		return err
+	}
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables); err != nil {
+		return fmt.Errorf("open ledger %q: %w (%w)", path, ErrNotLedger, err)
+	}
+	if tables == 0 {
+		if write {
+			return nil
+		}
+		return fmt.Errorf("open ledger %q: it has no ledger schema: %w", path, ErrNotLedger)
+	}
+	var have, newest int
+	if err := db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(version), 0) FROM schema_version`).Scan(&have, &newest); err != nil {
+		return fmt.Errorf("open ledger %q: %w (%w)", path, ErrNotLedger, err)
+	}
+	known := map[int]bool{}
+	for _, s := range steps {
+		known[s.version] = true
+	}
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_version`)
+	if err != nil {
+		return fmt.Errorf("open ledger %q: %w", path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("open ledger %q: %w", path, err)
+		}
+		if !known[v] {
+			return fmt.Errorf("open ledger %q: its schema has step %d, which this program does not know: %w", path, v, ErrNewerSchema)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("open ledger %q: %w", path, err)
+	}
+	if !write && have < len(steps) {
+		return fmt.Errorf("open ledger %q: its schema has %d of the %d steps this program knows; run 'roadmap ingest' (or the daemon) once to bring it up to date", path, have, len(steps))
+	}
+	return nil
 }
 
 // Close closes the ledger.
@@ -124,29 +233,9 @@ func migrate(ctx context.Context, w *sql.DB) error {
 	)`); err != nil {
 		return fmt.Errorf("create schema_version: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	steps, err := migrationSteps()
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
-	}
-	type step struct {
-		version int
-		name    string
-	}
-	var steps []step
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return fmt.Errorf("migration %q: the name must start with a positive number and '_'", base)
-		}
-		steps = append(steps, step{v, base})
-	}
-	sort.Slice(steps, func(i, j int) bool { return steps[i].version < steps[j].version })
-	for i := 1; i < len(steps); i++ {
-		if steps[i].version == steps[i-1].version {
-			return fmt.Errorf("migrations %q and %q share version %d", steps[i-1].name, steps[i].name, steps[i].version)
-		}
+		return err
 	}
 	for _, s := range steps {
 		if err := applyMigration(ctx, w, s.version, s.name); err != nil {
@@ -154,6 +243,37 @@ func migrate(ctx context.Context, w *sql.DB) error {
 		}
 	}
 	return nil
+}
+
+// step is one embedded migration.
+type step struct {
+	version int
+	name    string
+}
+
+// migrationSteps lists the embedded migrations in version order.
+func migrationSteps() ([]step, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("list migrations: %w", err)
+	}
+	var steps []step
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %q: the name must start with a positive number and '_'", base)
+		}
+		steps = append(steps, step{v, base})
+	}
+	sort.Slice(steps, func(i, j int) bool { return steps[i].version < steps[j].version })
+	for i := 1; i < len(steps); i++ {
+		if steps[i].version == steps[i-1].version {
+			return nil, fmt.Errorf("migrations %q and %q share version %d", steps[i-1].name, steps[i].name, steps[i].version)
+		}
+	}
+	return steps, nil
 }
 
 func applyMigration(ctx context.Context, w *sql.DB, version int, name string) error {

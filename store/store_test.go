@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -470,4 +471,127 @@ func TestOpenReadOnly(t *testing.T) {
 	if _, err := OpenReadOnly(ctx, old); err == nil || !strings.Contains(err.Error(), "run 'roadmap ingest'") {
 		t.Errorf("OpenReadOnly of a ledger without its schema = %v, want a message saying how to bring it up to date", err)
 	}
+}
+
+// A ledger written by a newer program (a schema step this one does not know)
+// is refused by both ways of opening it, and left as it was.
+func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
+	db, path := open(t)
+	if _, err := db.w.Exec(`INSERT INTO schema_version (version, name) VALUES (9999, '9999_future.sql')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := mustReadFile(t, path)
+	if _, err := Open(path); !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "made by a newer roadmap: upgrade the binary") {
+		t.Errorf("Open of a newer ledger = %v, want ErrNewerSchema", err)
+	}
+	if _, err := OpenReadOnly(ctx, path); !errors.Is(err, ErrNewerSchema) {
+		t.Errorf("OpenReadOnly of a newer ledger = %v, want ErrNewerSchema", err)
+	}
+	if !bytes.Equal(before, mustReadFile(t, path)) {
+		t.Error("opening a newer ledger changed it")
+	}
+}
+
+// An empty file or one that is not a database is not a ledger, whichever
+// way it is opened.
+func TestNotALedger(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, body := range map[string]string{"empty.db": "", "text.db": "these are not the droids\n"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := OpenReadOnly(ctx, path); !errors.Is(err, ErrNotLedger) {
+			t.Errorf("OpenReadOnly(%s) = %v, want ErrNotLedger", name, err)
+		}
+		if name != "empty.db" {
+			if _, err := Open(path); !errors.Is(err, ErrNotLedger) {
+				t.Errorf("Open(%s) = %v, want ErrNotLedger", name, err)
+			}
+		}
+		if got := string(mustReadFile(t, path)); got != body {
+			t.Errorf("%s changed: %d bytes now", name, len(got))
+		}
+	}
+}
+
+// A read-only open leaves no file behind and changes none: neither when the
+// ledger was closed cleanly (no write-ahead log) nor when a writer has it
+// open (its -wal and -shm are used as they are).
+func TestOpenReadOnlyLeavesNoTrace(t *testing.T) {
+	t.Parallel()
+	db, path := open(t)
+	record(t, db, sub("AL", h1, "a1", t0, roadmap.Accepted))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	read := func() {
+		t.Helper()
+		ro, err := OpenReadOnly(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, err := ro.History(ctx, "AL", h1); err != nil || len(h) == 0 {
+			t.Fatalf("History = %d versions, %v", len(h), err)
+		}
+		if err := ro.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := tree(t, dir)
+	read()
+	if after := tree(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("a read-only open of a closed ledger changed its folder:\nbefore %v\nafter  %v", before, after)
+	}
+
+	w, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	record(t, w, sub("AL", h1, "a2", t0.Add(time.Hour), roadmap.Accepted))
+	before = tree(t, dir)
+	read()
+	if after := tree(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("a read-only open beside a writer changed the folder:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+// tree is every file of dir with its size, time and content hash; for
+// SQLite's -shm file, which is shared memory where every reader, however
+// read-only, marks what it reads, only its size.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(e.Name(), "-shm") {
+			out[e.Name()] = fmt.Sprint(info.Size())
+			continue
+		}
+		out[e.Name()] = fmt.Sprintf("%d %s %x", info.Size(), info.ModTime().Format(time.RFC3339Nano), sha256.Sum256(mustReadFile(t, filepath.Join(dir, e.Name()))))
+	}
+	return out
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -403,3 +403,12 @@ func (db *DB) Latest(ctx context.Context, jurisdiction string, p roadmap.Period)
 	return db.one(ctx, fmt.Sprintf("latest submission of %s %s", jurisdiction, p),
 		`s.jurisdiction = ? AND s.period = ? AND s.state = 'accepted'`, withAll, jurisdiction, p.String())
 }
+
+// Submissions counts the files recorded, in every state.
+func (db *DB) Submissions(ctx context.Context) (int, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM submissions`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count submissions: %w", err)
+	}
+	return n, nil
+}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/render"
-	"github.com/seesac/roadmap/store"
 )
 
 // ledgerName is the ledger's file in the data folder (design.md).
@@ -67,7 +65,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
-	db, err := store.Open(filepath.Join(s.Data, ledgerName))
+	db, err := openLedger(ctx, s)
 	if err != nil {
 		return e.fail(err)
 	}

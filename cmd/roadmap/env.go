@@ -229,6 +229,9 @@ type setup struct {
 // --catalogue, else the configuration's catalogue (relative to the
 // configuration file's folder), else the built-in one.
 func (e *env) load(f *flags) (*setup, error) {
+	if err := e.checkFolder(f); err != nil {
+		return nil, err
+	}
 	s := &setup{Data: f.data, Config: roadmap.DefaultConfig()}
 	switch {
 	case f.config != "":
@@ -285,6 +288,46 @@ func (e *env) load(f *flags) (*setup, error) {
 	}
 	s.Calendar = roadmap.NewCalendar(s.Config.Meetings, s.Location)
 	return s, nil
+}
+
+// checkFolder refuses a data folder that is not one (a mistyped --data),
+// naming it, rather than letting a command report on an empty folder as if
+// nobody had submitted anything: every command but init and demo needs an
+// initialised folder, and those that need nothing else from it run without
+// one only when no folder was named and the default one does not exist.
+func (e *env) checkFolder(f *flags) error {
+	switch e.cmd.folder {
+	case makesFolder:
+		return nil
+	case mayLackFolder:
+		named := e.getenv(dataEnv) != ""
+		f.Visit(func(fl *flag.Flag) { named = named || fl.Name == "data" })
+		if _, err := os.Stat(f.data); !named && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return isDataFolder(f.data)
+}
+
+// isDataFolder fails, naming dir and what to do, unless dir is an
+// initialised data folder: one with its inbox folder.
+func isDataFolder(dir string) error {
+	why := ""
+	if info, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		why = "it does not exist"
+	} else if err != nil {
+		return fmt.Errorf("data folder %s: %w", dir, err)
+	} else if !info.IsDir() {
+		why = "it is not a folder"
+	} else if info, err := os.Stat(filepath.Join(dir, "inbox")); errors.Is(err, fs.ErrNotExist) || err == nil && !info.IsDir() {
+		why = "it has no inbox folder"
+	} else if err != nil {
+		return fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	if why == "" {
+		return nil
+	}
+	return fmt.Errorf("%s is not a roadmap data folder (%s): check --data, or run 'roadmap init --data %s' to make one", dir, why, dir)
 }
 
 func readConfig(path string) (roadmap.Config, error) {

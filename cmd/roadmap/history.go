@@ -79,7 +79,7 @@ type historyVersion struct {
 // history lists every file recorded for j and p, oldest first; none when
 // there is no ledger yet.
 func history(ctx context.Context, s *setup, j string, p roadmap.Period) ([]historyVersion, error) {
-	db, err := openStoreIfExists(ctx, s)
+	db, err := readLedger(ctx, s)
 	if err != nil || db == nil {
 		return []historyVersion{}, err
 	}

@@ -86,7 +86,7 @@ func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*inge
 		return nil, err
 	}
 	defer release()
-	db, err := openStore(s)
+	db, err := openLedger(ctx, s)
 	if err != nil {
 		return nil, err
 	}

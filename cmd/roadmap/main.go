@@ -36,24 +36,39 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, e *env, args []string) int
+	folder  folderUse
 }
+
+// folderUse is what a command needs of its data folder (see env.checkFolder).
+type folderUse int
+
+const (
+	// needsFolder: an initialised data folder, always.
+	needsFolder folderUse = iota
+	// mayLackFolder: an initialised data folder when one is named (--data or
+	// $ROADMAP_DATA); with neither, and no ./roadmap-data, the command runs
+	// on the built-in defaults, as it needs nothing else from a folder.
+	mayLackFolder
+	// makesFolder: the command creates the data folder.
+	makesFolder
+)
 
 // commands is the dispatch table, in the order of design.md; each command's
 // function lives in its own file.
 var commands = []command{
-	{"init", "creates the data folder layout and a commented roadmap.yaml", runInit},
-	{"template", "writes blank KPI workbooks", runTemplate},
-	{"validate", "checks workbooks exactly as ingest would, records nothing", runValidate},
-	{"ingest", "one pass over the inbox: accept, reject, write feedback", runIngest},
-	{"build", "builds reports now", runBuild},
-	{"serve", "the daemon: watches the inbox, builds on schedule", runServe},
-	{"status", "completeness for the current and next period, next and last builds", runStatus},
-	{"meetings", "the calendar with each meeting's planned builds", runMeetings},
-	{"history", "all versions of a submission", runHistory},
-	{"reindex", "rebuilds the database from archive/", runReindex},
-	{"catalogue", "prints the KPI catalogue in use", runCatalogue},
-	{"demo", "a complete run on the bundled samples; prints the report's path", runDemo},
-	{"user", "manages the portal's accounts: add, list, remove, passwd", runUser},
+	{"init", "creates the data folder layout and a commented roadmap.yaml", runInit, makesFolder},
+	{"template", "writes blank KPI workbooks", runTemplate, mayLackFolder},
+	{"validate", "checks workbooks exactly as ingest would, records nothing", runValidate, mayLackFolder},
+	{"ingest", "one pass over the inbox: accept, reject, write feedback", runIngest, needsFolder},
+	{"build", "builds reports now", runBuild, needsFolder},
+	{"serve", "the daemon: watches the inbox, builds on schedule", runServe, needsFolder},
+	{"status", "completeness for the current and next period, next and last builds", runStatus, needsFolder},
+	{"meetings", "the calendar with each meeting's planned builds", runMeetings, mayLackFolder},
+	{"history", "all versions of a submission", runHistory, needsFolder},
+	{"reindex", "rebuilds the database from archive/", runReindex, needsFolder},
+	{"catalogue", "prints the KPI catalogue in use", runCatalogue, mayLackFolder},
+	{"demo", "a complete run on the bundled samples; prints the report's path", runDemo, makesFolder},
+	{"user", "manages the portal's accounts: add, list, remove, passwd", runUser, needsFolder},
 }
 
 // run is the whole program but for the process: tests call it with their own

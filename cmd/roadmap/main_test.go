@@ -274,7 +274,7 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 // catalogue path is read from its own folder.
 func TestConfigAndCatalogueResolution(t *testing.T) {
 	clearDataEnv(t)
-	data := t.TempDir()
+	data := dataDir(t)
 	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "wb-salw-roadmap" {
 		t.Errorf("no roadmap.yaml: catalogue %s", got)
 	}
@@ -325,7 +325,7 @@ testdata/bad-catalogue.yaml:8: goals: is missing or empty: list at least one
 testdata/bad-catalogue.yaml:9: indicators: is missing or empty: list at least one
 `},
 	} {
-		r := roadmapCmd(t, append([]string{"catalogue", "--data", t.TempDir()}, tt.args...)...).want(t, exitProblem)
+		r := roadmapCmd(t, append([]string{"catalogue", "--data", dataDir(t)}, tt.args...)...).want(t, exitProblem)
 		if r.stderr != tt.want {
 			t.Errorf("%v: stderr\n%s\nwant\n%s", tt.args, r.stderr, tt.want)
 		}
@@ -343,7 +343,7 @@ func mustRead(t *testing.T, path string) []byte {
 
 func TestCatalogueJSON(t *testing.T) {
 	clearDataEnv(t)
-	r := roadmapCmd(t, "catalogue", "--data", t.TempDir(), "--json").want(t, exitOK)
+	r := roadmapCmd(t, "catalogue", "--data", dataDir(t), "--json").want(t, exitOK)
 	var got roadmap.Catalogue
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
@@ -362,7 +362,7 @@ func TestCatalogueJSON(t *testing.T) {
 
 func TestCatalogueText(t *testing.T) {
 	clearDataEnv(t)
-	r := roadmapCmd(t, "catalogue", "--data", t.TempDir()).want(t, exitOK)
+	r := roadmapCmd(t, "catalogue", "--data", dataDir(t)).want(t, exitOK)
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -384,7 +384,7 @@ func TestCatalogueText(t *testing.T) {
 	if !strings.Contains(r.stdout, "Indicators (19, 29 rows on the KPI sheet)") {
 		t.Errorf("indicator count line missing:\n%s", r.stdout)
 	}
-	r = roadmapCmd(t, "catalogue", "--data", t.TempDir(), "--catalogue", "testdata/yearly.yaml").want(t, exitOK)
+	r = roadmapCmd(t, "catalogue", "--data", dataDir(t), "--catalogue", "testdata/yearly.yaml").want(t, exitOK)
 	if strings.Contains(r.stdout, "ILLUSTRATIVE") || !strings.Contains(r.stdout, "yes by 2030") || !strings.Contains(r.stdout, "from testdata/yearly.yaml") {
 		t.Errorf("yearly catalogue:\n%s", r.stdout)
 	}
@@ -419,7 +419,7 @@ func metadata(t *testing.T, path string) map[string]string {
 func TestTemplateOne(t *testing.T) {
 	clearDataEnv(t)
 	out := filepath.Join(t.TempDir(), "al.xlsx")
-	r := roadmapCmd(t, "template", "--jurisdiction", "AL", "--period", "2026-H2", "-o", out, "--data", t.TempDir()).want(t, exitOK)
+	r := roadmapCmd(t, "template", "--jurisdiction", "AL", "--period", "2026-H2", "-o", out, "--data", dataDir(t)).want(t, exitOK)
 	if r.stdout != "wrote "+out+"\n" {
 		t.Errorf("stdout %q", r.stdout)
 	}
@@ -432,7 +432,7 @@ func TestTemplateOne(t *testing.T) {
 	// lower case is accepted.
 	dir := t.TempDir()
 	t.Chdir(dir)
-	r = roadmapCmd(t, "template", "--jurisdiction", "xk", "--period", "2026-H1", "--data", t.TempDir(), "--json").want(t, exitOK)
+	r = roadmapCmd(t, "template", "--jurisdiction", "xk", "--period", "2026-H1", "--data", dataDir(t), "--json").want(t, exitOK)
 	name := templates.FileName("XK", roadmap.MustPeriod("2026-H1"))
 	var got struct {
 		Period string   `json:"period"`
@@ -450,13 +450,13 @@ func TestTemplateOne(t *testing.T) {
 	if err := os.Mkdir(sub, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	roadmapCmd(t, "template", "--jurisdiction", "ME", "--period", "2025-H2", "-o", sub, "--data", t.TempDir()).want(t, exitOK)
+	roadmapCmd(t, "template", "--jurisdiction", "ME", "--period", "2025-H2", "-o", sub, "--data", dataDir(t)).want(t, exitOK)
 	if _, err := os.Stat(filepath.Join(sub, templates.FileName("ME", roadmap.MustPeriod("2025-H2")))); err != nil {
 		t.Error(err)
 	}
 
 	// A folder that does not exist is a problem, not bad usage.
-	r = roadmapCmd(t, "template", "--jurisdiction", "ME", "--period", "2025-H2", "-o", filepath.Join(dir, "no", "such", "x.xlsx"), "--data", t.TempDir()).want(t, exitProblem)
+	r = roadmapCmd(t, "template", "--jurisdiction", "ME", "--period", "2025-H2", "-o", filepath.Join(dir, "no", "such", "x.xlsx"), "--data", dataDir(t)).want(t, exitProblem)
 	if !strings.HasPrefix(r.stderr, "roadmap template: write ") {
 		t.Errorf("stderr %q", r.stderr)
 	}
@@ -465,7 +465,7 @@ func TestTemplateOne(t *testing.T) {
 func TestTemplateAll(t *testing.T) {
 	clearDataEnv(t)
 	out := filepath.Join(t.TempDir(), "templates")
-	r := roadmapCmd(t, "template", "--all", "--period", "2026-H2", "-o", out, "--data", t.TempDir()).want(t, exitOK)
+	r := roadmapCmd(t, "template", "--all", "--period", "2026-H2", "-o", out, "--data", dataDir(t)).want(t, exitOK)
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -484,7 +484,7 @@ func TestTemplateAll(t *testing.T) {
 
 	// Another roadmap: its own jurisdictions and yearly periods.
 	out = t.TempDir()
-	roadmapCmd(t, "template", "--all", "--period", "2026", "-o", out, "--catalogue", "testdata/yearly.yaml", "--data", t.TempDir()).want(t, exitOK)
+	roadmapCmd(t, "template", "--all", "--period", "2026", "-o", out, "--catalogue", "testdata/yearly.yaml", "--data", dataDir(t)).want(t, exitOK)
 	for _, code := range []string{"AG", "BS", "BB"} {
 		meta := metadata(t, filepath.Join(out, templates.FileName(code, roadmap.MustPeriod("2026"))))
 		if meta[roadmap.MetaCatalogueID] != "test-yearly" || meta[roadmap.MetaPeriod] != "2026" {

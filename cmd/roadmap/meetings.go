@@ -50,7 +50,7 @@ func runMeetings(ctx context.Context, e *env, args []string) int {
 // done; without a ledger (a fresh data folder) nothing is done yet, and
 // listing the calendar must not create one.
 func recordedBuilds(ctx context.Context, s *setup) ([]roadmap.Build, error) {
-	db, err := openStoreIfExists(ctx, s)
+	db, err := readLedger(ctx, s)
 	if err != nil || db == nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func TestMeetingsBuiltInCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := t.TempDir()
+	data := dataDir(t)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, loc)
 	r := roadmapAt(t, now, "meetings", "--data", data).want(t, exitOK)
 	lines := strings.Split(r.stdout, "\n")
@@ -70,7 +70,7 @@ func TestMeetingsBuiltInCalendar(t *testing.T) {
 }
 
 func TestMeetingsOwnCalendarWithLedger(t *testing.T) {
-	data := t.TempDir()
+	data := dataDir(t)
 	config := `timezone: UTC
 plans:
   local: []
@@ -141,7 +141,7 @@ meetings:
 
 func TestMeetingsUsage(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	r := roadmapAt(t, now, "meetings", "--data", t.TempDir(), "rcm-16").want(t, exitUsage)
+	r := roadmapAt(t, now, "meetings", "--data", dataDir(t), "rcm-16").want(t, exitUsage)
 	if !strings.Contains(r.stderr, `takes no arguments, got "rcm-16"`) {
 		t.Errorf("stderr = %q", r.stderr)
 	}

@@ -81,6 +81,12 @@ func (e *env) reindex(ctx context.Context, s *setup) (*reindexOutput, error) {
 	defer release()
 	final := filepath.Join(s.Data, ledgerName)
 	tmp := final + reindexSuffix
+	// A ledger made by a newer roadmap holds what this one cannot rebuild.
+	if old, err := store.OpenReadOnly(ctx, final); errors.Is(err, store.ErrNewerSchema) {
+		return nil, err
+	} else if err == nil {
+		old.Close()
+	}
 	// A file left by an interrupted reindex is incomplete: start afresh.
 	if err := removeLedger(tmp); err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func (d *daemon) run(ctx context.Context) int {
 	}
 	defer release()
 	d.log = e.logger(d.logFormat(s))
-	if d.db, err = store.Open(filepath.Join(d.data, ledgerName)); err != nil {
+	if d.db, err = openLedger(ctx, s); err != nil {
 		return e.fail(err)
 	}
 	defer d.db.Close()

@@ -38,7 +38,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	// Beside a running daemon: read the ledger, never create one.
-	db, err := openStoreIfExists(ctx, s)
+	db, err := readLedger(ctx, s)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -23,7 +23,7 @@ meetings:
 `
 
 func TestStatus(t *testing.T) {
-	data := t.TempDir()
+	data := dataDir(t)
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestStatus(t *testing.T) {
 }
 
 func TestStatusWithoutLedger(t *testing.T) {
-	data := t.TempDir()
+	data := dataDir(t)
 	if err := os.WriteFile(filepath.Join(data, configName), []byte(statusConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}

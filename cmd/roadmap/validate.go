@@ -81,7 +81,7 @@ type recordedVersion struct {
 // ledger. Nothing is written.
 func (e *env) validate(ctx context.Context, s *setup, files []string, folder string) ([]validation, error) {
 	log := e.logger(s.Config.Log.Format)
-	db, err := openStoreIfExists(ctx, s)
+	db, err := readLedger(ctx, s)
 	if err != nil {
 		return nil, err
 	}

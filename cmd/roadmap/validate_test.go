@@ -23,7 +23,7 @@ func validateJSON(t *testing.T, now time.Time, code int, args ...string) []map[s
 }
 
 func TestValidate(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data") // no data folder at all: validate needs none
+	data := dataDir(t) // an empty data folder: validate needs no ledger
 	good := filepath.Join(samplesDir, "workbooks", "valid", "AL", "roadmap-AL-2026-H1.xlsx")
 	bad := filepath.Join(samplesDir, "workbooks", "broken", "percent-over-100.xlsx")
 
@@ -70,8 +70,8 @@ func TestValidate(t *testing.T) {
 	if codes := errorCodes(findingsOf(t, out[0])); !slices.Equal(codes, []roadmap.Code{roadmap.CodeWrongJurisdiction}) {
 		t.Errorf("--folder RS: %v", codes)
 	}
-	if _, err := os.Stat(data); !os.IsNotExist(err) {
-		t.Errorf("validate created the data folder: %v", err)
+	if _, err := os.Stat(filepath.Join(data, ledgerName)); !os.IsNotExist(err) {
+		t.Errorf("validate created a ledger: %v", err)
 	}
 
 	for _, tt := range []struct {
@@ -140,7 +140,7 @@ func TestValidateWithLedger(t *testing.T) {
 // AL's 2026-H1 deadline is its local meeting's, 9 October 2026, earlier than
 // the regional meeting's 13 November.
 func TestValidateDeadline(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data")
+	data := dataDir(t)
 	good := filepath.Join(samplesDir, "workbooks", "valid", "AL", "roadmap-AL-2026-H1.xlsx")
 	belgrade, err := time.LoadLocation("Europe/Belgrade")
 	if err != nil {

@@ -20,23 +20,87 @@ import (
 // intake) from a setup, so that validate, ingest, reindex, demo and serve
 // check a workbook in exactly the same way.
 
-// openStore opens (creating if needed) the ledger, DATA/roadmap.db.
-func openStore(s *setup) (*store.DB, error) {
-	return store.Open(filepath.Join(s.Data, ledgerName))
+// openLedger opens the ledger, DATA/roadmap.db, for a command that records
+// into it, creating it in a data folder that has none yet.
+func openLedger(ctx context.Context, s *setup) (*store.DB, error) {
+	path := filepath.Join(s.Data, ledgerName)
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := noOriginals(s, "there is no ledger "+path); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, fmt.Errorf("open ledger %q: %w", path, err)
+	case info.Size() == 0:
+		// store.Open would make a new ledger of an empty file.
+		if err := noOriginals(s, "the ledger "+path+" is empty"); err != nil {
+			return nil, err
+		}
+	}
+	db, err := store.Open(path)
+	if errors.Is(err, store.ErrNotLedger) {
+		return nil, errors.Join(err, noOriginals(s, "the ledger "+path+" is not a database"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := recordsSomething(ctx, s, db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
-// openStoreIfExists opens the ledger read-only when there is one, and returns
-// nil otherwise, so that commands that only read (validate, history, status,
-// meetings) never write to it, nor leave an empty roadmap.db behind in a
-// folder that has none.
-func openStoreIfExists(ctx context.Context, s *setup) (*store.DB, error) {
+// readLedger opens the ledger read-only for the commands that record nothing
+// (validate, history, status, meetings), and returns nil when a data folder
+// has none yet, so that they neither write to it nor leave an empty
+// roadmap.db behind.
+func readLedger(ctx context.Context, s *setup) (*store.DB, error) {
 	path := filepath.Join(s.Data, ledgerName)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, noOriginals(s, "there is no ledger "+path)
 	} else if err != nil {
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
-	return store.OpenReadOnly(ctx, path)
+	db, err := store.OpenReadOnly(ctx, path)
+	if errors.Is(err, store.ErrNotLedger) {
+		return nil, errors.Join(err, noOriginals(s, "the ledger "+path+" is not a usable ledger"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := recordsSomething(ctx, s, db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// noOriginals fails, saying why (what is wrong with the ledger) and what to
+// do, when archive/ holds originals: a ledger made afresh beside them would
+// report that nobody submitted anything. Without originals a new data
+// folder is simply empty.
+func noOriginals(s *setup, why string) error {
+	n, err := ingest.ArchivedOriginals(s.Data)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s, but archive/ holds %d original(s): run 'roadmap reindex --data %s' to rebuild the ledger from them before anything else", why, n, s.Data)
+}
+
+// recordsSomething fails when db records no file while archive/ holds
+// originals: a ledger emptied or replaced by a blank one.
+func recordsSomething(ctx context.Context, s *setup, db *store.DB, path string) error {
+	// Opening finishes even when a stop signal has come meanwhile.
+	n, err := db.Submissions(context.WithoutCancel(ctx))
+	if err != nil || n > 0 {
+		return err
+	}
+	return noOriginals(s, "the ledger "+path+" records no file")
 }
 
 // newChecker is the checker that ingest uses, configured from s: the size
