@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -78,9 +75,6 @@ func (o *optionalDuration) Set(s string) error {
 // The summary is nil when the pass could not start; otherwise it lists what
 // was done even when some files failed (err says which).
 func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*ingest.Summary, error) {
-	if err := needInbox(s); err != nil {
-		return nil, err
-	}
 	release, err := acquireLock(s.Data)
 	if err != nil {
 		return nil, err
@@ -98,22 +92,6 @@ func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*inge
 	}
 	sum, err := newIntake(s, db, checker, log, stable, e.now).Pass(ctx)
 	return &sum, err
-}
-
-// needInbox says what to do when the data folder has no inbox, rather than
-// letting the first file operation fail with a bare path.
-func needInbox(s *setup) error {
-	inbox := filepath.Join(s.Data, "inbox")
-	info, err := os.Stat(inbox)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s has no inbox: run 'roadmap init --data %s' to set up the data folder", s.Data, s.Data)
-	case err != nil:
-		return fmt.Errorf("read the inbox: %w", err)
-	case !info.IsDir():
-		return fmt.Errorf("%s is not a folder", inbox)
-	}
-	return nil
 }
 
 // ingestOutput is what `ingest --json` prints: the counts and, per file, what

@@ -71,9 +71,6 @@ const reindexSuffix = ".reindex"
 // carried over. It holds the data folder's lock throughout, so that no
 // intake records into the old ledger meanwhile.
 func (e *env) reindex(ctx context.Context, s *setup) (*reindexOutput, error) {
-	if err := needInbox(s); err != nil {
-		return nil, err
-	}
 	release, err := acquireLock(s.Data)
 	if err != nil {
 		return nil, err

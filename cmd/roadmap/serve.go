@@ -113,9 +113,6 @@ func (d *daemon) run(ctx context.Context) int {
 	// The watcher names files by absolute paths, which the intake resolves
 	// against its root.
 	s.Data = d.data
-	if info, err := os.Stat(filepath.Join(d.data, "inbox")); err != nil || !info.IsDir() {
-		return e.fail(fmt.Errorf("the data folder %s is not set up (it has no inbox folder): run 'roadmap init --data %s' first", s.Data, s.Data))
-	}
 	release, err := acquireLock(d.data)
 	if err != nil {
 		return e.fail(err)
