@@ -94,7 +94,7 @@ func TestOneAnswerForLate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb, err := openStoreIfExists(context.Background(), s)
+	rdb, err := readLedger(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
