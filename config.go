@@ -42,6 +42,10 @@ type Config struct {
 	// Meetings is the calendar. Nil (the key absent) means the built-in calendar;
 	// an empty list means no meetings at all.
 	Meetings []Meeting `yaml:"meetings"`
+	// Delivery, Contacts and Notify are the e-mail side (config_delivery.go).
+	Delivery DeliveryConfig `yaml:"delivery"`
+	Contacts Contacts       `yaml:"contacts"`
+	Notify   NotifyConfig   `yaml:"notify"`
 }
 
 // IntakeConfig sets how the inbox is watched.
@@ -131,6 +135,9 @@ func DefaultConfig() Config {
 		Log:       LogConfig{Format: DefaultLogFormat},
 		Listen:    "",
 		Catalogue: "",
+		Delivery: DeliveryConfig{From: DefaultFrom, PendingAlert: DefaultPendingAlert,
+			MaxAttachmentMB: DefaultMaxAttachmentMB, SMTP: SMTPConfig{TLS: TLSStartTLS, Timeout: DefaultSMTPTimeout}},
+		Notify: DefaultNotify(),
 	}
 }
 
@@ -581,6 +588,7 @@ func (c Config) Validate() error {
 		}
 	}
 	ps = append(ps, validateMeetings(c.Meetings)...)
+	ps = append(ps, c.validateDelivery()...)
 	if len(ps) > 0 {
 		return &ConfigError{Problems: ps}
 	}
@@ -631,9 +639,10 @@ func validateMeetings(ms []Meeting) []ConfigProblem {
 	return ps
 }
 
-// CheckCatalogue checks the calendar against the catalogue in force: every
-// local meeting names one of its jurisdictions and every reviewed period fits
-// its cadence. It returns a *ConfigError, or nil.
+// CheckCatalogue checks the configuration against the catalogue in force:
+// every local meeting names one of its jurisdictions, every reviewed period
+// fits its cadence and every contacts key is one of its jurisdictions (or
+// seesac). It returns a *ConfigError, or nil.
 func (c Config) CheckCatalogue(cat *Catalogue) error {
 	var ps []ConfigProblem
 	codes := make([]string, 0, len(cat.Jurisdictions))
@@ -651,8 +660,50 @@ func (c Config) CheckCatalogue(cat *Catalogue) error {
 			ps = append(ps, ConfigProblem{Key: key + ".period", Message: fmt.Sprintf("%s is not a reporting period of this %s catalogue; write a year such as %d", m.Period, cat.Cadence, m.Period.Year)})
 		}
 	}
+	ps = append(ps, c.checkContacts(cat)...)
 	if len(ps) > 0 {
 		return &ConfigError{Problems: ps}
 	}
 	return nil
+}
+
+// Locate sets the line of each problem that has none from the YAML text
+// the configuration was read from, so that problems found after reading
+// (against the catalogue) point into the file like the others.
+func (e *ConfigError) Locate(data []byte) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return
+	}
+	w := walker{lines: map[string]int{}}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		w.nodes++
+		if w.nodes > maxConfigNodes || n == nil {
+			return
+		}
+		if path != "" {
+			if _, ok := w.lines[path]; !ok {
+				w.lines[path] = n.Line
+			}
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key := join(path, n.Content[i].Value)
+				w.lines[key] = n.Content[i].Line
+				walk(n.Content[i+1], key)
+			}
+		case yaml.SequenceNode:
+			for i, item := range n.Content {
+				walk(item, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(doc.Content[0], "")
+	for i, p := range e.Problems {
+		if p.Line == 0 {
+			e.Problems[i].Line = w.line(p.Key)
+		}
+	}
 }

@@ -183,7 +183,7 @@ func TestParseConfigErrors(t *testing.T) {
 	periodForms := `"2026-H1" (January–June), "2026-H2" (July–December) or "2026" (a calendar year)`
 	tests := []struct{ file, want string }{
 		{"unknown-key", `configuration has 2 problems:
-  timezon (line 1): unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, meetings
+  timezon (line 1): unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, meetings, delivery, contacts, notify
   intake.stabel (line 3): unknown setting; the settings here are stable, rescan, max_size_mb`},
 		{"timezone", `configuration has 1 problem:
   timezone (line 1): "Europe/Belgrad" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC`},

@@ -272,6 +272,13 @@ func (e *env) load(f *flags) (*setup, error) {
 	if s.Location, err = s.Config.Location(); err != nil {
 		return nil, err
 	}
+	if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
+		var ce *roadmap.ConfigError
+		if data, rerr := os.ReadFile(s.ConfigPath); rerr == nil && errors.As(err, &ce) {
+			ce.Locate(data)
+		}
+		return nil, fmt.Errorf("%s: %w", orBuiltIn(s.ConfigPath), err)
+	}
 	if s.Config.Meetings == nil {
 		meetings, err := schedule.DefaultCalendar()
 		if err != nil {
@@ -279,9 +286,6 @@ func (e *env) load(f *flags) (*setup, error) {
 		}
 		s.Calendar = roadmap.NewCalendar(meetings, s.Location)
 		return s, nil
-	}
-	if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
-		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
 	}
 	if err := schedule.ValidateCalendar(s.Config.Meetings); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
