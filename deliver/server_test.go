@@ -244,4 +244,3 @@ func silent(t *testing.T) string {
 	})
 	return l.Addr().String()
 }
-

@@ -317,7 +317,7 @@ func TestConfigAndCatalogueResolution(t *testing.T) {
   intake.stable (line 3): want a duration such as 5s, 90s or 2m, not "soon"
 `},
 		{[]string{"--config", "testdata/wrong-jurisdiction-config.yaml"}, `roadmap catalogue: testdata/wrong-jurisdiction-config.yaml: configuration has 1 problem:
-  meetings[0].jurisdiction: "QQ" is not in the catalogue; write one of AL, BA, XK, ME, MK, RS
+  meetings[0].jurisdiction (line 4): "QQ" is not in the catalogue; write one of AL, BA, XK, ME, MK, RS
 `},
 		{[]string{"--catalogue", "testdata/bad-catalogue.yaml"}, `roadmap catalogue: testdata/bad-catalogue.yaml:5: cadence: "monthly" is not allowed: write one of half-yearly, yearly
 testdata/bad-catalogue.yaml:7: jurisdictions: is missing or empty: list at least one
