@@ -121,4 +121,8 @@ type Build struct {
 	OK         bool      `json:"ok"`
 	Error      string    `json:"error,omitempty"`
 	Scheduled  bool      `json:"scheduled"` // run by the daemon's plan, not by hand
+	// AsOfGiven marks a build run by hand with an explicit cut-off (--as-of):
+	// it shows the data as it was then, so it never stands in for a planned
+	// build, which must show the data as it is.
+	AsOfGiven bool `json:"as_of_given,omitempty"`
 }

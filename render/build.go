@@ -55,8 +55,12 @@ type BuildRequest struct {
 	Period       roadmap.Period
 	Jurisdiction string
 	Draft        bool
-	// AsOf is the cut-off; zero means now.
+	// AsOf is the cut-off; zero means now, unless AsOfGiven.
 	AsOf time.Time
+	// AsOfGiven says that AsOf was given by hand (--as-of) and is used as
+	// given, even the zero time; it may not be later than now. The build is
+	// recorded as such and never stands in for a planned one.
+	AsOfGiven bool
 	// OutDir is where the files go; "" means Root/reports/<meeting id>, or
 	// Root/reports/<period>[-<jurisdiction>] for a build by period.
 	OutDir string
@@ -98,10 +102,13 @@ func (b *Builder) Build(ctx context.Context, req BuildRequest) (*Result, error) 
 		return nil, err
 	}
 	asOf := req.AsOf
-	if asOf.IsZero() {
+	switch {
+	case req.AsOfGiven && asOf.After(started):
+		return nil, fmt.Errorf("build %s: the cut-off %s is later than now (%s): a report cannot use files not yet received", spec.name, asOfText(asOf), asOfText(started))
+	case !req.AsOfGiven && asOf.IsZero():
 		asOf = started
 	}
-	rec := &roadmap.Build{Meeting: spec.name, Kind: roadmap.Final, Started: started, AsOf: asOf, Scheduled: req.Scheduled}
+	rec := &roadmap.Build{Meeting: spec.name, Kind: roadmap.Final, Started: started, AsOf: asOf, Scheduled: req.Scheduled, AsOfGiven: req.AsOfGiven}
 	if req.Draft {
 		rec.Kind = roadmap.Draft
 	}
@@ -192,7 +199,7 @@ func FileName(name, jurisdiction string, draft bool) string {
 func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time.Time, rec *roadmap.Build) (*Result, error) {
 	subs, err := b.Ledger.Accepted(ctx, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("build %s: read the ledger as of %s: %w", s.name, rfc3339(asOf), err)
+		return nil, fmt.Errorf("build %s: read the ledger as of %s: %w", s.name, asOfText(asOf), err)
 	}
 	snap := Snapshot{Catalogue: b.Catalogue, Submissions: subs, AsOf: asOf, Calendar: b.Calendar}
 	creq := Request{Period: s.period, Jurisdiction: s.jurisdiction, Meeting: s.meeting, Draft: req.Draft, Footnote: b.Footnote}
@@ -220,7 +227,7 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	used := UsedSubmissions(snap, creq)
 	entry := ManifestBuild{
 		Output: pdfName, OutputHash: pdfHash, Report: rep.Kind, Title: rep.Title, Kind: rec.Kind,
-		Period: s.period, Jurisdiction: s.jurisdiction, AsOf: rfc3339(asOf), Deadline: rfc3339(rep.Deadline),
+		Period: s.period, Jurisdiction: s.jurisdiction, AsOf: asOfText(asOf), Deadline: rfc3339(rep.Deadline),
 		Footnote:  footnoteForm(b.Footnote),
 		Catalogue: ManifestCatalogue{ID: b.Catalogue.ID, Version: b.Catalogue.Version, Hash: b.Catalogue.Hash},
 		Inputs:    []ManifestInput{},

@@ -128,6 +128,11 @@ func (m Manifest) encode() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
+// asOfText is a cut-off in RFC 3339, UTC: every instant, the zero time of
+// year 1 included, since a cut-off is always one (unlike a deadline, which
+// rfc3339 leaves out when there is none).
+func asOfText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""

@@ -61,7 +61,9 @@ type Planned struct {
 // step's current planned time. So a meeting moved later is re-planned (a draft
 // made for the old date was made too early for the new one), a meeting moved
 // earlier keeps the builds already made, a removed meeting plans nothing, and a
-// build run by hand for the meeting counts like a scheduled one.
+// build run by hand for the meeting counts like a scheduled one, unless it was
+// given its own cut-off (--as-of): that one shows the data as it was, not as it
+// is, and never stands in for a planned build.
 //
 // Missed marks a step whose time has passed (At <= now), that is not done, and
 // whose meeting is today or later in loc: it is what a daemon that was down
@@ -100,7 +102,7 @@ func counting(builds []roadmap.Build, meeting string, kind roadmap.BuildKind, at
 	var last roadmap.Build
 	found := false
 	for _, b := range builds {
-		if !b.OK || b.Meeting != meeting || b.Kind != kind || b.Started.Before(at) {
+		if !b.OK || b.AsOfGiven || b.Meeting != meeting || b.Kind != kind || b.Started.Before(at) {
 			continue
 		}
 		if !found || b.Started.After(last.Started) {

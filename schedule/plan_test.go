@@ -316,3 +316,27 @@ func BenchmarkDue(b *testing.B) {
 		Due(ms, DefaultSteps(), ledger, last, now, loc)
 	}
 }
+
+// Item 6 of issue 9: a build run by hand with an explicit cut-off (an empty
+// --as-of 1970 draft, a far-future final) never stands in for a planned
+// build; one run by hand as of now does.
+func TestManualAsOfNeverStandsIn(t *testing.T) {
+	t.Parallel()
+	loc := belgrade(t)
+	ms := []roadmap.Meeting{regional("rcm-16", "2026-12-15")}
+	now := at(loc, "2026-12-13 09:00")
+	pinned := []roadmap.Build{
+		{Meeting: "rcm-16", Kind: roadmap.Draft, Started: at(loc, "2026-12-02 10:00"), AsOf: time.Unix(0, 0), OK: true, AsOfGiven: true},
+		{Meeting: "rcm-16", Kind: roadmap.Final, Started: at(loc, "2026-12-12 10:00"), AsOf: at(loc, "9999-12-31 00:00"), OK: true, AsOfGiven: true},
+	}
+	want := "2026-12-01 07:00 CET rcm-16 draft missed\n2026-12-12 07:00 CET rcm-16 final missed\n"
+	if got := show(Due(ms, DefaultSteps(), pinned, nil, now, loc), loc); got != want {
+		t.Errorf("due beside builds with an explicit cut-off:\n%s\nwant:\n%s", got, want)
+	}
+	byHand := []roadmap.Build{{Meeting: "rcm-16", Kind: roadmap.Final, Started: at(loc, "2026-12-12 10:00"), AsOf: at(loc, "2026-12-12 10:00"), OK: true}}
+	for _, p := range Plan(ms, DefaultSteps(), byHand, now, loc) {
+		if p.Kind == roadmap.Final && !p.Done {
+			t.Errorf("a final built by hand as of now does not count: %+v", p)
+		}
+	}
+}

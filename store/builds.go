@@ -28,8 +28,8 @@ func (db *DB) RecordBuild(ctx context.Context, b *roadmap.Build) error {
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `INSERT INTO builds (meeting, kind, started, as_of, inputs_hash, outputs, ok,
-		error, scheduled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.Meeting, string(b.Kind), formatTime(b.Started),
-		formatTime(b.AsOf), b.InputsHash, string(out), boolInt(b.OK), b.Error, boolInt(b.Scheduled))
+		error, scheduled, as_of_given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.Meeting, string(b.Kind), formatTime(b.Started),
+		formatTime(b.AsOf), b.InputsHash, string(out), boolInt(b.OK), b.Error, boolInt(b.Scheduled), boolInt(b.AsOfGiven))
 	if err != nil {
 		return fmt.Errorf("record build %s: %w", b.Meeting, err)
 	}
@@ -56,7 +56,7 @@ func (db *DB) RecordBuild(ctx context.Context, b *roadmap.Build) error {
 // Builds lists every recorded build, oldest first.
 func (db *DB) Builds(ctx context.Context) ([]roadmap.Build, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, meeting, kind, started, as_of, inputs_hash, outputs, ok, error,
-		scheduled FROM builds ORDER BY started, id`)
+		scheduled, as_of_given FROM builds ORDER BY started, id`)
 	if err != nil {
 		return nil, fmt.Errorf("builds: %w", err)
 	}
@@ -65,12 +65,12 @@ func (db *DB) Builds(ctx context.Context) ([]roadmap.Build, error) {
 	for rows.Next() {
 		var b roadmap.Build
 		var kind, started, asOf, outputs string
-		var ok, scheduled int
+		var ok, scheduled, given int
 		if err := rows.Scan(&b.ID, &b.Meeting, &kind, &started, &asOf, &b.InputsHash, &outputs, &ok, &b.Error,
-			&scheduled); err != nil {
+			&scheduled, &given); err != nil {
 			return nil, fmt.Errorf("builds: %w", err)
 		}
-		b.Kind, b.OK, b.Scheduled = roadmap.BuildKind(kind), ok == 1, scheduled == 1
+		b.Kind, b.OK, b.Scheduled, b.AsOfGiven = roadmap.BuildKind(kind), ok == 1, scheduled == 1, given == 1
 		if b.Started, err = parseTime(started); err != nil {
 			return nil, fmt.Errorf("build %d: %w", b.ID, err)
 		}

@@ -63,6 +63,11 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		if req.AsOf, err = parseAsOf(asOfText, s.Location); err != nil {
 			return e.usageError("%v", err)
 		}
+		if now := e.now(); req.AsOf.After(now) {
+			return e.usageError("--as-of %s is later than now (%s): a report can only use files already received; leave --as-of out to build as of now",
+				req.AsOf.Format(time.RFC3339), now.In(s.Location).Format(time.RFC3339))
+		}
+		req.AsOfGiven = true
 	}
 
 	db, err := openLedger(ctx, s)

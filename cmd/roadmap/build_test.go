@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap/render"
+	"github.com/seesac/roadmap/store"
 )
 
 func TestBuildCommand(t *testing.T) {
@@ -149,4 +151,46 @@ func FuzzParseAsOf(f *testing.F) {
 			t.Fatalf("%q → %s → %s, %v", s, got, back, err)
 		}
 	})
+}
+
+// Item 6 of issue 9: an as-of later than now is refused; every accepted
+// as-of is used as given, the first instant of year 1 included; a build with
+// an explicit as-of is recorded as such.
+func TestBuildAsOfAsGiven(t *testing.T) {
+	t.Parallel()
+	data := ingestedFolder(t)
+	for _, future := range []string{"9999-12-31", intakeClock.Add(time.Second).Format(time.RFC3339)} {
+		r := runAt(t, intakeClock, "build", "--data", data, "--meeting", "rcm-16", "--as-of", future).want(t, exitUsage)
+		if !strings.Contains(r.stderr, "later than now") {
+			t.Errorf("--as-of %s: stderr\n%s", future, r.stderr)
+		}
+	}
+	r := runAt(t, intakeClock, "build", "--data", data, "--meeting", "rcm-16", "--as-of", "0001-01-01T00:00:00Z", "--json").want(t, exitOK)
+	var got buildOutput
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.AsOf.IsZero() || !got.NoData || got.Inputs != 0 {
+		t.Errorf("as of the first instant of year 1: %+v, want that cut-off and no data", got)
+	}
+	m, err := render.ReadManifest(filepath.Join(data, "reports", "rcm-16"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Builds) != 1 || m.Builds[0].AsOf != "0001-01-01T00:00:00Z" {
+		t.Errorf("manifest: %+v", m.Builds)
+	}
+	runAt(t, intakeClock, "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
+	db, err := store.OpenReadOnly(context.Background(), filepath.Join(data, ledgerName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	builds, err := db.Builds(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builds) != 2 || !builds[0].AsOfGiven || !builds[0].AsOf.IsZero() || builds[1].AsOfGiven || !builds[1].AsOf.Equal(intakeClock) {
+		t.Errorf("recorded builds: %+v", builds)
+	}
 }
