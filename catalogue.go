@@ -2,6 +2,7 @@ package roadmap
 
 import (
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -227,10 +228,18 @@ func (c *Catalogue) Codes() []string {
 	return codes
 }
 
-// Jurisdiction finds a jurisdiction by code.
+// Jurisdiction finds a jurisdiction by code, as typed or regardless of case
+// and surrounding spaces ("al" on a command line, an inbox/al/ folder, a
+// cover cell): the one lookup of a code that a person wrote.
 func (c *Catalogue) Jurisdiction(code string) (*Jurisdiction, bool) {
 	for i := range c.Jurisdictions {
 		if c.Jurisdictions[i].Code == code {
+			return &c.Jurisdictions[i], true
+		}
+	}
+	code = strings.TrimSpace(code)
+	for i := range c.Jurisdictions {
+		if strings.EqualFold(c.Jurisdictions[i].Code, code) {
 			return &c.Jurisdictions[i], true
 		}
 	}

@@ -58,8 +58,11 @@ func TestCatalogueLookups(t *testing.T) {
 	if j, ok := c.Jurisdiction("BS"); !ok || j.Name != "Bahamas" {
 		t.Errorf("Jurisdiction(BS) = %v, %v", j, ok)
 	}
-	if _, ok := c.Jurisdiction("bs"); ok {
-		t.Error("codes are case-sensitive")
+	if j, ok := c.Jurisdiction(" bs "); !ok || j.Code != "BS" {
+		t.Errorf("Jurisdiction(%q) = %v, %v; a code a person typed is found regardless of case and spaces", " bs ", j, ok)
+	}
+	if _, ok := c.Jurisdiction("B"); ok {
+		t.Error("Jurisdiction(B) found")
 	}
 	if g, ok := c.Goal("B"); !ok || g.Number != 2 {
 		t.Errorf("Goal(B) = %v, %v", g, ok)

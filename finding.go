@@ -80,12 +80,17 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s %s%s: %s", f.Severity, where, f.Code, f.Message)
 }
 
-// HasErrors reports whether any finding is an error.
-func HasErrors(fs []Finding) bool {
+// CountFindings is how many of fs have severity sev: the one count that
+// receipts, the ledger's audit, history, validate, ingest and status print.
+func CountFindings(fs []Finding, sev Severity) int {
+	n := 0
 	for _, f := range fs {
-		if f.Severity == Error {
-			return true
+		if f.Severity == sev {
+			n++
 		}
 	}
-	return false
+	return n
 }
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool { return CountFindings(fs, Error) > 0 }

@@ -365,7 +365,7 @@ func (r *run) identifyJurisdiction() (string, bool) {
 			roadmap.CoverJurisdiction)
 		return "", false
 	}
-	j, ok := r.jurisdiction(code)
+	j, ok := r.cat.Jurisdiction(code)
 	if !ok {
 		r.errorf(roadmap.CodeWrongJurisdiction, sheet, ref, "",
 			"The workbook says it is for the jurisdiction %q, which is not one of %s: fill in the template you were sent for your jurisdiction.",
@@ -381,7 +381,7 @@ func (r *run) identifyJurisdiction() (string, bool) {
 	}
 	if r.sub.Folder != "" && !strings.EqualFold(r.sub.Folder, j.Code) {
 		folder := fmt.Sprintf("the folder %q", r.sub.Folder)
-		if fj, ok := r.jurisdiction(r.sub.Folder); ok {
+		if fj, ok := r.cat.Jurisdiction(r.sub.Folder); ok {
 			folder = fmt.Sprintf("the folder of %s (%s)", fj.Name, fj.Code)
 		}
 		r.errorf(roadmap.CodeWrongJurisdiction, roadmap.SheetCover, roadmap.CoverJurisdiction, "",
@@ -393,21 +393,8 @@ func (r *run) identifyJurisdiction() (string, bool) {
 	return j.Code, good
 }
 
-func (r *run) jurisdiction(code string) (*roadmap.Jurisdiction, bool) {
-	for i := range r.cat.Jurisdictions {
-		if strings.EqualFold(r.cat.Jurisdictions[i].Code, strings.TrimSpace(code)) {
-			return &r.cat.Jurisdictions[i], true
-		}
-	}
-	return nil, false
-}
-
 func (r *run) jurisdictionCodes() string {
-	codes := make([]string, len(r.cat.Jurisdictions))
-	for i, j := range r.cat.Jurisdictions {
-		codes[i] = j.Code
-	}
-	return listOr(codes)
+	return listOr(r.cat.Codes())
 }
 
 func (r *run) identifyPeriod() (roadmap.Period, bool) {

@@ -205,21 +205,11 @@ func listFindings(b *strings.Builder, fs []roadmap.Finding, sev roadmap.Severity
 	return n
 }
 
-func countOf(fs []roadmap.Finding, sev roadmap.Severity) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity == sev {
-			n++
-		}
-	}
-	return n
-}
-
 // errorsNote is the rejection: every problem with where it is and what to do.
 func (in *Intake) errorsNote(d drop, s *roadmap.Submission, annotated bool) string {
 	var b strings.Builder
 	in.header(&b, "Roadmap KPI report: NOT ACCEPTED", d, s)
-	fmt.Fprintf(&b, "Nothing from this file was recorded. Correct the %d problem(s) below, then save the\n", countOf(s.Findings, roadmap.Error))
+	fmt.Fprintf(&b, "Nothing from this file was recorded. Correct the %d problem(s) below, then save the\n", roadmap.CountFindings(s.Findings, roadmap.Error))
 	fmt.Fprintf(&b, "workbook again into %s: it will be checked again within a minute.\n\n", inboxLabel(d))
 	if annotated {
 		fmt.Fprintf(&b, "%s, next to this note, is a copy of your workbook with every problem\n", shorten(d.name)+AnnotatedSuffix)
@@ -228,7 +218,7 @@ func (in *Intake) errorsNote(d drop, s *roadmap.Submission, annotated bool) stri
 	}
 	b.WriteString("Problems to correct\n-------------------\n")
 	listFindings(&b, s.Findings, roadmap.Error)
-	if countOf(s.Findings, roadmap.Warning) > 0 {
+	if roadmap.CountFindings(s.Findings, roadmap.Warning) > 0 {
 		b.WriteString("\nWarnings (they do not stop a file being accepted, but please check them)\n")
 		b.WriteString("-------------------------------------------------------------------------\n")
 		listFindings(&b, s.Findings, roadmap.Warning)
@@ -277,7 +267,7 @@ func (in *Intake) receiptNote(d drop, s *roadmap.Submission, original *roadmap.S
 	if told {
 		b.WriteString("\n")
 	}
-	if countOf(s.Findings, roadmap.Warning) > 0 {
+	if roadmap.CountFindings(s.Findings, roadmap.Warning) > 0 {
 		b.WriteString("\nWarnings (the file was accepted; please check these)\n")
 		b.WriteString("---------------------------------------------------\n")
 		listFindings(&b, s.Findings, roadmap.Warning)
@@ -493,7 +483,7 @@ func findingsSheet(f *excelize.File, findings []roadmap.Finding) error {
 		return nil
 	}
 	if err := set("A1", fmt.Sprintf("What the check found: %d error(s) in red, %d warning(s) in amber. Correct the marked cells on the other sheets, then save this workbook and send it again; this sheet is ignored.",
-		countOf(findings, roadmap.Error), countOf(findings, roadmap.Warning)), intro); err != nil {
+		roadmap.CountFindings(findings, roadmap.Error), roadmap.CountFindings(findings, roadmap.Warning)), intro); err != nil {
 		return err
 	}
 	if err := f.MergeCell(FindingsSheet, "A1", "F1"); err != nil {

@@ -265,10 +265,8 @@ func (d drop) symlink() bool { return d.info.Mode()&fs.ModeSymlink != 0 }
 
 // folderOf maps an inbox subfolder to a jurisdiction code, whatever its case.
 func (in *Intake) folderOf(name string) (string, bool) {
-	for _, j := range in.Catalogue.Jurisdictions {
-		if strings.EqualFold(j.Code, name) {
-			return j.Code, true
-		}
+	if j, ok := in.Catalogue.Jurisdiction(name); ok {
+		return j.Code, true
 	}
 	return name, false
 }

@@ -170,9 +170,11 @@ func (b *Builder) resolve(req BuildRequest) (spec, error) {
 		return s, fmt.Errorf("build: %s is not a reporting period of the %s catalogue", s.period, b.Catalogue.Cadence)
 	}
 	if s.jurisdiction != "" {
-		if _, ok := b.Catalogue.Jurisdiction(s.jurisdiction); !ok {
+		j, ok := b.Catalogue.Jurisdiction(s.jurisdiction)
+		if !ok {
 			return s, fmt.Errorf("build: jurisdiction %q is not in the catalogue", s.jurisdiction)
 		}
+		s.jurisdiction = j.Code
 	}
 	return s, nil
 }

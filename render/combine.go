@@ -285,7 +285,7 @@ func (c *combiner) completeness() []Completeness {
 			cp.Version, cp.File, cp.Received, cp.Hash, cp.Final = u.Version, u.Name, u.Received, u.Hash, u.Cover.Final
 			cp.FirstReceived = vs[0].Received
 		}
-		cp.State = roadmap.Timely(cp.FirstReceived, cp.Deadline, c.s.AsOf)
+		cp.State = c.s.Calendar.Timeliness(j, c.req.Period, cp.FirstReceived, c.s.AsOf)
 		out = append(out, cp)
 	}
 	return out

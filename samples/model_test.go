@@ -296,14 +296,6 @@ func TestCoversAndNarratives(t *testing.T) {
 	}
 }
 
-func TestNumberFormat(t *testing.T) {
-	for in, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 49654: "49,654", 1234567.5: "1,234,567.5", 27.6: "27.6", -1500: "-1,500"} {
-		if got := number(in); got != want {
-			t.Errorf("number(%v) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestOtherCatalogue makes samples for a catalogue the recipes do not know:
 // another roadmap with yearly periods and a jurisdiction without a persona.
 func TestOtherCatalogue(t *testing.T) {

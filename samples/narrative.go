@@ -2,7 +2,6 @@ package samples
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/seesac/roadmap"
@@ -137,29 +136,7 @@ func (f *figures) n(row string) string {
 		f.ok = false
 		return ""
 	}
-	return number(v.Number)
-}
-
-// number prints a figure as an English text would: 49,654 and 27.6.
-func number(x float64) string {
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	neg := strings.HasPrefix(whole, "-")
-	whole = strings.TrimPrefix(whole, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if hasFrac {
-		b.WriteString("." + frac)
-	}
-	return b.String()
+	return roadmap.FormatNumber(v.Number, -1) // as an English text would: 49,654 and 27.6
 }
 
 func (f *figures) level(row string) string {

@@ -46,6 +46,33 @@ type Planned struct {
 	Rebuild bool              `json:"rebuild"` // set by Due: done, but newer inputs arrived since
 }
 
+// The states of a planned build at an instant, as status and meetings print them.
+const (
+	StateDone     = "done"      // a build that counts exists
+	StateMissed   = "missed"    // to catch up
+	StatePlanned  = "planned"   // still ahead
+	StateNotBuilt = "not built" // its meeting has passed without it
+)
+
+// State is the step's state at now: done, missed, planned or not built.
+func (p Planned) State(now time.Time) string {
+	switch {
+	case p.Done:
+		return StateDone
+	case p.Missed:
+		return StateMissed
+	case p.At.After(now):
+		return StatePlanned
+	}
+	return StateNotBuilt
+}
+
+// Upcoming reports whether the step still has to run: planned or missed.
+func (p Planned) Upcoming(now time.Time) bool {
+	st := p.State(now)
+	return st == StatePlanned || st == StateMissed
+}
+
 // Plan lists every planned build of the calendar, sorted by time.
 //
 // Each meeting gets one build per step of its kind's plan, at the step's wall

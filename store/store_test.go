@@ -595,3 +595,48 @@ func mustReadFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+func TestPeriodHistoryAndLastAccepted(t *testing.T) {
+	t.Parallel()
+	db, _ := open(t)
+	h2 := h1.Next()
+	a1 := sub("AL", h1, "a1", t0, roadmap.Accepted)
+	a2 := sub("AL", h1, "a2", t0.Add(48*time.Hour), roadmap.Accepted)
+	b1 := sub("BA", h1, "b1", t0.Add(time.Hour), roadmap.Accepted)
+	rej := sub("RS", h1, "r1", t0.Add(72*time.Hour), roadmap.Rejected)
+	other := sub("AL", h2, "x1", t0.Add(96*time.Hour), roadmap.Accepted)
+	for _, s := range []*roadmap.Submission{a1, b1, a2, rej, other} {
+		record(t, db, s)
+	}
+	subs, err := db.PeriodHistory(ctx, h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range subs {
+		if len(s.Findings) != 1 || s.Values != nil {
+			t.Errorf("%s: findings %d, values %d; want its findings only", s.Hash, len(s.Findings), len(s.Values))
+		}
+		got = append(got, s.Hash+" "+string(s.State))
+	}
+	if want := []string{"a1 superseded", "b1 accepted", "a2 accepted", "r1 rejected"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("history of %s: %q, want %q", h1, got, want)
+	}
+	for _, tc := range []struct {
+		p    roadmap.Period
+		j    string
+		want time.Time
+	}{
+		{h1, "", a2.Received}, // a rejected file is not new data
+		{h1, "AL", a2.Received},
+		{h1, "BA", b1.Received},
+		{h1, "RS", time.Time{}},
+		{h2, "", other.Received},
+		{h2.Next(), "", time.Time{}},
+	} {
+		last, err := db.LastAccepted(ctx, tc.p, tc.j)
+		if err != nil || !last.Equal(tc.want) {
+			t.Errorf("last accepted of %s %q = %s, %v; want %s", tc.p, tc.j, last, err, tc.want)
+		}
+	}
+}

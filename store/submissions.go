@@ -99,14 +99,14 @@ func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) 
 	switch s.State {
 	case roadmap.Accepted:
 		events = append(events, Event{Time: at, Kind: EventAccepted, Jurisdiction: s.Jurisdiction, Period: period,
-			Submission: id, Detail: fmt.Sprintf("version %d, %d warning(s)", version, count(s.Findings, roadmap.Warning))})
+			Submission: id, Detail: fmt.Sprintf("version %d, %d warning(s)", version, roadmap.CountFindings(s.Findings, roadmap.Warning))})
 		for _, old := range replaced {
 			events = append(events, Event{Time: at, Kind: EventSuperseded, Jurisdiction: s.Jurisdiction, Period: period,
 				Submission: old, Detail: fmt.Sprintf("replaced by version %d (submission %d)", version, id)})
 		}
 	case roadmap.Rejected:
 		events = append(events, Event{Time: at, Kind: EventRejected, Jurisdiction: s.Jurisdiction, Period: period,
-			Submission: id, Detail: fmt.Sprintf("%d error(s), %d warning(s)", count(s.Findings, roadmap.Error), count(s.Findings, roadmap.Warning))})
+			Submission: id, Detail: fmt.Sprintf("%d error(s), %d warning(s)", roadmap.CountFindings(s.Findings, roadmap.Error), roadmap.CountFindings(s.Findings, roadmap.Warning))})
 	case roadmap.Duplicate:
 		events = append(events, Event{Time: at, Kind: EventDuplicate, Jurisdiction: s.Jurisdiction, Period: period,
 			Submission: id, Detail: "the same content was already accepted"})
@@ -129,16 +129,6 @@ func folderLabel(folder string) string {
 		return "the inbox"
 	}
 	return "inbox folder " + folder
-}
-
-func count(fs []roadmap.Finding, sev roadmap.Severity) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity == sev {
-			n++
-		}
-	}
-	return n
 }
 
 func insertChildren(ctx context.Context, tx *sql.Tx, id int64, s *roadmap.Submission) error {
@@ -364,6 +354,34 @@ func (db *DB) History(ctx context.Context, jurisdiction string, p roadmap.Period
 		return nil, fmt.Errorf("history of %s %s: %w", jurisdiction, p, err)
 	}
 	return subs, nil
+}
+
+// PeriodHistory lists every submission of period p, of every jurisdiction
+// and in every state, oldest first, with its findings (not its values): what
+// a status of that period reads, in one query.
+func (db *DB) PeriodHistory(ctx context.Context, p roadmap.Period) ([]roadmap.Submission, error) {
+	subs, err := db.query(ctx, `s.period = ?`, "s.received, s.id", withFindings, p.String())
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", p, err)
+	}
+	return subs, nil
+}
+
+// LastAccepted is when the newest accepted version of period p was received
+// (superseded versions count: they were accepted), for jurisdiction j, or for
+// every jurisdiction when j is ""; zero when there is none. It is how the
+// daemon sees new data since a report's last build, in one query.
+func (db *DB) LastAccepted(ctx context.Context, p roadmap.Period, j string) (time.Time, error) {
+	var last sql.NullString
+	if err := db.r.QueryRowContext(ctx, `SELECT MAX(received) FROM submissions
+		WHERE period = ? AND state IN ('accepted', 'superseded') AND (? = '' OR jurisdiction = ?)`,
+		p.String(), j, j).Scan(&last); err != nil {
+		return time.Time{}, fmt.Errorf("last accepted file of %s %s: %w", j, p, err)
+	}
+	if !last.Valid {
+		return time.Time{}, nil
+	}
+	return parseTime(last.String)
 }
 
 // Accepted lists every accepted version received at or before asOf, with

@@ -53,10 +53,11 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 			return e.usageError("%v", err)
 		}
 		if jurisdiction != "" {
-			req.Jurisdiction = strings.ToUpper(strings.TrimSpace(jurisdiction))
-			if _, ok := s.Catalogue.Jurisdiction(req.Jurisdiction); !ok {
+			j, ok := s.Catalogue.Jurisdiction(jurisdiction)
+			if !ok {
 				return e.usageError("jurisdiction %q is not in the catalogue: use one of %s", jurisdiction, jurisdictionCodes(s.Catalogue))
 			}
+			req.Jurisdiction = j.Code
 		}
 	}
 	if asOfText != "" {

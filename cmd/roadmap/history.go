@@ -34,7 +34,7 @@ func runHistory(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	j, ok := s.Catalogue.Jurisdiction(strings.ToUpper(strings.TrimSpace(jurisdiction)))
+	j, ok := s.Catalogue.Jurisdiction(jurisdiction)
 	if !ok {
 		return e.usageError("jurisdiction %q is not in the catalogue: use one of %s", jurisdiction, jurisdictionCodes(s.Catalogue))
 	}
@@ -92,7 +92,7 @@ func history(ctx context.Context, s *setup, j string, p roadmap.Period) ([]histo
 	for _, sub := range subs {
 		v := historyVersion{ID: sub.ID, State: sub.State, Version: sub.Version, Received: sub.Received.UTC(),
 			Hash: sub.Hash, Name: sub.Name, Folder: sub.Folder, Path: sub.Path,
-			Errors: countSeverity(sub.Findings, roadmap.Error), Warnings: countSeverity(sub.Findings, roadmap.Warning),
+			Errors: roadmap.CountFindings(sub.Findings, roadmap.Error), Warnings: roadmap.CountFindings(sub.Findings, roadmap.Warning),
 			Findings: sub.Findings}
 		if v.Findings == nil {
 			v.Findings = []roadmap.Finding{}

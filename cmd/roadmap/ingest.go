@@ -154,7 +154,7 @@ func (e *env) printIngest(sum *ingest.Summary) {
 		case roadmap.Duplicate:
 			what = fmt.Sprintf("duplicate of a version of %s %s already accepted; not counted again", f.Jurisdiction, f.Period)
 		case roadmap.Rejected:
-			what = "rejected" + countText(countSeverity(f.Findings, roadmap.Error), "error")
+			what = "rejected" + countText(roadmap.CountFindings(f.Findings, roadmap.Error), "error")
 		default:
 			what = "skipped: " + f.Reason
 		}
@@ -171,14 +171,4 @@ func (e *env) printIngest(sum *ingest.Summary) {
 	}
 	fmt.Fprintf(e.stdout, "%d accepted, %d rejected, %d duplicate(s), %d skipped\n",
 		sum.Accepted, sum.Rejected, sum.Duplicates, sum.Waiting)
-}
-
-func countSeverity(fs []roadmap.Finding, sev roadmap.Severity) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity == sev {
-			n++
-		}
-	}
-	return n
 }

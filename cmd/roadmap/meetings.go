@@ -83,7 +83,7 @@ func meetingList(cal *roadmap.Calendar, plans map[roadmap.MeetingKind][]roadmap.
 	today := roadmap.DateOf(now.In(loc))
 	byID := map[string][]plannedBuild{}
 	for _, p := range schedule.Plan(cal.Meetings, plans, builds, now, loc) {
-		byID[p.Meeting.ID] = append(byID[p.Meeting.ID], plannedBuild{Kind: p.Kind, At: p.At.In(loc), State: buildState(p, now)})
+		byID[p.Meeting.ID] = append(byID[p.Meeting.ID], plannedBuild{Kind: p.Kind, At: p.At.In(loc), State: p.State(now)})
 	}
 	out := meetings{Now: now.In(loc), Meetings: []meetingBuild{}}
 	for _, m := range cal.Sorted() {
@@ -98,18 +98,6 @@ func meetingList(cal *roadmap.Calendar, plans map[roadmap.MeetingKind][]roadmap.
 		out.Meetings = append(out.Meetings, meetingBuild{Meeting: m, Builds: bs})
 	}
 	return out
-}
-
-func buildState(p schedule.Planned, now time.Time) string {
-	switch {
-	case p.Done:
-		return "done"
-	case p.Missed:
-		return "missed"
-	case p.At.After(now):
-		return "planned"
-	}
-	return "not built"
 }
 
 func printMeetings(w io.Writer, l meetings, loc *time.Location) error {

@@ -123,7 +123,7 @@ func TestReindex(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("after losing roadmap.db:\n%+v\nbefore:\n%+v", got, want)
 	}
-	for _, leftover := range []string{ledgerName + reindexSuffix, ledgerName + "-wal", ledgerName + reindexSuffix + "-wal"} {
+	for _, leftover := range []string{ledgerName + store.RebuildSuffix, ledgerName + "-wal", ledgerName + store.RebuildSuffix + "-wal"} {
 		if _, err := os.Stat(filepath.Join(data, leftover)); !os.IsNotExist(err) {
 			t.Errorf("%s left behind: %v", leftover, err)
 		}
@@ -149,7 +149,7 @@ func TestReindexFailureKeepsTheLedger(t *testing.T) {
 	if string(mustRead(t, db)) != string(before) {
 		t.Error("a failed reindex changed the ledger")
 	}
-	if _, err := os.Stat(db + reindexSuffix); !os.IsNotExist(err) {
+	if _, err := os.Stat(db + store.RebuildSuffix); !os.IsNotExist(err) {
 		t.Errorf("the partial ledger was left behind: %v", err)
 	}
 

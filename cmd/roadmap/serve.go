@@ -9,9 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"reflect"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -207,7 +205,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 			log.Error("the plan could not be read from the ledger; trying again at the next tick", "err", err)
 			return nil
 		}
-		return schedule.Due(meetings, cfg.Plans, builds, d.lastInput(s.Catalogue), now, loc)
+		return schedule.Due(meetings, cfg.Plans, builds, d.lastInput, now, loc)
 	}
 	g.runner.Build = func(ctx context.Context, p schedule.Planned) error {
 		m := p.Meeting
@@ -281,32 +279,17 @@ func (d *daemon) take(in *ingest.Intake) func(ctx context.Context, path string) 
 
 // lastInput is, for a meeting, when the newest accepted file its report would
 // use was received (zero: none), so that the plan rebuilds a report that new
-// data has made stale.
-func (d *daemon) lastInput(cat *roadmap.Catalogue) func(roadmap.Meeting) time.Time {
-	return func(m roadmap.Meeting) time.Time {
-		var codes []string
-		if m.Kind == roadmap.Local {
-			codes = []string{m.Jurisdiction}
-		} else {
-			for _, j := range cat.Jurisdictions {
-				codes = append(codes, j.Code)
-			}
-		}
-		var last time.Time
-		for _, j := range codes {
-			subs, err := d.db.History(context.Background(), j, m.Period)
-			if err != nil {
-				d.log.Warn("new data for a report could not be looked up", "meeting", m.ID, "jurisdiction", j, "err", err)
-				continue
-			}
-			for _, s := range subs {
-				if (s.State == roadmap.Accepted || s.State == roadmap.Superseded) && s.Received.After(last) {
-					last = s.Received
-				}
-			}
-		}
-		return last
+// data has made stale: one ledger query per meeting due.
+func (d *daemon) lastInput(m roadmap.Meeting) time.Time {
+	j := ""
+	if m.Kind == roadmap.Local {
+		j = m.Jurisdiction
 	}
+	last, err := d.db.LastAccepted(context.Background(), m.Period, j)
+	if err != nil {
+		d.log.Warn("new data for a report could not be looked up", "meeting", m.ID, "err", err)
+	}
+	return last
 }
 
 // start starts a generation: the watcher first, so that files are taken
@@ -396,82 +379,19 @@ func (d *daemon) reload(ctx context.Context) {
 	}
 }
 
-// configChanges says what differs between two configurations, one phrase
-// per setting, in the file's order of keys.
+// configChanges says what differs between two generations, one phrase per
+// setting (roadmap.Config.Changes), comparing what is in force: the calendar
+// (the built-in one when meetings is absent), the catalogue by identity, and
+// the log format and listener after their flags.
 func configChanges(old, next *generation) []string {
-	a, b := old.s.Config, next.s.Config
-	var out []string
-	same := func(x, y any) bool { return reflect.DeepEqual(x, y) }
-	field := func(key string, x, y any) {
-		if !same(x, y) {
-			out = append(out, fmt.Sprintf("%s: %v -> %v", key, x, y))
-		}
-	}
-	field("timezone", a.Timezone, b.Timezone)
-	if old.s.CataloguePath != next.s.CataloguePath || old.s.Catalogue.Hash != next.s.Catalogue.Hash {
-		out = append(out, fmt.Sprintf("catalogue: %s %s -> %s %s", old.s.Catalogue.ID, old.s.Catalogue.Version,
-			next.s.Catalogue.ID, next.s.Catalogue.Version))
-	}
-	field("footnote", a.Footnote, b.Footnote)
-	field("intake.stable", a.Intake.Stable, b.Intake.Stable)
-	field("intake.rescan", a.Intake.Rescan, b.Intake.Rescan)
-	field("intake.max_size_mb", a.Intake.MaxSizeMB, b.Intake.MaxSizeMB)
-	field("checks.change_factor", a.Checks.ChangeFactor, b.Checks.ChangeFactor)
-	if !same(a.Plans, b.Plans) {
-		out = append(out, "plans changed")
-	}
-	if !same(a.Cron, b.Cron) {
-		out = append(out, fmt.Sprintf("cron: %d entries -> %d", len(a.Cron), len(b.Cron)))
-	}
-	field("log.format", old.format, next.format)
-	field("listen", orNone(old.listen), orNone(next.listen))
-	if c := calendarChanges(old.meetings, next.meetings); c != "" {
-		out = append(out, "meetings: "+c)
-	}
-	return out
+	return inForce(old).Changes(inForce(next))
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
-}
-
-// calendarChanges says which meetings were added, removed or changed.
-func calendarChanges(old, next []roadmap.Meeting) string {
-	byID := func(ms []roadmap.Meeting) map[string]roadmap.Meeting {
-		m := make(map[string]roadmap.Meeting, len(ms))
-		for _, x := range ms {
-			m[x.ID] = x
-		}
-		return m
-	}
-	o, n := byID(old), byID(next)
-	var added, removed, changed []string
-	for id, m := range n {
-		if p, ok := o[id]; !ok {
-			added = append(added, id)
-		} else if p != m {
-			changed = append(changed, id)
-		}
-	}
-	for id := range o {
-		if _, ok := n[id]; !ok {
-			removed = append(removed, id)
-		}
-	}
-	var parts []string
-	for _, g := range []struct {
-		what string
-		ids  []string
-	}{{"added", added}, {"removed", removed}, {"changed", changed}} {
-		if len(g.ids) > 0 {
-			slices.Sort(g.ids)
-			parts = append(parts, g.what+" "+strings.Join(g.ids, ", "))
-		}
-	}
-	return strings.Join(parts, "; ")
+func inForce(g *generation) roadmap.Config {
+	c := g.s.Config
+	c.Catalogue = fmt.Sprintf("%s %s (%.8s)", g.s.Catalogue.ID, g.s.Catalogue.Version, g.s.Catalogue.Hash)
+	c.Meetings, c.Log.Format, c.Listen = g.meetings, g.format, g.listen
+	return c
 }
 
 // digest writes the status digest (cron job status-digest) to

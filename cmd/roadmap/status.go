@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/store"
 )
@@ -66,27 +67,10 @@ type status struct {
 	Timezone string    `json:"timezone"`
 	// Meeting is the next meeting (today's or later), or the one asked for;
 	// nil when the calendar has none ahead.
-	Meeting       *roadmap.Meeting     `json:"meeting"`
-	Jurisdictions []jurisdictionStatus `json:"jurisdictions"`
-	NextBuilds    []statusBuild        `json:"next_builds"`
-	LastBuilds    []roadmap.Build      `json:"last_builds"`
-}
-
-// jurisdictionStatus is where one jurisdiction's report for the meeting's
-// period stands.
-type jurisdictionStatus struct {
-	Code  string             `json:"code"`
-	Name  string             `json:"name"`
-	State roadmap.Timeliness `json:"state"`
-	// Deadline is the last instant of the deadline day; nil when the calendar has none.
-	Deadline *time.Time `json:"deadline,omitempty"`
-	// Version is the current accepted version (0 when missing), Received when
-	// it arrived and Warnings how many warnings it carries.
-	Version  int        `json:"version,omitempty"`
-	Received *time.Time `json:"received,omitempty"`
-	Warnings int        `json:"warnings"`
-	// Rejected counts the files rejected for this period, all versions.
-	Rejected int `json:"rejected"`
+	Meeting       *roadmap.Meeting          `json:"meeting"`
+	Jurisdictions []render.SubmissionStatus `json:"jurisdictions"`
+	NextBuilds    []statusBuild             `json:"next_builds"`
+	LastBuilds    []roadmap.Build           `json:"last_builds"`
 }
 
 // statusBuild is a planned build.
@@ -106,7 +90,7 @@ func collectStatus(ctx context.Context, db *store.DB, s *setup, now time.Time) (
 // one when it is "". db may be nil (no ledger yet).
 func collectStatusOf(ctx context.Context, db *store.DB, s *setup, now time.Time, meetingID string) (*status, error) {
 	cal, loc := s.Calendar, s.Location
-	st := &status{Now: now.In(loc), Timezone: s.Config.Timezone, Jurisdictions: []jurisdictionStatus{},
+	st := &status{Now: now.In(loc), Timezone: s.Config.Timezone, Jurisdictions: []render.SubmissionStatus{},
 		NextBuilds: []statusBuild{}, LastBuilds: []roadmap.Build{}}
 	if meetingID != "" {
 		st.Meeting, _ = cal.Find(meetingID)
@@ -121,25 +105,23 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, now time.Time,
 		}
 	}
 	if m := st.Meeting; m != nil {
-		for _, j := range s.Catalogue.Jurisdictions {
-			if m.Kind == roadmap.Local && j.Code != m.Jurisdiction {
-				continue
-			}
-			js, err := jurisdictionState(ctx, db, cal, j, m.Period, now)
-			if err != nil {
-				return nil, err
-			}
-			st.Jurisdictions = append(st.Jurisdictions, js)
+		var ledger render.StatusLedger
+		if db != nil {
+			ledger = db
+		}
+		var err error
+		if st.Jurisdictions, err = render.MeetingStatus(ctx, ledger, s.Catalogue, cal, *m, now); err != nil {
+			return nil, err
 		}
 	}
 	for _, p := range schedule.Plan(cal.Meetings, s.Config.Plans, builds, now, loc) {
 		if len(st.NextBuilds) == statusBuilds {
 			break
 		}
-		if p.Done || (!p.Missed && !p.At.After(now)) {
+		if !p.Upcoming(now) {
 			continue
 		}
-		st.NextBuilds = append(st.NextBuilds, statusBuild{Meeting: p.Meeting.ID, Kind: p.Kind, At: p.At.In(loc), State: buildState(p, now)})
+		st.NextBuilds = append(st.NextBuilds, statusBuild{Meeting: p.Meeting.ID, Kind: p.Kind, At: p.At.In(loc), State: p.State(now)})
 	}
 	for i := len(builds) - 1; i >= 0 && len(st.LastBuilds) < statusBuilds; i-- {
 		b := builds[i]
@@ -147,51 +129,6 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, now time.Time,
 		st.LastBuilds = append(st.LastBuilds, b)
 	}
 	return st, nil
-}
-
-// jurisdictionState says where j's report on p stands. On time or late is
-// decided by the first accepted version: a correction sent after the
-// deadline does not make a report that arrived in time late.
-func jurisdictionState(ctx context.Context, db *store.DB, cal *roadmap.Calendar, j roadmap.Jurisdiction, p roadmap.Period, now time.Time) (jurisdictionStatus, error) {
-	js := jurisdictionStatus{Code: j.Code, Name: j.Name}
-	if deadline, ok := cal.Deadline(j.Code, p); ok {
-		js.Deadline = &deadline
-	}
-	var subs []roadmap.Submission
-	if db != nil {
-		var err error
-		if subs, err = db.History(ctx, j.Code, p); err != nil {
-			return js, err
-		}
-	}
-	var first, current *roadmap.Submission
-	for i := range subs {
-		sub := &subs[i]
-		switch sub.State {
-		case roadmap.Rejected:
-			js.Rejected++
-		case roadmap.Accepted, roadmap.Superseded:
-			if first == nil || sub.Received.Before(first.Received) {
-				first = sub
-			}
-			if current == nil || sub.Version > current.Version {
-				current = sub
-			}
-		}
-	}
-	if current == nil {
-		js.State = cal.Timeliness(j.Code, p, time.Time{}, now)
-		return js, nil
-	}
-	js.State = cal.Timeliness(j.Code, p, first.Received, now)
-	received := current.Received.In(cal.Location)
-	js.Version, js.Received = current.Version, &received
-	for _, f := range current.Findings {
-		if f.Severity == roadmap.Warning {
-			js.Warnings++
-		}
-	}
-	return js, nil
 }
 
 const statusTime = "2006-01-02 15:04 MST"

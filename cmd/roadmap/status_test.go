@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
 )
@@ -91,7 +92,7 @@ func TestStatus(t *testing.T) {
 	if st.Meeting == nil || st.Meeting.ID != "rcm-test" || st.Timezone != "Europe/Belgrade" || !st.Now.Equal(now) {
 		t.Fatalf("status header: meeting %+v, zone %s, now %s", st.Meeting, st.Timezone, st.Now)
 	}
-	byCode := map[string]jurisdictionStatus{}
+	byCode := map[string]render.SubmissionStatus{}
 	var codes []string
 	for _, j := range st.Jurisdictions {
 		byCode[j.Code] = j
@@ -174,7 +175,7 @@ func TestStatusWithoutLedger(t *testing.T) {
 func TestStatusDigestFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "reports", "status")
 	st := &status{Now: time.Date(2026, 11, 15, 23, 30, 0, 0, time.UTC), Timezone: "Europe/Belgrade",
-		Jurisdictions: []jurisdictionStatus{}, NextBuilds: []statusBuild{}, LastBuilds: []roadmap.Build{}}
+		Jurisdictions: []render.SubmissionStatus{}, NextBuilds: []statusBuild{}, LastBuilds: []roadmap.Build{}}
 	paths, err := writeStatusDigest(dir, st, belgrade)
 	if err != nil {
 		t.Fatal(err)

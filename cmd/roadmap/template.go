@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/templates"
@@ -53,15 +52,15 @@ func runTemplate(_ context.Context, e *env, args []string) int {
 		}
 		paths, err = templates.WriteAll(dir, cat, period)
 	} else {
-		code, ok := findJurisdiction(cat, *jur)
+		j, ok := cat.Jurisdiction(*jur)
 		if !ok {
 			return e.usageError("jurisdiction %q is not in the catalogue: use one of %s", *jur, jurisdictionCodes(cat))
 		}
 		path := *out
 		if path == "" || isDir(path) {
-			path = filepath.Join(path, templates.FileName(code, period))
+			path = filepath.Join(path, templates.FileName(j.Code, period))
 		}
-		err = templates.WriteFile(path, cat, code, period)
+		err = templates.WriteFile(path, cat, j.Code, period)
 		if err == nil {
 			paths = []string{path}
 		}
@@ -82,19 +81,6 @@ func runTemplate(_ context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "wrote %s\n", p)
 	}
 	return exitOK
-}
-
-// findJurisdiction matches a code as typed, then regardless of case ("al").
-func findJurisdiction(cat *roadmap.Catalogue, code string) (string, bool) {
-	if j, ok := cat.Jurisdiction(code); ok {
-		return j.Code, true
-	}
-	for _, j := range cat.Jurisdictions {
-		if strings.EqualFold(j.Code, code) {
-			return j.Code, true
-		}
-	}
-	return "", false
 }
 
 // isDir reports whether path is an existing folder; anything else (a file, a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/seesac/roadmap"
@@ -31,7 +30,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	if folder != "" {
-		j, ok := s.Catalogue.Jurisdiction(strings.ToUpper(strings.TrimSpace(folder)))
+		j, ok := s.Catalogue.Jurisdiction(folder)
 		if !ok {
 			return e.usageError("--folder %q is not a jurisdiction of the catalogue: use one of %s", folder, jurisdictionCodes(s.Catalogue))
 		}
@@ -118,14 +117,7 @@ func (e *env) validate(ctx context.Context, s *setup, files []string, folder str
 func (e *env) printValidation(results []validation) {
 	accepted := 0
 	for _, r := range results {
-		errs, warns := 0, 0
-		for _, f := range r.Findings {
-			if f.Severity == roadmap.Error {
-				errs++
-			} else {
-				warns++
-			}
-		}
+		errs, warns := roadmap.CountFindings(r.Findings, roadmap.Error), roadmap.CountFindings(r.Findings, roadmap.Warning)
 		if r.OK {
 			accepted++
 			fmt.Fprintf(e.stdout, "%s: accepted as %s %s%s\n", r.File, r.Jurisdiction, r.Period, countText(warns, "warning"))

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/seesac/roadmap"
+)
+
+func TestRebuildCarriesOverAndSwaps(t *testing.T) {
+	t.Parallel()
+	db, path := open(t)
+	record(t, db, sub("AL", h1, "old", t0, roadmap.Accepted))
+	b := &roadmap.Build{Meeting: "rcm-16", Kind: roadmap.Draft, Started: t0, AsOf: t0, OK: true}
+	if err := db.RecordBuild(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Audit(ctx, Event{Time: t0, Kind: EventDelivered, Detail: "rcm-16 draft"}); err != nil {
+		t.Fatal(err)
+	}
+	// The old ledger stays open, as a crashed writer's would, with its WAL.
+	carried, err := Rebuild(ctx, path, func(n *DB) error {
+		record(t, n, sub("BA", h1, "new", t0.Add(time.Hour), roadmap.Accepted))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if carried.Builds != 1 || carried.Deliveries != 1 || carried.Unreadable != "" {
+		t.Errorf("carried %+v, want one build and one delivery", carried)
+	}
+	for _, leftover := range []string{path + RebuildSuffix, path + RebuildSuffix + "-wal"} {
+		if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left behind", leftover)
+		}
+	}
+	got, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	if al, _ := got.Latest(ctx, "AL", h1); al != nil {
+		t.Error("the old ledger's submission survived the swap")
+	}
+	if ba, _ := got.Latest(ctx, "BA", h1); ba == nil {
+		t.Error("the rebuilt ledger lacks what fill recorded")
+	}
+	if builds, _ := got.Builds(ctx); len(builds) != 1 || builds[0].Meeting != "rcm-16" {
+		t.Errorf("builds after the swap: %+v", builds)
+	}
+}
+
+func TestRebuildFailureKeepsTheOldLedger(t *testing.T) {
+	t.Parallel()
+	db, path := open(t)
+	record(t, db, sub("AL", h1, "old", t0, roadmap.Accepted))
+	db.Close()
+	boom := errors.New("boom")
+	if _, err := Rebuild(ctx, path, func(*DB) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("err %v, want the fill's", err)
+	}
+	if _, err := os.Stat(path + RebuildSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the half-made ledger was left behind")
+	}
+	old, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if al, _ := old.Latest(ctx, "AL", h1); al == nil {
+		t.Error("a failed rebuild lost the old ledger")
+	}
+}
+
+func TestRebuildOverAnUnreadableLedger(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "roadmap.db")
+	if err := os.WriteFile(path, []byte("not a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	carried, err := Rebuild(ctx, path, func(*DB) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if carried.Unreadable == "" || carried.Builds != 0 {
+		t.Errorf("carried %+v, want the old ledger named unreadable", carried)
+	}
+	if _, err := OpenReadOnly(ctx, path); err != nil {
+		t.Errorf("the new ledger is not in place: %v", err)
+	}
+}
