@@ -39,4 +39,3 @@ func TestInitCreatesTheLayoutWithThePolicy(t *testing.T) {
 		}
 	}
 }
-
