@@ -135,6 +135,9 @@ func TestWriteFile(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	p := filepath.Join(root, "feedback", "AL", "x.receipt.txt")
+	if _, err := MkdirAll(filepath.Dir(p)); err != nil {
+		t.Fatal(err)
+	}
 	stamp := time.Date(2026, 10, 20, 9, 30, 0, 0, time.UTC)
 	if err := WriteBytes(p, Write{ModTime: stamp, Sync: true}, []byte("one")); err != nil {
 		t.Fatal(err)
@@ -197,7 +200,7 @@ func TestCreateNewNeverReplaces(t *testing.T) {
 
 func TestSymlinkReplacesInOneRename(t *testing.T) {
 	t.Parallel()
-	p := filepath.Join(t.TempDir(), "rejected", "AL", "symlink-x")
+	p := filepath.Join(t.TempDir(), "symlink-x")
 	for _, target := range []string{"/etc/passwd", "../elsewhere"} {
 		if err := Symlink(target, p); err != nil {
 			t.Fatal(err)

@@ -75,16 +75,15 @@ type Write struct {
 	// for what the ledger relies on. The folder is not synced: call SyncDir
 	// once after the last file of a step.
 	Sync bool
+	// Private gives the file PrivateMode instead of FileMode: for secrets.
+	Private bool
 }
 
 // WriteFile writes a file through fill: into a temporary file in the same
-// folder (created with MkdirAll when missing), with FileMode, then renamed
-// over path, so that a reader sees the old file or the new one and never
-// half of one. On failure path is as it was and the temporary file is gone.
+// folder, which must exist (MkdirAll), with FileMode, then renamed over path,
+// so that a reader sees the old file or the new one and never half of one.
+// On failure path is as it was and the temporary file is gone.
 func WriteFile(path string, w Write, fill func(io.Writer) error) (err error) {
-	if _, err := MkdirAll(filepath.Dir(path)); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), TempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -98,7 +97,11 @@ func WriteFile(path string, w Write, fill func(io.Writer) error) (err error) {
 	if err = fill(tmp); err != nil {
 		return err
 	}
-	if err = tmp.Chmod(FileMode); err != nil {
+	mode := FileMode
+	if w.Private {
+		mode = PrivateMode
+	}
+	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if w.Sync {
@@ -130,11 +133,8 @@ func WriteBytes(path string, w Write, data []byte) error {
 
 // CreateNew writes data to path only when nothing is there (not even a
 // link): an operator's file is never replaced. created is false when path
-// already existed.
+// already existed. The folder must exist.
 func CreateNew(path string, data []byte) (created bool, err error) {
-	if _, err := MkdirAll(filepath.Dir(path)); err != nil {
-		return false, err
-	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
 	if errors.Is(err, fs.ErrExist) {
 		return false, nil
@@ -164,11 +164,8 @@ func CreateNew(path string, data []byte) (created bool, err error) {
 }
 
 // Symlink makes path a symbolic link to target, replacing what is there in
-// one rename. The link is never followed.
+// one rename. The link is never followed. The folder must exist.
 func Symlink(target, path string) error {
-	if _, err := MkdirAll(filepath.Dir(path)); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), TempPrefix+"*")
 	if err != nil {
 		return err

@@ -11,10 +11,13 @@ import (
 )
 
 // The permission policy: one for every folder and one for every file the
-// program creates in the data folder (see the package doc).
+// program creates in the data folder (see the package doc), and one for the
+// files that hold secrets (the portal's password hashes), which only the
+// service account reads.
 const (
-	DirMode  fs.FileMode = 0o750
-	FileMode fs.FileMode = 0o640
+	DirMode     fs.FileMode = 0o750
+	FileMode    fs.FileMode = 0o640
+	PrivateMode fs.FileMode = 0o600
 )
 
 // Names of the layout.
@@ -33,6 +36,7 @@ const (
 	LedgerName     = "roadmap.db"
 	ConfigName     = "roadmap.yaml"
 	LockName       = "roadmap.lock"
+	AccountsName   = "accounts" // the portal's accounts
 )
 
 // topFolders are the folders init creates, in order.
@@ -71,6 +75,9 @@ func (d Dir) Ledger() string { return filepath.Join(d.root, LedgerName) }
 
 // Config is the configuration file.
 func (d Dir) Config() string { return filepath.Join(d.root, ConfigName) }
+
+// Accounts is the portal's accounts file (written with Write.Private).
+func (d Dir) Accounts() string { return filepath.Join(d.root, AccountsName) }
 
 // LockFile is the lock file (see Lock).
 func (d Dir) LockFile() string { return filepath.Join(d.root, LockName) }
@@ -137,6 +144,12 @@ func FeedbackPath(j, name string) string { return path.Join(FeedbackName, j, nam
 // path relative to the data folder: inbox/AL/x.xlsx.
 func InboxPath(rel string) string { return path.Join(InboxName, rel) }
 
+// FromInbox is the path in the inbox (with slashes) of a path relative to
+// the data folder that InboxPath made; ok is false for any other path.
+func FromInbox(rel string) (string, bool) {
+	return strings.CutPrefix(rel, InboxName+"/")
+}
+
 // Kept is what the place of a kept original says about it.
 type Kept struct {
 	// Rejected is set for rejected/J/NAME; otherwise it is archived.
@@ -167,20 +180,25 @@ func ParseKept(rel string) (k Kept, ok bool) {
 // originals (the ones a reindex reads).
 func KeptFolders() []string { return []string{ArchiveName, RejectedName} }
 
-// CheckInbox says what to do when the data folder has no inbox, rather than
-// letting the first file operation fail with a bare path.
-func (d Dir) CheckInbox() error {
-	inbox := d.Inbox()
-	info, err := os.Stat(inbox)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s has no inbox: run 'roadmap init --data %s' to set up the data folder", d.root, d.root)
-	case err != nil:
-		return fmt.Errorf("read the inbox: %w", err)
-	case !info.IsDir():
-		return fmt.Errorf("%s is not a folder", inbox)
+// Check fails, naming the folder and what to do, unless it is an initialised
+// data folder: one with its inbox folder.
+func (d Dir) Check() error {
+	why := ""
+	if info, err := os.Stat(d.root); errors.Is(err, fs.ErrNotExist) {
+		why = "it does not exist"
+	} else if err != nil {
+		return fmt.Errorf("data folder %s: %w", d.root, err)
+	} else if !info.IsDir() {
+		why = "it is not a folder"
+	} else if info, err := os.Stat(d.Inbox()); errors.Is(err, fs.ErrNotExist) || err == nil && !info.IsDir() {
+		why = "it has no inbox folder"
+	} else if err != nil {
+		return fmt.Errorf("data folder %s: %w", d.root, err)
 	}
-	return nil
+	if why == "" {
+		return nil
+	}
+	return fmt.Errorf("%s is not a roadmap data folder (%s): check --data, or run 'roadmap init --data %s' to make one", d.root, why, d.root)
 }
 
 // Init creates what is missing of the layout: the data folder, its folders

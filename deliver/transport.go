@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Transport hands one composed e-mail on. It returns where the message
@@ -147,20 +146,21 @@ type Files struct {
 
 // Send writes msg to Dir/KEY.eml, atomically.
 func (f *Files) Send(_ context.Context, key string, msg *gomail.Msg) (string, error) {
-	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
+	if _, err := datadir.MkdirAll(f.Dir); err != nil {
 		return "", fmt.Errorf("outbox folder: %w", err)
 	}
 	path := filepath.Join(f.Dir, FileName(key))
-	if err := writeAtomic(path, func(w io.Writer) error { _, err := msg.WriteTo(w); return err }); err != nil {
+	write := func(w io.Writer) error { _, err := msg.WriteTo(w); return err }
+	if err := datadir.WriteFile(path, datadir.Write{Sync: true}, write); err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	via := path
-	if f.Root != "" {
-		if rel, err := filepath.Rel(f.Root, path); err == nil && !strings.HasPrefix(rel, "..") {
-			via = filepath.ToSlash(rel)
-		}
+	if f.Root == "" {
+		return path, nil
 	}
-	return via, nil
+	if rel, ok := datadir.New(f.Root).Rel(path); ok {
+		return rel, nil
+	}
+	return path, nil
 }
 
 // FileName is the .eml file name of a key: its separators made "_".
@@ -172,30 +172,4 @@ func FileName(key string) string {
 		}
 	}
 	return string(b) + ".eml"
-}
-
-func writeAtomic(path string, fill func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = fill(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -104,7 +105,7 @@ func (e *intakeEnv) assertTakenOnce(files []struct{ src, folder, name string }) 
 		if strings.HasSuffix(f, sidecarSuffix) {
 			continue
 		}
-		if strings.Contains(f, tempPrefix) {
+		if strings.Contains(f, datadir.TempPrefix) {
 			e.t.Fatalf("temporary file left: %s", f)
 		}
 		stored++
@@ -115,7 +116,7 @@ func (e *intakeEnv) assertTakenOnce(files []struct{ src, folder, name string }) 
 	for _, f := range files {
 		home, name := f.folder, f.name
 		if home == "" {
-			home, name = Unknown, sharedPrefix+f.name
+			home, name = datadir.UnknownName, sharedPrefix+f.name
 		}
 		receipt, errs := e.exists("feedback/"+home+"/"+name+ReceiptSuffix), e.exists("feedback/"+home+"/"+name+ErrorsSuffix)
 		if receipt == errs {

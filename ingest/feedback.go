@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Suffixes of the feedback files, added to the dropped file's name.
@@ -43,8 +43,8 @@ const sharedPrefix = "inbox-"
 // previous drop of the same name left there that no longer apply. It returns
 // the files written, relative to Root.
 func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) ([]string, error) {
-	dir := path.Join(dirFeedback, in.homeOf(s, d))
-	if err := os.MkdirAll(in.abs(dir), 0o755); err != nil {
+	home := in.homeOf(s, d)
+	if _, err := datadir.MkdirAll(in.abs(datadir.FeedbackPath(home, ""))); err != nil {
 		return nil, err
 	}
 	base := shorten(d.name)
@@ -54,7 +54,7 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 		// the same name from inbox/J/ never has its notes overwritten.
 		base = shorten(sharedPrefix + d.name)
 	}
-	receipt, errs, annotated := path.Join(dir, base+ReceiptSuffix), path.Join(dir, base+ErrorsSuffix), path.Join(dir, base+AnnotatedSuffix)
+	receipt, errs, annotated := datadir.FeedbackPath(home, base+ReceiptSuffix), datadir.FeedbackPath(home, base+ErrorsSuffix), datadir.FeedbackPath(home, base+AnnotatedSuffix)
 	var written, stale []string
 	switch s.State {
 	case roadmap.Rejected:
@@ -100,11 +100,11 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 	return written, nil
 }
 
+// writeText writes a note. Notes are only renamed into place, not synced: a
+// power failure just after may cost a note to the sender, never a record,
+// and saves a disk flush per file (see the package doc).
 func writeText(dst, text string) error {
-	return writeAtomic(dst, time.Time{}, false, func(w io.Writer) error {
-		_, err := io.WriteString(w, text)
-		return err
-	})
+	return datadir.WriteBytes(dst, datadir.Write{}, []byte(text))
 }
 
 // canAnnotate: only a workbook (a zip) that was kept as a file can be copied
@@ -147,9 +147,9 @@ func periodLabel(p roadmap.Period) string {
 
 func inboxLabel(d drop) string {
 	if d.folder == "" {
-		return "inbox"
+		return datadir.InboxName
 	}
-	return "inbox/" + d.folder
+	return datadir.InboxPath(d.folder)
 }
 
 // shown is t as the notes print it, in the configured zone.
@@ -339,7 +339,7 @@ func annotate(src, dst string, findings []roadmap.Finding) (err error) {
 	if err := findingsSheet(f, findings); err != nil {
 		return err
 	}
-	return writeAtomic(dst, time.Time{}, false, func(w io.Writer) error { return f.Write(w) })
+	return datadir.WriteFile(dst, datadir.Write{}, func(w io.Writer) error { return f.Write(w) })
 }
 
 type cellKey struct{ sheet, cell string }

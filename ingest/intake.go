@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Ledger is what the intake needs of the ledger; *store.DB implements it.
@@ -115,18 +115,6 @@ func (s *Summary) add(o Outcome) {
 	s.Outcomes = append(s.Outcomes, o)
 }
 
-// Unknown names the folder for files whose jurisdiction is not known.
-const Unknown = "_unknown"
-
-// Folders of the data folder that the intake uses (design.md).
-const (
-	dirInbox    = "inbox"
-	dirArchive  = "archive"
-	dirRejected = "rejected"
-	dirFeedback = "feedback"
-	dirDupes    = "duplicates" // archive/J/P/duplicates/: content already accepted
-)
-
 // Pass makes one pass over the inbox: every file that is ready is taken,
 // files still changing are left for the next pass. An error with one file
 // does not stop the others; the errors are returned together.
@@ -177,7 +165,7 @@ func (in *Intake) ProcessFile(ctx context.Context, file string) (Outcome, error)
 	if err := in.validate(); err != nil {
 		return Outcome{}, err
 	}
-	inbox := filepath.Join(in.Root, dirInbox)
+	inbox := in.data().Inbox()
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(inbox, file)
 	}
@@ -273,7 +261,7 @@ func (in *Intake) folderOf(name string) (string, bool) {
 
 // scan lists the candidate files of inbox/ and inbox/<folder>/, in name order.
 func (in *Intake) scan() ([]drop, error) {
-	inbox := filepath.Join(in.Root, dirInbox)
+	inbox := in.data().Inbox()
 	entries, err := os.ReadDir(inbox)
 	if err != nil {
 		return nil, fmt.Errorf("read the inbox: %w", err)
@@ -568,7 +556,7 @@ func sourceKey(d drop, hash string) string {
 		target, _ := os.Readlink(d.abs)
 		what = "symlink:" + target
 	}
-	return fmt.Sprintf("inbox/%s|%d|%s|%s", d.rel, d.info.Size(), d.info.ModTime().UTC().Format(time.RFC3339Nano), what)
+	return fmt.Sprintf("%s|%d|%s|%s", datadir.InboxPath(d.rel), d.info.Size(), d.info.ModTime().UTC().Format(time.RFC3339Nano), what)
 }
 
 // examine decides what a drop is, writing nothing. It returns nil when the
@@ -659,7 +647,7 @@ func hasCode(fs []roadmap.Finding, code roadmap.Code) bool {
 func (in *Intake) folderList() string {
 	codes := make([]string, len(in.Catalogue.Jurisdictions))
 	for i, j := range in.Catalogue.Jurisdictions {
-		codes[i] = "inbox/" + j.Code
+		codes[i] = datadir.InboxPath(j.Code)
 	}
 	return strings.Join(codes, ", ")
 }
@@ -675,7 +663,7 @@ func (in *Intake) homeOf(s *roadmap.Submission, d drop) string {
 	if _, ok := in.Catalogue.Jurisdiction(s.Jurisdiction); ok {
 		return s.Jurisdiction
 	}
-	return Unknown
+	return datadir.UnknownName
 }
 
 // destination is where the original is kept, relative to Root, with
@@ -690,13 +678,12 @@ func (in *Intake) destination(s *roadmap.Submission, d drop) (string, error) {
 		if _, ok := in.Catalogue.Jurisdiction(s.Jurisdiction); !ok || s.Period.IsZero() {
 			return "", fmt.Errorf("an accepted file without a known jurisdiction (%q) and period", s.Jurisdiction)
 		}
-		dir := path.Join(dirArchive, s.Jurisdiction, s.Period.String())
 		if s.State == roadmap.Duplicate {
-			dir = path.Join(dir, dirDupes)
+			return datadir.DuplicatePath(s.Jurisdiction, s.Period.String(), name), nil
 		}
-		return path.Join(dir, name), nil
+		return datadir.ArchivePath(s.Jurisdiction, s.Period.String(), name), nil
 	default:
-		return path.Join(dirRejected, in.homeOf(s, d), name), nil
+		return datadir.RejectedPath(in.homeOf(s, d), name), nil
 	}
 }
 
@@ -728,4 +715,7 @@ func shorten(name string) string {
 	return name[:n] + ext
 }
 
-func (in *Intake) abs(rel string) string { return filepath.Join(in.Root, filepath.FromSlash(rel)) }
+func (in *Intake) abs(rel string) string { return in.data().Abs(rel) }
+
+// data is the data folder the intake works in.
+func (in *Intake) data() datadir.Dir { return datadir.New(in.Root) }

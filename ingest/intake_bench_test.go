@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -106,7 +107,7 @@ func fillInbox(b *testing.B, books map[string]string) string {
 		if err != nil {
 			b.Fatal(err)
 		}
-		dst := filepath.Join(root, dirInbox, folder, filepath.Base(p))
+		dst := filepath.Join(root, datadir.InboxName, folder, filepath.Base(p))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			b.Fatal(err)
 		}

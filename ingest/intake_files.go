@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // intakeWorkbookExts are handed to the checker, which tells an .xls, an .ods or a
@@ -89,9 +89,6 @@ func notWorkbook(path, name string) (string, bool) {
 // lets Reindex rebuild the ledger exactly (see the package doc).
 const sidecarSuffix = ".intake.json"
 
-// tempPrefix starts every temporary file the intake writes; Reindex skips them.
-const tempPrefix = ".intake-"
-
 type sidecar struct {
 	Name     string    `json:"name"`
 	Folder   string    `json:"folder,omitempty"`
@@ -104,78 +101,56 @@ type sidecar struct {
 
 // store keeps the original at s.Path: a copy written to a temporary file,
 // checked against the hash, synced and renamed, its modification time set to
-// the received time; then the sidecar. Storing again is harmless: the name
-// comes from the content, so it is the same file.
+// the received time; then the sidecar; then the folder is synced once for
+// both. Storing again is harmless: the name comes from the content, so it is
+// the same file.
 func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 	dst := in.abs(s.Path)
-	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if _, err := datadir.MkdirAll(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	if d.symlink() {
-		if err := relink(d.abs, dst); err != nil {
+	durable := datadir.Write{ModTime: s.Received, Sync: true}
+	switch {
+	case d.symlink():
+		// Kept as a link with the same target: never followed, not even to
+		// copy what it points at.
+		target, err := os.Readlink(d.abs)
+		if err != nil {
 			return err
 		}
-	} else if d.data != nil && hashBytes(d.data) == s.Hash {
+		if err := datadir.Symlink(target, dst); err != nil {
+			return err
+		}
+	case d.data != nil && hashBytes(d.data) == s.Hash:
 		// The content as hashed, held since: no second read of the file.
-		if err := writeAtomic(dst, s.Received, true, func(w io.Writer) error {
-			_, err := w.Write(d.data)
-			return err
-		}); err != nil {
+		if err := datadir.WriteBytes(dst, durable, d.data); err != nil {
 			return err
 		}
-	} else if err := copyVerified(d.abs, dst, s.Hash, s.Received); err != nil {
-		return err
+	default:
+		if err := copyVerified(d.abs, dst, s.Hash, durable); err != nil {
+			return err
+		}
 	}
-	note, err := json.MarshalIndent(sidecar{Name: d.name, Folder: d.folder, Inbox: "inbox/" + d.rel,
+	note, err := json.MarshalIndent(sidecar{Name: d.name, Folder: d.folder, Inbox: datadir.InboxPath(d.rel),
 		Received: s.Received.UTC(), Size: s.Size, Hash: s.Hash, Source: source}, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(dst+sidecarSuffix, s.Received, true, func(w io.Writer) error {
-		_, err := w.Write(append(note, '\n'))
-		return err
-	}); err != nil {
+	if err := datadir.WriteBytes(dst+sidecarSuffix, durable, append(note, '\n')); err != nil {
 		return err
 	}
-	return syncDir(dir)
-}
-
-// relink keeps a symbolic link as a link with the same target: it is never
-// followed, not even to copy what it points at.
-func relink(src, dst string) error {
-	target, err := os.Readlink(src)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	tmp.Close()
-	if err := os.Remove(name); err != nil {
-		return err
-	}
-	if err := os.Symlink(target, name); err != nil {
-		return err
-	}
-	if err := os.Rename(name, dst); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
+	return datadir.SyncDir(filepath.Dir(dst))
 }
 
 // copyVerified copies src to dst through a temporary file and fails, leaving
 // dst as it was, if the bytes copied do not have the expected hash.
-func copyVerified(src, dst, hash string, mtime time.Time) error {
+func copyVerified(src, dst, hash string, w datadir.Write) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	return writeAtomic(dst, mtime, true, func(w io.Writer) error {
+	return datadir.WriteFile(dst, w, func(w io.Writer) error {
 		h := sha256.New()
 		if _, err := io.Copy(io.MultiWriter(w, h), in); err != nil {
 			return err
@@ -185,60 +160,4 @@ func copyVerified(src, dst, hash string, mtime time.Time) error {
 		}
 		return nil
 	})
-}
-
-// writeAtomic writes a file through a temporary file in the same folder,
-// given the modification time mtime (unless zero), readable by the people
-// the folder is shared with, and renamed into place: a reader sees the old
-// file or the new one, never half of one. durable syncs the file before the
-// rename, for what the ledger will rely on (a kept original and its note).
-// Feedback is only renamed: a power failure just after may cost a note to
-// the sender, never a record, and saves a disk flush per file.
-func writeAtomic(dst string, mtime time.Time, durable bool, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if durable {
-		if err := tmp.Sync(); err != nil {
-			return err
-		}
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if !mtime.IsZero() {
-		if err := os.Chtimes(tmp.Name(), mtime, mtime); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("rename into place: %w", err)
-	}
-	return nil
-}
-
-// syncDir makes a rename in dir durable before the next step relies on it.
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Reindexed is what Reindex did.
@@ -91,7 +92,8 @@ func (in *Intake) reindexOne(ctx context.Context, f storedFile) (recorded, disag
 	if err != nil {
 		return false, false, err
 	}
-	d := drop{abs: abs, rel: strings.TrimPrefix(f.note.Inbox, "inbox/"), name: f.note.Name, info: info}
+	inboxRel, _ := datadir.FromInbox(f.note.Inbox)
+	d := drop{abs: abs, rel: inboxRel, name: f.note.Name, info: info}
 	d.folder, d.folderKnown = f.note.Folder, true
 	if d.folder != "" {
 		d.folder, d.folderKnown = in.folderOf(d.folder)
@@ -142,7 +144,7 @@ func (in *Intake) reindexOne(ctx context.Context, f storedFile) (recorded, disag
 // order (then by path, for files received in the same instant).
 func (in *Intake) storedFiles() ([]storedFile, error) {
 	var files []storedFile
-	for _, top := range []string{dirArchive, dirRejected} {
+	for _, top := range datadir.KeptFolders() {
 		root := in.abs(top)
 		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -152,7 +154,7 @@ func (in *Intake) storedFiles() ([]storedFile, error) {
 				return err
 			}
 			name := e.Name()
-			if e.IsDir() || strings.HasPrefix(name, tempPrefix) || strings.HasSuffix(name, sidecarSuffix) {
+			if e.IsDir() || datadir.IsTemp(name) || strings.HasSuffix(name, sidecarSuffix) {
 				return nil
 			}
 			rel, err := filepath.Rel(in.Root, p)
@@ -193,21 +195,21 @@ func (in *Intake) storedFiles() ([]storedFile, error) {
 // original; ok is false for a file in no place the intake stores to.
 func (in *Intake) storedFile(rel string) (storedFile, bool, error) {
 	f := storedFile{rel: rel}
-	parts := strings.Split(rel, "/")
+	kept, ok := datadir.ParseKept(rel)
 	switch {
-	case parts[0] == dirArchive && (len(parts) == 4 || len(parts) == 5 && parts[3] == dirDupes):
-		p, err := roadmap.ParsePeriod(parts[2])
-		if _, known := in.Catalogue.Jurisdiction(parts[1]); err != nil || !known {
-			return f, false, nil
-		}
-		f.state, f.j, f.p = roadmap.Accepted, parts[1], p
-		if len(parts) == 5 {
-			f.state = roadmap.Duplicate
-		}
-	case parts[0] == dirRejected && len(parts) == 3:
+	case !ok:
+		return f, false, nil
+	case kept.Rejected:
 		f.state = roadmap.Rejected
 	default:
-		return f, false, nil
+		p, err := roadmap.ParsePeriod(kept.Period)
+		if _, known := in.Catalogue.Jurisdiction(kept.Folder); err != nil || !known {
+			return f, false, nil
+		}
+		f.state, f.j, f.p = roadmap.Accepted, kept.Folder, p
+		if kept.Duplicate {
+			f.state = roadmap.Duplicate
+		}
 	}
 	data, err := os.ReadFile(in.abs(rel) + sidecarSuffix)
 	switch {
@@ -226,11 +228,11 @@ func (in *Intake) storedFile(rel string) (storedFile, bool, error) {
 		f.note = sidecar{Name: hashPrefix.ReplaceAllString(base, ""), Received: info.ModTime().UTC(),
 			Source: "reindex:" + rel}
 		if f.state == roadmap.Rejected {
-			if j, ok := in.folderOf(parts[1]); ok {
+			if j, ok := in.folderOf(kept.Folder); ok {
 				f.note.Folder = j
 			}
 		}
-		f.note.Inbox = "inbox/" + f.note.Name
+		f.note.Inbox = datadir.InboxPath(f.note.Name)
 	default:
 		return f, false, err
 	}
@@ -246,7 +248,7 @@ func (in *Intake) storedFile(rel string) (storedFile, bool, error) {
 // A root without archive/ has none.
 func ArchivedOriginals(root string) (int, error) {
 	n := 0
-	top := filepath.Join(root, dirArchive)
+	top := filepath.Join(root, datadir.ArchiveName)
 	err := filepath.WalkDir(top, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == top {
@@ -255,17 +257,16 @@ func ArchivedOriginals(root string) (int, error) {
 			return err
 		}
 		name := e.Name()
-		if !e.Type().IsRegular() || strings.HasPrefix(name, tempPrefix) || strings.HasSuffix(name, sidecarSuffix) {
+		if !e.Type().IsRegular() || datadir.IsTemp(name) || strings.HasSuffix(name, sidecarSuffix) {
 			return nil
 		}
 		// Where the intake keeps them: archive/J/P/NAME and
 		// archive/J/P/duplicates/NAME.
-		rel, err := filepath.Rel(top, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return err
 		}
-		parts := strings.Split(filepath.ToSlash(rel), "/")
-		if len(parts) == 3 || len(parts) == 4 && parts[2] == dirDupes {
+		if kept, ok := datadir.ParseKept(filepath.ToSlash(rel)); ok && !kept.Rejected {
 			n++
 		}
 		return nil

@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
 )
@@ -835,5 +836,43 @@ func TestFeedbackOfSharedAndOwnDropsKeptApart(t *testing.T) {
 	}
 	if note := e.read("feedback/AL/" + sharedPrefix + "report.xlsx" + ErrorsSuffix); !strings.Contains(note, "Dropped in:         inbox\n") {
 		t.Errorf("the shared-inbox drop's errors note:\n%s", note)
+	}
+}
+
+// TestIntakeCreatesWithThePolicy: every folder and file the intake creates
+// (kept originals and their notes, rejections, feedback, annotated copies)
+// has the data folder's one permission policy.
+func TestIntakeCreatesWithThePolicy(t *testing.T) {
+	t.Parallel()
+	e := newIntakeEnv(t)
+	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
+	e.drop(filepath.Join(intakeSamples, "broken", "negative-count.xlsx"), "BA", "broken.xlsx")
+	e.pass()
+	n := 0
+	for _, top := range []string{datadir.ArchiveName, datadir.RejectedName, datadir.FeedbackName} {
+		err := filepath.WalkDir(filepath.Join(e.root, top), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			want := datadir.FileMode
+			if d.IsDir() {
+				want = datadir.DirMode
+			}
+			if got := info.Mode().Perm(); got != want {
+				t.Errorf("%s: mode %o, want %o", p, got, want)
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d entries looked at", n)
 	}
 }

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Ledger is what a build needs from the ledger (store.DB satisfies it).
@@ -166,6 +166,11 @@ func (b *Builder) resolve(req BuildRequest) (spec, error) {
 	if s.period.IsZero() {
 		return s, fmt.Errorf("build: meeting %q names no period to review", s.name)
 	}
+	if req.OutDir == "" {
+		if err := datadir.CheckReportName(s.name); err != nil {
+			return s, fmt.Errorf("build: %w", err)
+		}
+	}
 	if !b.Catalogue.Cadence.Fits(s.period) {
 		return s, fmt.Errorf("build: %s is not a reporting period of the %s catalogue", s.period, b.Catalogue.Cadence)
 	}
@@ -209,9 +214,11 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 
 	dir := req.OutDir
 	if dir == "" {
-		dir = filepath.Join(b.Root, "reports", s.name)
+		if dir, err = datadir.New(b.Root).Report(s.name); err != nil {
+			return nil, fmt.Errorf("build %s: %w", s.name, err)
+		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if _, err := datadir.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("build %s: create the report folder: %w", s.name, err)
 	}
 	pdfName := FileName(s.name, s.jurisdiction, req.Draft)
@@ -313,11 +320,8 @@ func (b *Builder) rel(path string) string {
 	if b.Root == "" {
 		return filepath.ToSlash(path)
 	}
-	r, err := filepath.Rel(b.Root, path)
-	if err != nil || strings.HasPrefix(r, "..") {
-		return filepath.ToSlash(path)
-	}
-	return filepath.ToSlash(r)
+	r, _ := datadir.New(b.Root).Rel(path)
+	return r
 }
 
 func footnoteForm(f string) string {
@@ -327,39 +331,20 @@ func footnoteForm(f string) string {
 	return f
 }
 
-// writeAtomic writes a file through fill under a temporary name in the same
-// folder, syncs it and renames it into place, so that a reader never sees a
-// half-written file. It returns the SHA-256 (hex) of what was written.
-func writeAtomic(path string, fill func(io.Writer) error) (hash string, err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("create temporary file: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+// writeAtomic writes a file through fill, synced and renamed into place, so
+// that a reader never sees a half-written file. It returns the SHA-256 (hex)
+// of what was written.
+func writeAtomic(path string, fill func(io.Writer) error) (string, error) {
 	h := sha256.New()
-	bw := bufio.NewWriter(io.MultiWriter(tmp, h))
-	if err = fill(bw); err != nil {
+	err := datadir.WriteFile(path, datadir.Write{Sync: true}, func(w io.Writer) error {
+		bw := bufio.NewWriter(io.MultiWriter(w, h))
+		if err := fill(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
 		return "", err
-	}
-	if err = bw.Flush(); err != nil {
-		return "", fmt.Errorf("write %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return "", fmt.Errorf("chmod %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return "", fmt.Errorf("sync %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Close(); err != nil {
-		return "", fmt.Errorf("close %s: %w", tmp.Name(), err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("rename into place: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

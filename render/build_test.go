@@ -266,6 +266,9 @@ func TestBuildFailures(t *testing.T) {
 		{"unknown jurisdiction", BuildRequest{Period: h1, Jurisdiction: "FR"}, `"FR" is not in the catalogue`},
 		{"another jurisdiction's local meeting", BuildRequest{Meeting: &roadmap.Meeting{ID: "lcm", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1}, Jurisdiction: "RS"}, "AL's local meeting"},
 		{"meeting without period", BuildRequest{Meeting: &roadmap.Meeting{ID: "x", Kind: roadmap.Regional}}, "names no period"},
+		// The data folder keeps reports/status/ for the daemon's digests.
+		{"a meeting id the data folder reserves", BuildRequest{Meeting: &roadmap.Meeting{ID: "status", Kind: roadmap.Regional, Period: h1}}, "reports/status is kept"},
+		{"manifest.json as a meeting id", BuildRequest{Meeting: &roadmap.Meeting{ID: "manifest.json", Kind: roadmap.Regional, Period: h1}}, "reports/manifest.json is kept"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := b.Build(ctx, tc.req)

@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // ManifestName is the file, beside the PDFs of a report folder, that records
 // what each build of the folder was made from.
-const ManifestName = "manifest.json"
+const ManifestName = datadir.ManifestName
 
 // Manifest is the content of manifest.json: one entry per output file of the
 // folder (a draft and a final build share a meeting's folder), sorted by file

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/templates"
 )
 
@@ -73,10 +74,10 @@ func (d *Data) Files() []string {
 
 func writeFile(dir, rel string, data []byte) error {
 	path := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if _, err := datadir.MkdirAll(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("write sample %s: %w", rel, err)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := datadir.WriteBytes(path, datadir.Write{}, data); err != nil {
 		return fmt.Errorf("write sample %s: %w", rel, err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 //go:embed calendar.yaml
@@ -191,6 +192,8 @@ func validate(ms []roadmap.Meeting, where func(int) string) []Problem {
 			add(`the meeting has no id: give it a short unique name such as "rcm-16"`)
 		case !safeID(m.ID):
 			add(fmt.Sprintf("id %q may only use letters, digits, '-', '_' and '.', and must not start with '.', because it names the meeting's report folder", m.ID))
+		case datadir.CheckReportName(m.ID) != nil:
+			add(fmt.Sprintf("id %s: choose another id", datadir.CheckReportName(m.ID)))
 		default:
 			if j, dup := seen[m.ID]; dup {
 				add(fmt.Sprintf("id %q is already used by meetings[%d]: each meeting needs its own id", m.ID, j))

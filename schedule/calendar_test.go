@@ -237,6 +237,14 @@ meetings:
 			`meetings[0], line 9: unknown key "dat": the keys are id, kind, number, date, place, jurisdiction, period, deadline and planned`,
 			`meetings[0] (../etc), line 10: id "../etc" may only use letters, digits, '-', '_' and '.', and must not start with '.', because it names the meeting's report folder`,
 		}},
+		{"ids the data folder reserves", `
+meetings:
+  - {id: status, kind: regional, date: 2026-12-15, period: 2026-H1}
+  - {id: manifest.json, kind: regional, date: 2026-12-16, period: 2026-H1}
+`, []string{
+			`meetings[0] (status), line 3: id "status" cannot name a folder of reports/: reports/status is kept for the program's own use: choose another id`,
+			`meetings[1] (manifest.json), line 4: id "manifest.json" cannot name a folder of reports/: reports/manifest.json is kept for the program's own use: choose another id`,
+		}},
 		{"no meetings key", "meeting:\n  - {id: x}\n", []string{`calendar: there is no key "meetings": list the meetings under it`}},
 		{"empty file", "", []string{`calendar: the file is empty: list the meetings under the key "meetings"`}},
 		{"not a list", "meetings: rcm-16\n", []string{`meetings, line 1: meetings must be a list, one entry per meeting starting with "- id:"`}},

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/seesac/roadmap/datadir"
 )
 
 // RebuildSuffix names the ledger being rebuilt beside the one in force.
@@ -54,7 +56,7 @@ func Rebuild(ctx context.Context, path string, fill func(*DB) error) (Carried, e
 	if err := os.Rename(tmp, path); err != nil {
 		return carried, errors.Join(fmt.Errorf("replace the ledger: %w", err), removeLedger(tmp))
 	}
-	return carried, syncFolder(filepath.Dir(path))
+	return carried, datadir.SyncDir(filepath.Dir(path))
 }
 
 // rebuild fills the new ledger at tmp, carries the old one's records over
@@ -136,19 +138,6 @@ func removeJournal(path string) error {
 		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove %s: %w", path+suffix, err)
 		}
-	}
-	return nil
-}
-
-// syncFolder makes a rename in dir durable.
-func syncFolder(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
 }

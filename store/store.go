@@ -26,6 +26,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/seesac/roadmap/datadir"
 )
 
 //go:embed migrations/*.sql
@@ -66,6 +68,11 @@ func Open(path string) (*DB, error) {
 	}
 	if err := checkHeader(path, true); err != nil {
 		return nil, err
+	}
+	// A new ledger is created with the data folder's file mode; SQLite gives
+	// its -wal and -shm files the mode of the ledger's own file.
+	if _, err := datadir.CreateNew(path, nil); err != nil {
+		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
 	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // FileName is the name a template is saved under, e.g. "roadmap-AL-2026-H2.xlsx".
@@ -75,7 +75,7 @@ func WriteAll(dir string, cat *roadmap.Catalogue, period roadmap.Period) ([]stri
 	if err := checkPeriod(cat, period); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if _, err := datadir.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create template folder: %w", err)
 	}
 	paths := make([]string, 0, len(cat.Jurisdictions))
@@ -104,38 +104,11 @@ func KPIRow(cat *roadmap.Catalogue, code string) (int, bool) {
 	return 0, false
 }
 
+// saveAtomically writes the workbook through a temporary file renamed into
+// place, with the data folder's permission policy: a template handed out must
+// never be seen half-written.
 func saveAtomically(path string, f *excelize.File) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	name := tmp.Name()
-	done := false
-	defer func() {
-		if !done {
-			_ = tmp.Close()
-			_ = os.Remove(name)
-		}
-	}()
-	if err := f.Write(tmp); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		_ = os.Remove(name)
-		done = true
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	done = true
-	return nil
+	return datadir.WriteFile(path, datadir.Write{Sync: true}, func(w io.Writer) error { return f.Write(w) })
 }
 
 func checkTarget(cat *roadmap.Catalogue, jurisdiction string, period roadmap.Period) (*roadmap.Jurisdiction, error) {

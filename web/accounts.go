@@ -20,13 +20,6 @@ import (
 // and the outbox. Every other role is a jurisdiction code of the catalogue.
 const RoleSEESAC = "seesac"
 
-// AccountsName is the accounts file's name in the data folder.
-const AccountsName = "accounts"
-
-// AccountsMode is the accounts file's mode: its hashes are for the service
-// account's eyes only.
-const AccountsMode fs.FileMode = 0o600
-
 // Password bounds: bcrypt reads at most 72 bytes, and a password shorter than
 // ten characters falls to an offline guess once a hash leaks.
 const (
@@ -151,9 +144,9 @@ func FormatAccounts(w io.Writer, accounts []Account) error {
 // running portal. Its methods may be called from several goroutines.
 type Accounts struct {
 	Path string
-	// WriteFile replaces the file whole (written aside, then renamed), with
-	// the given mode.
-	WriteFile func(path string, data []byte, mode fs.FileMode) error
+	// WriteFile replaces the file whole (written aside, then renamed),
+	// readable by the service account only: its hashes are for no one else.
+	WriteFile func(path string, data []byte) error
 
 	mu sync.Mutex
 }
@@ -270,7 +263,7 @@ func (s *Accounts) change(edit func([]Account) ([]Account, error)) error {
 	if err := FormatAccounts(&b, as); err != nil {
 		return err
 	}
-	if err := s.WriteFile(s.Path, b.Bytes(), AccountsMode); err != nil {
+	if err := s.WriteFile(s.Path, b.Bytes()); err != nil {
 		return fmt.Errorf("write accounts: %w", err)
 	}
 	return nil

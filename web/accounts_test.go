@@ -3,29 +3,22 @@ package web
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/seesac/roadmap/datadir"
 )
 
 // writeFileForTest replaces a file through a temporary one, as the data
 // folder's writer does.
-func writeFileForTest(path string, data []byte, mode fs.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+func writeFileForTest(path string, data []byte) error {
+	return datadir.WriteBytes(path, datadir.Write{Private: true}, data)
 }
 
 func TestAccountsLifecycle(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), AccountsName)
+	path := datadir.New(t.TempDir()).Accounts()
 	s := &Accounts{Path: path, WriteFile: writeFileForTest}
 	if as, err := s.List(); err != nil || len(as) != 0 {
 		t.Fatalf("no file: got %v, %v; want no account", as, err)
@@ -46,8 +39,8 @@ func TestAccountsLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Mode().Perm() != AccountsMode {
-		t.Errorf("mode %v, want %v", info.Mode().Perm(), AccountsMode)
+	if info.Mode().Perm() != datadir.PrivateMode {
+		t.Errorf("mode %v, want %v", info.Mode().Perm(), datadir.PrivateMode)
 	}
 	data, _ := os.ReadFile(path)
 	if bytes.Contains(data, []byte("correct horse")) || bytes.Contains(data, []byte("tiranë")) {

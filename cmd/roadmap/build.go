@@ -11,9 +11,6 @@ import (
 	"github.com/seesac/roadmap/render"
 )
 
-// ledgerName is the ledger's file in the data folder (design.md).
-const ledgerName = "roadmap.db"
-
 func runBuild(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true,
 		"--meeting ID [--draft] [--as-of T] [-o DIR] [--json]",

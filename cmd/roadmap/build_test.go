@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
 )
@@ -181,7 +182,7 @@ func TestBuildAsOfAsGiven(t *testing.T) {
 		t.Errorf("manifest: %+v", m.Builds)
 	}
 	runAt(t, intakeClock, "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
-	db, err := store.OpenReadOnly(context.Background(), filepath.Join(data, ledgerName))
+	db, err := store.OpenReadOnly(context.Background(), datadir.New(data).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -71,7 +72,7 @@ func ledgerCommands(data string) [][]string {
 func TestLedgerMissingBesideAnArchive(t *testing.T) {
 	t.Parallel()
 	data := ingestedFolder(t)
-	ledger := filepath.Join(data, ledgerName)
+	ledger := datadir.New(data).Ledger()
 	breakings := []struct {
 		name  string
 		apply func(t *testing.T)
@@ -111,7 +112,7 @@ func TestLedgerMissingBesideAnArchive(t *testing.T) {
 func TestNewerLedgerRefusedByEveryCommand(t *testing.T) {
 	t.Parallel()
 	data := ingestedFolder(t)
-	ledger := filepath.Join(data, ledgerName)
+	ledger := datadir.New(data).Ledger()
 	db, err := sql.Open("sqlite", ledger)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func snapshotTree(t *testing.T, root string) map[string]string {
 		if err != nil {
 			return err
 		}
-		if d.Name() == lockName {
+		if d.Name() == datadir.LockName {
 			out[rel] = fmt.Sprintf("%s %q", info.Mode(), b)
 			return nil
 		}

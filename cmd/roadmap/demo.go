@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -13,9 +12,9 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
-	"github.com/seesac/roadmap/store"
 )
 
 // The demo runs on a fixed clock so that it is the same on every machine and
@@ -87,7 +86,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := initData(s.Data, s.Catalogue, ""); err != nil {
+	if _, err := initData(s.data(), s.Catalogue, ""); err != nil {
 		return nil, err
 	}
 	// Reload: the data folder now has its roadmap.yaml.
@@ -109,10 +108,10 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	}
 	out.Received = received
 
-	if out.Files, err = dropSamples(filepath.Join(s.Data, "inbox"), s.Catalogue); err != nil {
+	if out.Files, err = dropSamples(s.data().Inbox(), s.Catalogue); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(filepath.Join(s.Data, ledgerName))
+	db, err := openLedger(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -194,25 +193,23 @@ func dropSamples(inbox string, cat *roadmap.Catalogue) (int, error) {
 		if _, ok := cat.Jurisdiction(j); !ok {
 			return fmt.Errorf("sample %s is in a folder that names no jurisdiction of the catalogue", p)
 		}
-		in, err := src.Open(p)
+		data, err := fs.ReadFile(src, p)
 		if err != nil {
 			return err
 		}
-		defer in.Close()
 		dst := filepath.Join(inbox, j, path.Base(p))
-		if err := os.MkdirAll(filepath.Dir(dst), dirMode); err != nil {
+		if _, err := datadir.MkdirAll(filepath.Dir(dst)); err != nil {
 			return err
 		}
-		o, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+		created, err := datadir.CreateNew(dst, data)
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(o, in); err != nil {
-			o.Close()
-			return err
+		if !created {
+			return fmt.Errorf("%s is already in the inbox", dst)
 		}
 		n++
-		return o.Close()
+		return nil
 	})
 	if err != nil {
 		return n, fmt.Errorf("copy the samples into the inbox: %w", err)

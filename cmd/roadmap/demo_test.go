@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/store"
@@ -97,7 +98,7 @@ func TestDemo(t *testing.T) {
 			t.Errorf("%s received %s, want the demo's fixed clock", in.Name, in.Received)
 		}
 	}
-	db, err := store.Open(filepath.Join(dir, ledgerName))
+	db, err := store.Open(datadir.New(dir).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/templates"
 )
@@ -37,7 +38,6 @@ type env struct {
 const (
 	dataEnv     = "ROADMAP_DATA"
 	defaultData = "roadmap-data"
-	configName  = "roadmap.yaml"
 )
 
 // dispatch runs the command named by args[0].
@@ -85,7 +85,7 @@ Every command takes --data DIR (default $%s, else ./%s) and --config FILE
 (default DIR/%s when it exists, else the built-in defaults).
 Run 'roadmap COMMAND -h' for a command's flags.
 Exit codes: 0 done, 1 the work found a problem, 2 bad usage.
-`, dataEnv, defaultData, configName)
+`, dataEnv, defaultData, datadir.ConfigName)
 }
 
 // flags is a command's flag set with the flags every command shares.
@@ -110,7 +110,7 @@ func (e *env) newFlags(withJSON bool, synopsis ...string) *flags {
 		def = defaultData
 	}
 	f.StringVar(&f.data, "data", def, "the data `DIR`; $"+dataEnv+" sets its default")
-	f.StringVar(&f.config, "config", "", "the configuration `FILE` (default DIR/"+configName+" when it exists, else built-in defaults)")
+	f.StringVar(&f.config, "config", "", "the configuration `FILE` (default DIR/"+datadir.ConfigName+" when it exists, else built-in defaults)")
 	f.StringVar(&f.catalogue, "catalogue", "", "a KPI catalogue `FILE` to use instead of the configured one")
 	if withJSON {
 		f.BoolVar(&f.json, "json", false, "print the result as JSON")
@@ -237,7 +237,7 @@ func (e *env) load(f *flags) (*setup, error) {
 	case f.config != "":
 		s.ConfigPath = f.config
 	default:
-		p := filepath.Join(f.data, configName)
+		p := datadir.New(f.data).Config()
 		if _, err := os.Stat(p); err == nil {
 			s.ConfigPath = p
 		} else if !errors.Is(err, fs.ErrNotExist) {
@@ -310,28 +310,7 @@ func (e *env) checkFolder(f *flags) error {
 			return nil
 		}
 	}
-	return isDataFolder(f.data)
-}
-
-// isDataFolder fails, naming dir and what to do, unless dir is an
-// initialised data folder: one with its inbox folder.
-func isDataFolder(dir string) error {
-	why := ""
-	if info, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		why = "it does not exist"
-	} else if err != nil {
-		return fmt.Errorf("data folder %s: %w", dir, err)
-	} else if !info.IsDir() {
-		why = "it is not a folder"
-	} else if info, err := os.Stat(filepath.Join(dir, "inbox")); errors.Is(err, fs.ErrNotExist) || err == nil && !info.IsDir() {
-		why = "it has no inbox folder"
-	} else if err != nil {
-		return fmt.Errorf("data folder %s: %w", dir, err)
-	}
-	if why == "" {
-		return nil
-	}
-	return fmt.Errorf("%s is not a roadmap data folder (%s): check --data, or run 'roadmap init --data %s' to make one", dir, why, dir)
+	return datadir.New(f.data).Check()
 }
 
 func readConfig(path string) (roadmap.Config, error) {

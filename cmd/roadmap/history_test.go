@@ -2,9 +2,10 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Without a ledger there is no history, and history does not create one.
@@ -17,7 +18,7 @@ func TestHistoryEmpty(t *testing.T) {
 	if h := historyAt(t, data, "XK", "2026-H1"); h.Versions == nil || len(h.Versions) != 0 {
 		t.Errorf("history --json: %+v", h)
 	}
-	if _, err := os.Stat(filepath.Join(data, ledgerName)); !os.IsNotExist(err) {
+	if _, err := os.Stat(datadir.New(data).Ledger()); !os.IsNotExist(err) {
 		t.Errorf("history created the ledger: %v", err)
 	}
 }

@@ -75,7 +75,8 @@ func (o *optionalDuration) Set(s string) error {
 // The summary is nil when the pass could not start; otherwise it lists what
 // was done even when some files failed (err says which).
 func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*ingest.Summary, error) {
-	release, err := acquireLock(s.Data)
+	log := e.logger(s.Config.Log.Format)
+	release, err := lockData(s, log)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,6 @@ func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*inge
 		return nil, err
 	}
 	defer db.Close()
-	log := e.logger(s.Config.Log.Format)
 	checker, err := newChecker(ctx, s, db, log)
 	if err != nil {
 		return nil, err

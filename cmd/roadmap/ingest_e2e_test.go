@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // The sample workbooks of the repository (samples/), read from the source
@@ -333,7 +334,7 @@ func TestIngestFailures(t *testing.T) {
 	}
 
 	data := newDataFolder(t)
-	release, err := acquireLock(data)
+	release, err := datadir.New(data).Lock()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,4 +403,38 @@ func secondVersion(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// TestIngestSweepsAndKeepsThePolicy: a command that takes the data folder's
+// lock first removes the temporary files an interrupted run left behind (not
+// a fresh one, which a build may be writing), and the ledger it creates has
+// the data folder's file mode.
+func TestIngestSweepsAndKeepsThePolicy(t *testing.T) {
+	t.Parallel()
+	data := newDataFolder(t)
+	stale := filepath.Join(data, "archive", datadir.TempPrefix+"interrupted")
+	fresh := filepath.Join(data, "reports", datadir.TempPrefix+"being-written")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	ingestAt(t, intakeClock, data)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a fresh temporary file was swept: %v", err)
+	}
+	info, err := os.Stat(datadir.New(data).Ledger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != datadir.FileMode {
+		t.Errorf("roadmap.db: mode %o, want %o", info.Mode().Perm(), datadir.FileMode)
+	}
 }

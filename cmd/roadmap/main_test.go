@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/templates"
 )
 
@@ -141,7 +142,7 @@ func layout(codes ...string) []string {
 	for _, c := range codes {
 		dirs = append(dirs, filepath.Join("inbox", c))
 	}
-	return append(dirs, "archive", "rejected", "feedback", "reports")
+	return append(dirs, "archive", "rejected", "feedback", "reports", "outbox")
 }
 
 func TestInit(t *testing.T) {
@@ -152,6 +153,8 @@ func TestInit(t *testing.T) {
 		p := filepath.Join(data, d)
 		if info, err := os.Stat(p); err != nil || !info.IsDir() {
 			t.Errorf("%s: %v", d, err)
+		} else if info.Mode().Perm() != datadir.DirMode {
+			t.Errorf("%s: mode %o, want %o", d, info.Mode().Perm(), datadir.DirMode)
 		}
 		if !strings.Contains(r.stdout, "created "+p+"\n") {
 			t.Errorf("output does not name %s:\n%s", p, r.stdout)
@@ -161,6 +164,9 @@ func TestInit(t *testing.T) {
 	b, err := os.ReadFile(cfgPath)
 	if err != nil || !bytes.Equal(b, roadmap.InitYAML()) {
 		t.Fatalf("roadmap.yaml is not InitYAML: %v", err)
+	}
+	if info, _ := os.Stat(cfgPath); info.Mode().Perm() != datadir.FileMode {
+		t.Errorf("roadmap.yaml: mode %o, want %o", info.Mode().Perm(), datadir.FileMode)
 	}
 
 	// Again: nothing to do, nothing changed.

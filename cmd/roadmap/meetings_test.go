@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -55,7 +55,7 @@ func TestMeetingsBuiltInCalendar(t *testing.T) {
 	if !strings.Contains(r.stdout, "rcm-17") || !strings.Contains(r.stdout, "draft 2027-06-22 07:00 CEST (planned)") {
 		t.Errorf("rcm-17 missing or not in CEST:\n%s", r.stdout)
 	}
-	if _, err := os.Stat(filepath.Join(data, ledgerName)); !os.IsNotExist(err) {
+	if _, err := os.Stat(datadir.New(data).Ledger()); !os.IsNotExist(err) {
 		t.Errorf("listing the calendar created a ledger (stat: %v)", err)
 	}
 
@@ -80,10 +80,10 @@ meetings:
   - {id: rcm-15, kind: regional, date: 2026-07-07, period: 2025-H2, planned: true}
   - {id: rcm-17, kind: regional, date: 2027-07-06, period: 2026-H2, planned: true}
 `
-	if err := os.WriteFile(filepath.Join(data, configName), []byte(config), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(data).Config(), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(filepath.Join(data, ledgerName))
+	db, err := store.Open(datadir.New(data).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ meetings:
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
-	if got.Timezone != "UTC" || got.Calendar != filepath.Join(data, configName) || got.Past != 2 || !got.Now.Equal(now) {
+	if got.Timezone != "UTC" || got.Calendar != datadir.New(data).Config() || got.Past != 2 || !got.Now.Equal(now) {
 		t.Errorf("header = %+v", got)
 	}
 	var rows []string
@@ -129,7 +129,7 @@ meetings:
 	}
 
 	all := roadmapAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK)
-	if !strings.Contains(all.stdout, "Meetings from the calendar in "+filepath.Join(data, configName)+"; times in UTC.") {
+	if !strings.Contains(all.stdout, "Meetings from the calendar in "+datadir.New(data).Config()+"; times in UTC.") {
 		t.Errorf("text header:\n%s", all.stdout)
 	}
 	for _, line := range strings.Split(all.stdout, "\n") {

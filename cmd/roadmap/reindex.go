@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/seesac/roadmap/store"
 )
@@ -61,13 +60,13 @@ type reindexOutput struct {
 // builds and delivery records carried over). It holds the data folder's lock
 // throughout, so that no intake records into the old ledger meanwhile.
 func (e *env) reindex(ctx context.Context, s *setup) (*reindexOutput, error) {
-	release, err := acquireLock(s.Data)
+	log := e.logger(s.Config.Log.Format)
+	release, err := lockData(s, log)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	log := e.logger(s.Config.Log.Format)
-	path := filepath.Join(s.Data, ledgerName)
+	path := s.data().Ledger()
 	out := &reindexOutput{Ledger: path, Disagreements: []string{}}
 	carried, err := store.Rebuild(ctx, path, func(db *store.DB) error {
 		// Oldest first, each file is compared with the previous period as

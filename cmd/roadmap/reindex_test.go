@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -31,7 +32,7 @@ func reindexFixture(t *testing.T) (data string, keys [][2]string) {
 	drop(t, data, "BA", secondVersion(t, filepath.Join(valid, "BA", "roadmap-BA-2026-H1.xlsx")), "")
 	ingestAt(t, intakeClock.Add(time.Hour), data)
 
-	db, err := store.Open(filepath.Join(data, ledgerName))
+	db, err := store.Open(datadir.New(data).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func snapshotOf(t *testing.T, data string, keys [][2]string) snapshot {
 		}
 		s.History[k[0]+" "+k[1]] = h
 	}
-	db, err := store.Open(filepath.Join(data, ledgerName))
+	db, err := store.Open(datadir.New(data).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,11 +111,11 @@ func TestReindex(t *testing.T) {
 	}
 
 	// roadmap.db lost: the archive rebuilds every submission.
-	if err := os.Remove(filepath.Join(data, ledgerName)); err != nil {
+	if err := os.Remove(datadir.New(data).Ledger()); err != nil {
 		t.Fatal(err)
 	}
 	r = runAt(t, intakeClock, "reindex", "--data", data).want(t, exitOK)
-	if r.stdout != "rebuilt "+filepath.Join(data, ledgerName)+" from 6 kept file(s)\n" {
+	if r.stdout != "rebuilt "+datadir.New(data).Ledger()+" from 6 kept file(s)\n" {
 		t.Errorf("reindex text: %q", r.stdout)
 	}
 	got := snapshotOf(t, data, keys)
@@ -123,7 +124,7 @@ func TestReindex(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("after losing roadmap.db:\n%+v\nbefore:\n%+v", got, want)
 	}
-	for _, leftover := range []string{ledgerName + store.RebuildSuffix, ledgerName + "-wal", ledgerName + store.RebuildSuffix + "-wal"} {
+	for _, leftover := range []string{datadir.LedgerName + store.RebuildSuffix, datadir.LedgerName + "-wal", datadir.LedgerName + store.RebuildSuffix + "-wal"} {
 		if _, err := os.Stat(filepath.Join(data, leftover)); !os.IsNotExist(err) {
 			t.Errorf("%s left behind: %v", leftover, err)
 		}
@@ -140,7 +141,7 @@ func TestReindexFailureKeepsTheLedger(t *testing.T) {
 	if err := os.WriteFile(notes[0], []byte("{not json"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(data, ledgerName)
+	db := datadir.New(data).Ledger()
 	before := mustRead(t, db)
 	r := runAt(t, intakeClock, "reindex", "--data", data).want(t, exitProblem)
 	if !strings.Contains(r.stderr, "the note beside archive/AL/2025-H2/") {
@@ -153,7 +154,7 @@ func TestReindexFailureKeepsTheLedger(t *testing.T) {
 		t.Errorf("the partial ledger was left behind: %v", err)
 	}
 
-	release, err := acquireLock(data)
+	release, err := datadir.New(data).Lock()
 	if err != nil {
 		t.Fatal(err)
 	}

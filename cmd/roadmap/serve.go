@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/schedule"
@@ -111,12 +112,12 @@ func (d *daemon) run(ctx context.Context) int {
 	// The watcher names files by absolute paths, which the intake resolves
 	// against its root.
 	s.Data = d.data
-	release, err := acquireLock(d.data)
+	d.log = e.logger(d.logFormat(s))
+	release, err := lockData(s, d.log)
 	if err != nil {
 		return e.fail(err)
 	}
 	defer release()
-	d.log = e.logger(d.logFormat(s))
 	if d.db, err = openLedger(ctx, s); err != nil {
 		return e.fail(err)
 	}
@@ -192,7 +193,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 	}
 	g.intake = newIntake(s, d.db, checker, log, cfg.Intake.Stable, d.e.now)
 	g.watcher = &ingest.Watcher{
-		Root: filepath.Join(d.data, "inbox"), Stable: cfg.Intake.Stable, Rescan: cfg.Intake.Rescan,
+		Root: s.data().Inbox(), Stable: cfg.Intake.Stable, Rescan: cfg.Intake.Rescan,
 		Process: d.take(g.intake), Scanned: d.metrics.scanned, Log: log,
 	}
 
@@ -400,7 +401,7 @@ func (d *daemon) digest(ctx context.Context, g *generation) {
 	st, err := collectStatus(ctx, d.db, g.s, d.e.now())
 	if err == nil {
 		var paths []string
-		if paths, err = writeStatusDigest(filepath.Join(d.data, "reports", "status"), st, g.loc); err == nil {
+		if paths, err = writeStatusDigest(datadir.New(d.data).StatusDigests(), st, g.loc); err == nil {
 			d.log.Info("status digest written", "files", strings.Join(paths, ", "))
 			return
 		}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
@@ -121,10 +122,10 @@ func serveData(t testing.TB, extra string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := initData(dir, cat, ""); err != nil {
+	if _, err := initData(datadir.New(dir), cat, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, configName), fmt.Appendf(nil, serveConfig, extra), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(dir).Config(), fmt.Appendf(nil, serveConfig, extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -212,7 +213,7 @@ func exists(p string) bool {
 // ledger opens the data folder's ledger beside the running daemon.
 func ledger(t *testing.T, dir string) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(dir, ledgerName))
+	db, err := store.Open(datadir.New(dir).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +403,7 @@ func TestServeReload(t *testing.T) {
 	dir := serveData(t, "")
 	clock := &testClock{t: before}
 	d := startServe(t, dir, clock.now)
-	cfgPath := filepath.Join(dir, configName)
+	cfgPath := datadir.New(dir).Config()
 	reloadAndWait := func(want string) {
 		t.Helper()
 		d.reload <- syscall.SIGHUP
@@ -641,7 +642,7 @@ func BenchmarkDropToAccept(b *testing.B) {
 func TestServeUnwritableFolderLosesNothing(t *testing.T) {
 	dir := serveData(t, "")
 	cfg := strings.Replace(fmt.Sprintf(serveConfig, "listen: 127.0.0.1:0"), "rescan: 5s", "rescan: 1s", 1)
-	if err := os.WriteFile(filepath.Join(dir, configName), []byte(cfg), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(dir).Config(), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	blocker := filepath.Join(dir, "archive", "AL")

@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/store"
@@ -201,7 +200,7 @@ func printStatus(w io.Writer, st *status, loc *time.Location) error {
 // a temporary name and then renamed, so that a reader never sees half a file.
 // It returns the paths written.
 func writeStatusDigest(dir string, st *status, loc *time.Location) ([]string, error) {
-	if err := os.MkdirAll(dir, dirMode); err != nil {
+	if _, err := datadir.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("status digest: %w", err)
 	}
 	base := filepath.Join(dir, "status-"+st.Now.In(loc).Format(time.DateOnly))
@@ -218,41 +217,10 @@ func writeStatusDigest(dir string, st *status, loc *time.Location) ([]string, er
 		path string
 		data []byte
 	}{{base + ".txt", []byte(text.String())}, {base + ".json", append(js, '\n')}} {
-		if err := replaceFile(out.path, out.data); err != nil {
+		if err := datadir.WriteBytes(out.path, datadir.Write{Sync: true}, out.data); err != nil {
 			return paths, fmt.Errorf("status digest: %w", err)
 		}
 		paths = append(paths, out.path)
 	}
 	return paths, nil
-}
-
-// replaceFile writes data to path through a temporary file in the same
-// folder, synced before it is renamed into place.
-func replaceFile(path string, data []byte) error { return replaceFileMode(path, data, fileMode) }
-
-// replaceFileMode is replaceFile with the file's mode given.
-func replaceFileMode(path string, data []byte, mode fs.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
@@ -29,10 +30,10 @@ func TestStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := initData(data, cat, ""); err != nil {
+	if _, err := initData(datadir.New(data), cat, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(data, configName), []byte(statusConfig), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(data).Config(), []byte(statusConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// AL's file arrives on time, BA's the day after its deadline, both taken
@@ -60,7 +61,7 @@ func TestStatus(t *testing.T) {
 	drop("AL", alAt)
 	drop("BA", baAt)
 
-	db, err := store.Open(filepath.Join(data, ledgerName))
+	db, err := store.Open(datadir.New(data).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestStatus(t *testing.T) {
 
 func TestStatusWithoutLedger(t *testing.T) {
 	data := dataDir(t)
-	if err := os.WriteFile(filepath.Join(data, configName), []byte(statusConfig), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(data).Config(), []byte(statusConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 10, 1, 9, 0, 0, 0, belgrade)
@@ -162,7 +163,7 @@ func TestStatusWithoutLedger(t *testing.T) {
 			t.Errorf("status lacks %q:\n%s", want, text)
 		}
 	}
-	if exists(filepath.Join(data, ledgerName)) {
+	if exists(datadir.New(data).Ledger()) {
 		t.Error("status created a ledger")
 	}
 	// After the last meeting: says so.

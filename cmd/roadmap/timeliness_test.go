@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/render/pdf/pdftest"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
@@ -30,7 +31,7 @@ func TestOneAnswerForLate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := initData(data, cat, ""); err != nil {
+	if _, err := initData(datadir.New(data), cat, ""); err != nil {
 		t.Fatal(err)
 	}
 	const name = "roadmap-AL-2026-H1.xlsx"
@@ -41,7 +42,7 @@ func TestOneAnswerForLate(t *testing.T) {
 	roadmapAt(t, dropped, "ingest", "--data", data, "--stable", "0").want(t, exitOK)
 
 	// 1. The checker's warning, recorded with the submission.
-	db, err := store.OpenReadOnly(context.Background(), filepath.Join(data, ledgerName))
+	db, err := store.OpenReadOnly(context.Background(), datadir.New(data).Ledger())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"golang.org/x/term"
 
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/web"
 )
 
@@ -56,7 +56,13 @@ func (e *env) accountsOf(f *flags) (*web.Accounts, *setup, error) {
 	if info, err := os.Stat(s.Data); err != nil || !info.IsDir() {
 		return nil, nil, fmt.Errorf("the data folder %s is not set up: run 'roadmap init --data %s' first", s.Data, s.Data)
 	}
-	return &web.Accounts{Path: filepath.Join(s.Data, web.AccountsName), WriteFile: replaceFileMode}, s, nil
+	return &web.Accounts{Path: s.data().Accounts(), WriteFile: writePrivate}, s, nil
+}
+
+// writePrivate replaces a file of secrets, synced, readable by the service
+// account only.
+func writePrivate(path string, data []byte) error {
+	return datadir.WriteBytes(path, datadir.Write{Sync: true, Private: true}, data)
 }
 
 // oneName parses a command that takes one account name.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/web"
 )
 
@@ -34,11 +35,11 @@ func TestUserCommands(t *testing.T) {
 	// Without a file, the password is the first line of standard input.
 	userCmd(t, "the seesac password\n", "user", "add", "seesac", "--role", "seesac", "--data", data).want(t, exitOK)
 
-	info, err := os.Stat(filepath.Join(data, web.AccountsName))
-	if err != nil || info.Mode().Perm() != 0o600 {
+	info, err := os.Stat(datadir.New(data).Accounts())
+	if err != nil || info.Mode().Perm() != datadir.PrivateMode {
 		t.Fatalf("accounts file: %v, %v", info, err)
 	}
-	accounts := &web.Accounts{Path: filepath.Join(data, web.AccountsName)}
+	accounts := &web.Accounts{Path: datadir.New(data).Accounts()}
 	if _, err := accounts.Authenticate("al-focal", []byte("focal point of Tiranë")); err != nil {
 		t.Errorf("al-focal cannot log in: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 func validateJSON(t *testing.T, now time.Time, code int, args ...string) []map[string]any {
@@ -70,7 +71,7 @@ func TestValidate(t *testing.T) {
 	if codes := errorCodes(findingsOf(t, out[0])); !slices.Equal(codes, []roadmap.Code{roadmap.CodeWrongJurisdiction}) {
 		t.Errorf("--folder RS: %v", codes)
 	}
-	if _, err := os.Stat(filepath.Join(data, ledgerName)); !os.IsNotExist(err) {
+	if _, err := os.Stat(datadir.New(data).Ledger()); !os.IsNotExist(err) {
 		t.Errorf("validate created a ledger: %v", err)
 	}
 
@@ -112,7 +113,7 @@ func TestValidateWithLedger(t *testing.T) {
 	drop(t, data, "AL", prev, "")
 	drop(t, data, "AL", v1, "")
 	ingestAt(t, intakeClock, data)
-	db := filepath.Join(data, ledgerName)
+	db := datadir.New(data).Ledger()
 	before := mustRead(t, db)
 
 	r := runAt(t, intakeClock, "validate", "--data", data, v1).want(t, exitOK)

@@ -7,10 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
@@ -20,10 +20,13 @@ import (
 // intake) from a setup, so that validate, ingest, reindex, demo and serve
 // check a workbook in exactly the same way.
 
+// data is the setup's data folder.
+func (s *setup) data() datadir.Dir { return datadir.New(s.Data) }
+
 // openLedger opens the ledger, DATA/roadmap.db, for a command that records
 // into it, creating it in a data folder that has none yet.
 func openLedger(ctx context.Context, s *setup) (*store.DB, error) {
-	path := filepath.Join(s.Data, ledgerName)
+	path := s.data().Ledger()
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -57,7 +60,7 @@ func openLedger(ctx context.Context, s *setup) (*store.DB, error) {
 // has none yet, so that they neither write to it nor leave an empty
 // roadmap.db behind.
 func readLedger(ctx context.Context, s *setup) (*store.DB, error) {
-	path := filepath.Join(s.Data, ledgerName)
+	path := s.data().Ledger()
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, noOriginals(s, "there is no ledger "+path)
 	} else if err != nil {
@@ -159,4 +162,28 @@ func newBuilder(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) 
 		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Calendar: s.Calendar,
 		Footnote: s.Config.Footnote, Now: now, Log: log, Write: render.WritePDF,
 	}
+}
+
+// staleTemp is how old a temporary file must be before lockData sweeps it:
+// a build (which takes no lock) may be writing one right now.
+const staleTemp = time.Hour
+
+// lockData takes the data folder's lock (serve, ingest and reindex hold it)
+// and, holding it, removes the temporary files that an interrupted run left
+// behind. A sweep that fails is logged, not fatal: the files are hidden and
+// harmless.
+func lockData(s *setup, log *slog.Logger) (release func(), err error) {
+	d := s.data()
+	if release, err = d.Lock(); err != nil {
+		return nil, err
+	}
+	// File times are the file system's, so the cut-off is the real clock's.
+	removed, err := d.Sweep(time.Now().Add(-staleTemp))
+	for _, p := range removed {
+		log.Info("removed a temporary file left by an interrupted run", "file", p)
+	}
+	if err != nil {
+		log.Warn("temporary files left by an interrupted run could not all be removed", "err", err)
+	}
+	return release, nil
 }
