@@ -24,6 +24,10 @@ func NewCalendar(meetings []Meeting, loc *time.Location) *Calendar {
 	return &Calendar{Meetings: meetings, Location: loc}
 }
 
+// Zone is the calendar's zone: where its days begin and end, and the zone
+// reports print times in (UTC when none is set).
+func (c *Calendar) Zone() *time.Location { return c.loc() }
+
 func (c *Calendar) loc() *time.Location {
 	if c == nil || c.Location == nil {
 		return time.UTC

@@ -44,6 +44,9 @@ type Builder struct {
 	// Write writes the report's document (render.WritePDF). It must take every
 	// date it prints or embeds from the report (AsOf), never from the clock.
 	Write func(w io.Writer, r *Report) error
+	// WriteNote writes the data-quality note for SEESAC that goes beside the
+	// report (render.WriteQualityNote); nil writes none.
+	WriteNote func(w io.Writer, r *Report) error
 }
 
 // BuildRequest says which report to build: for a meeting (its kind chooses
@@ -76,9 +79,12 @@ type Result struct {
 	// (the figures it prints, with their sources), beside it.
 	DataXLSX string
 	DataCSV  string
-	Manifest string // path of the folder's manifest.json
-	Entry    ManifestBuild
-	Build    roadmap.Build
+	// QualityNote is the path of the data-quality note for SEESAC; "" when
+	// the builder writes none.
+	QualityNote string
+	Manifest    string // path of the folder's manifest.json
+	Entry       ManifestBuild
+	Build       roadmap.Build
 }
 
 // Build combines the report the request asks for from the ledger as of the
@@ -228,7 +234,7 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		return nil, fmt.Errorf("build %s: write %s: %w", s.name, pdfName, err)
 	}
 
-	files, paths, err := writeCompanions(dir, pdfName, rep)
+	files, paths, err := b.writeCompanions(dir, pdfName, rep)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", s.name, err)
 	}
@@ -279,7 +285,11 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	if err := b.Ledger.RecordBuild(ctx, rec); err != nil {
 		return nil, fmt.Errorf("build %s: record the build: %w", s.name, err)
 	}
-	return &Result{Report: rep, PDF: pdfPath, DataXLSX: paths[0], DataCSV: paths[1], Manifest: manPath, Entry: entry, Build: *rec}, nil
+	res := &Result{Report: rep, PDF: pdfPath, DataXLSX: paths[0], DataCSV: paths[1], Manifest: manPath, Entry: entry, Build: *rec}
+	if len(paths) > 2 {
+		res.QualityNote = paths[2]
+	}
+	return res, nil
 }
 
 // DataFileNames are the names of the data workbook and CSV that go with the
@@ -289,17 +299,24 @@ func DataFileNames(pdfName string) (xlsx, csv string) {
 	return stem + ".xlsx", stem + ".csv"
 }
 
+// QualityNoteName is the name of the data-quality note that goes with the
+// report document pdfName: "rcm-16-regional-final-quality.pdf".
+func QualityNoteName(pdfName string) string {
+	return strings.TrimSuffix(pdfName, ".pdf") + "-quality.pdf"
+}
+
 // writeCompanions writes the files that go with the document pdfName in dir
-// (the data workbook and CSV) and returns them for the manifest, with their
-// paths in that order.
-func writeCompanions(dir, pdfName string, rep *Report) ([]ManifestFile, []string, error) {
+// (the data workbook and CSV, then the data-quality note where the builder
+// writes one) and returns them for the manifest, with their paths in that order.
+func (b *Builder) writeCompanions(dir, pdfName string, rep *Report) ([]ManifestFile, []string, error) {
 	xlsxName, csvName := DataFileNames(pdfName)
-	outs := []struct {
+	type companion struct {
 		name, role string
 		write      func(io.Writer, *Report) error
-	}{
-		{xlsxName, RoleDataXLSX, WriteDataXLSX},
-		{csvName, RoleDataCSV, WriteDataCSV},
+	}
+	outs := []companion{{xlsxName, RoleDataXLSX, WriteDataXLSX}, {csvName, RoleDataCSV, WriteDataCSV}}
+	if b.WriteNote != nil {
+		outs = append(outs, companion{QualityNoteName(pdfName), RoleQualityNote, b.WriteNote})
 	}
 	var files []ManifestFile
 	var paths []string

@@ -36,6 +36,9 @@ type Request struct {
 	Draft   bool
 	// Footnote is the form of the footnotes: "un" (the default) or "eu".
 	Footnote string
+	// Synthesis is the latest synthesis SEESAC sent for the meeting by the
+	// cut-off; nil: the report prints the one it generates.
+	Synthesis *ReceivedSynthesis
 }
 
 // Thresholds of the rating rules.
@@ -212,6 +215,7 @@ func (c *combiner) report() *Report {
 		Draft:       req.Draft,
 		AsOf:        c.s.AsOf,
 		Deadline:    c.deadline(),
+		Location:    c.s.Calendar.Zone(),
 		Roadmap: RoadmapInfo{
 			ID: cat.ID, Title: cat.Title, Short: cat.Short, Version: cat.Version,
 			Hash: cat.Hash, Illustrative: cat.Illustrative, Note: cat.Note,
@@ -255,6 +259,7 @@ func (c *combiner) report() *Report {
 		rep.Definitions = append(rep.Definitions, definition(&cat.Indicators[i]))
 	}
 	rep.Footnotes = c.footnotes()
+	c.synthesise(rep)
 	return rep
 }
 

@@ -3,8 +3,10 @@ package render
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +19,8 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/render/pdf/pdftest"
+	"github.com/seesac/roadmap/samples"
+	"github.com/seesac/roadmap/templates"
 )
 
 // TestDataMatchesPDF builds the regional report and a jurisdiction report
@@ -40,75 +44,83 @@ func TestDataMatchesPDF(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows := readDataCSV(t, res.DataCSV)
-			x := readDataXLSX(t, res.DataXLSX)
-			if len(x) != len(rows) {
-				t.Fatalf("the data workbook has %d rows, the CSV %d", len(x), len(rows))
-			}
-			for i := range rows {
-				if !slices.EqualFunc(rows[i], x[i], sameCell) {
-					t.Fatalf("row %d: the workbook holds\n%q\nthe CSV\n%q", i, x[i], rows[i])
-				}
-			}
-			if rows[0][0] != DataColumns[0] || len(rows) < 1000 {
-				t.Fatalf("data file has %d rows, header %v", len(rows), rows[0])
-			}
-			col := func(name string) int { return slices.Index(DataColumns, name) }
-			checkManifestFiles(t, res)
-
-			body, err := os.ReadFile(res.PDF)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pages, err := pdftest.Pages(body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := "\n" + strings.Join(goalPages(pages, res.Report), "\n") + "\n"
-
-			printed := map[string]bool{}
-			cur, prev, base := res.Report.Period.String(), res.Report.Period.Prev().String(), res.Report.Periods[0].String()
-			missing := 0
-			for _, r := range rows[1:] {
-				for _, c := range []string{"Value as printed", "Regional figure", "Change on previous period", "Change on baseline", "Regional change on previous period"} {
-					if v := r[col(c)]; v != "" {
-						printed[v] = true
-						printed[strings.TrimPrefix(v, "mean ")] = true // a chart labels the mean's line by its number
-					}
-				}
-				// The tables print every shown jurisdiction's current, previous
-				// and baseline figures, and the region's current one.
-				shown := tc.jurisdiction == "" || r[col("Jurisdiction code")] == tc.jurisdiction
-				// Parts print their current figure only.
-				period, total := r[col("Period")], r[col("Part code")] == ""
-				want := []string{}
-				if shown && (period == cur || total && (period == prev || period == base)) && r[col("Reported")] == "yes" && r[col("Level")] == "" {
-					want = append(want, r[col("Value as printed")])
-				}
-				if shown && total && period == cur && r[col("Change on previous period")] != "–" && r[col("Level")] == "" {
-					want = append(want, r[col("Change on previous period")])
-				}
-				if period == cur && r[col("Regional rule")] != string(roadmap.Distribution) {
-					want = append(want, r[col("Regional figure")])
-				}
-				for _, w := range want {
-					if !strings.Contains(text, "\n"+pdftest.Flatten(w)+"\n") {
-						missing++
-						if missing < 10 {
-							t.Errorf("%s %s %s %s: the data says %q is printed; the PDF lacks it", r[col("Jurisdiction code")], r[col("Indicator code")], r[col("Part code")], period, w)
-						}
-					}
-				}
-			}
-			// Every figure-like cell of the goal chapters is a figure of the data.
-			figure := regexp.MustCompile(`^(mean )?[+−]?\d[\d,]*(\.\d+)?( \([+−]?[\d,]+\.\d %\))?$`)
-			for _, line := range strings.Split(text, "\n") {
-				if !figure.MatchString(line) || printed[line] || tickLike(line, len(res.Report.Jurisdictions)) {
-					continue
-				}
-				t.Errorf("the PDF prints %q, which is no figure of the data file, in\n%s", line, around(text, line))
-			}
+			checkDataMatchesPDF(t, res, tc.jurisdiction)
 		})
+	}
+}
+
+// checkDataMatchesPDF reads the build's data CSV and workbook (they must hold
+// the same rows) and checks them against the text of its PDF both ways.
+// focus is the jurisdiction of a jurisdiction report, "" for a regional one.
+func checkDataMatchesPDF(t *testing.T, res *Result, focus string) {
+	t.Helper()
+	rows := readDataCSV(t, res.DataCSV)
+	x := readDataXLSX(t, res.DataXLSX)
+	if len(x) != len(rows) {
+		t.Fatalf("the data workbook has %d rows, the CSV %d", len(x), len(rows))
+	}
+	for i := range rows {
+		if !slices.EqualFunc(rows[i], x[i], sameCell) {
+			t.Fatalf("row %d: the workbook holds\n%q\nthe CSV\n%q", i, x[i], rows[i])
+		}
+	}
+	if rows[0][0] != DataColumns[0] || len(rows) < 1000 {
+		t.Fatalf("data file has %d rows, header %v", len(rows), rows[0])
+	}
+	col := func(name string) int { return slices.Index(DataColumns, name) }
+	checkManifestFiles(t, res)
+
+	body, err := os.ReadFile(res.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Pages(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "\n" + strings.Join(goalPages(pages, res.Report), "\n") + "\n"
+
+	printed := map[string]bool{}
+	cur, prev, base := res.Report.Period.String(), res.Report.Period.Prev().String(), res.Report.Periods[0].String()
+	missing := 0
+	for _, r := range rows[1:] {
+		for _, c := range []string{"Value as printed", "Regional figure", "Change on previous period", "Change on baseline", "Regional change on previous period"} {
+			if v := r[col(c)]; v != "" {
+				printed[v] = true
+				printed[strings.TrimPrefix(v, "mean ")] = true // a chart labels the mean's line by its number
+			}
+		}
+		// The tables print every shown jurisdiction's current, previous
+		// and baseline figures, and the region's current one.
+		shown := focus == "" || r[col("Jurisdiction code")] == focus
+		// Parts print their current figure only.
+		period, total := r[col("Period")], r[col("Part code")] == ""
+		want := []string{}
+		if shown && (period == cur || total && (period == prev || period == base)) && r[col("Reported")] == "yes" && r[col("Level")] == "" {
+			want = append(want, r[col("Value as printed")])
+		}
+		if shown && total && period == cur && r[col("Change on previous period")] != "–" && r[col("Level")] == "" {
+			want = append(want, r[col("Change on previous period")])
+		}
+		if period == cur && r[col("Regional rule")] != string(roadmap.Distribution) {
+			want = append(want, r[col("Regional figure")])
+		}
+		for _, w := range want {
+			if !strings.Contains(text, "\n"+pdftest.Flatten(w)+"\n") {
+				missing++
+				if missing < 10 {
+					t.Errorf("%s %s %s %s: the data says %q is printed; the PDF lacks it", r[col("Jurisdiction code")], r[col("Indicator code")], r[col("Part code")], period, w)
+				}
+			}
+		}
+	}
+	// Every figure-like cell of the goal chapters is a figure of the data.
+	figure := regexp.MustCompile(`^(mean )?[+−]?\d[\d,]*(\.\d+)?( \([+−]?[\d,]+\.\d %\))?$`)
+	for _, line := range strings.Split(text, "\n") {
+		if !figure.MatchString(line) || printed[line] || tickLike(line, len(res.Report.Jurisdictions)) {
+			continue
+		}
+		t.Errorf("the PDF prints %q, which is no figure of the data file, in\n%s", line, around(text, line))
 	}
 }
 
@@ -217,5 +229,60 @@ func checkManifestFiles(t *testing.T, res *Result) {
 	}
 	if !slices.Contains(roles, RoleDataXLSX) || !slices.Contains(roles, RoleDataCSV) {
 		t.Errorf("manifest lists %v", roles)
+	}
+}
+
+// TestSixteenJurisdictions builds the report of the 16-state yearly test
+// catalogue: its tables switch layout rather than break a number or a word
+// (every figure of the data is found whole in the PDF, no name is cut), and
+// its data agrees with the PDF as the Western Balkans report's does.
+func TestSixteenJurisdictions(t *testing.T) {
+	t.Parallel()
+	cat, err := templates.LoadCatalogue(filepath.Join("..", "templates", "testdata", "caribbean.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := samples.Build(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs []roadmap.Submission
+	for i, w := range data.Valid {
+		subs = append(subs, roadmap.Submission{ID: int64(i + 1), Hash: fmt.Sprintf("%064x", i+1), Name: path.Base(w.Path), Jurisdiction: w.Jurisdiction,
+			Period: w.Period, Version: 1, State: roadmap.Accepted, Received: w.Period.Last().AddDate(0, 2, 0),
+			Cover: w.Cover, Values: w.Values, Narratives: w.Narratives})
+	}
+	if len(cat.Jurisdictions) != 16 {
+		t.Fatalf("%d jurisdictions", len(cat.Jurisdictions))
+	}
+	last := subs[len(subs)-1].Period
+	asOf := last.Last().AddDate(1, 0, 0)
+	b := &Builder{Root: t.TempDir(), Ledger: &memLedger{subs: subs}, Catalogue: cat, Now: func() time.Time { return asOf }, Write: WritePDF}
+	res, err := b.Build(context.Background(), BuildRequest{Period: last, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDataMatchesPDF(t, res, "")
+	body, err := os.ReadFile(res.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := os.Getenv("ROADMAP_PDF_OUT_16"); out != "" {
+		if err := os.WriteFile(out, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages, err := pdftest.Pages(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pages, "\n")
+	if strings.Contains(text, "…") {
+		t.Error("some text is cut with an ellipsis")
+	}
+	for _, j := range cat.Jurisdictions {
+		if n := strings.Count("\n"+text+"\n", "\n"+j.Name+"\n"); n < 10 {
+			t.Errorf("%s is named whole on only %d lines: its name is broken in tables", j.Name, n)
+		}
 	}
 }

@@ -24,11 +24,24 @@ func WritePDF(w io.Writer, r *Report) error {
 		return err
 	}
 	l.cover()
+	l.insideCover()
+	if r.NoData {
+		// Nothing to report yet: a short note on who is missing, not pages
+		// of "not reported".
+		l.statusNote()
+		if err := l.doc.Write(w); err != nil {
+			return fmt.Errorf("write %s status note for %s: %w", r.Kind, r.Period, err)
+		}
+		return nil
+	}
+	l.keyMessages()
 	l.doc.Contents("Contents", l.contentsLines(), 2)
 	l.summary()
 	for i := range r.Goals {
 		l.goal(&r.Goals[i])
 	}
+	l.gaps()
+	l.partners()
 	l.annexes()
 	if err := l.doc.Write(w); err != nil {
 		return fmt.Errorf("write %s report for %s: %w", r.Kind, r.Period, err)
@@ -52,21 +65,27 @@ func newLayout(r *Report) (*layout, error) {
 		header = r.Roadmap.Title
 	}
 	doc, err := pdf.New(pdf.Options{
-		Title:   strings.TrimSpace(header + " – " + r.Title),
-		Period:  r.PeriodLabel,
-		Author:  "SEESAC",
-		Subject: r.Roadmap.Title,
-		Draft:   r.Draft,
-		Created: r.AsOf,
+		Title:       strings.TrimSpace(header + " – " + r.Title + " – " + state(r)),
+		Period:      r.PeriodLabel,
+		Author:      "SEESAC",
+		Subject:     state(r) + " " + strings.ToLower(r.Title[:1]) + r.Title[1:] + ", " + r.PeriodLabel + ": " + r.Roadmap.Title,
+		Draft:       r.Draft,
+		Created:     r.AsOf,
+		ChapterRoom: goalRoom,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start report PDF: %w", err)
 	}
+	return layoutOn(doc, r), nil
+}
+
+// layoutOn is the layout of r on doc.
+func layoutOn(doc *pdf.Doc, r *Report) *layout {
 	l := &layout{doc: doc, r: r, names: map[string]string{}, noted: map[string]bool{}}
 	for _, j := range r.Jurisdictions {
 		l.names[j.Code] = j.Name
 	}
-	return l, nil
+	return l
 }
 
 // name is how the report prints a jurisdiction.
@@ -118,25 +137,47 @@ func (l *layout) allCodes() []string {
 // follow the contents, so that it reserves the right number of pages: a
 // goal's long title wraps onto a second line.
 func (l *layout) contentsLines() int {
-	n := 1 + 3 + 1 + 4 // summary and its sections, annexes and theirs
+	n := 1 + 3 + 1 + 2 + 1 + 1 // summary and its sections, annexes and theirs, gaps, partners
 	for _, g := range l.r.Goals {
 		n += 2 + len(g.Indicators)
 	}
 	return n
 }
 
-func longDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// goalRoom is the share of a page that must be left for a goal (a
+// chapter) to start on it rather than on a new page.
+const goalRoom = 0.4
+
+// state is "Draft" or "Final", for the document's title and subject.
+func state(r *Report) string {
+	if r.Draft {
+		return "Draft"
 	}
-	return t.UTC().Format("2 January 2006")
+	return "Final"
 }
 
-func stamp(t time.Time) string {
+// longDate is a day as the report prints it, in the report's zone.
+func (l *layout) longDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	return t.In(l.zone()).Format("2 January 2006")
+}
+
+// stamp is a time as the report prints it, in the report's zone with the
+// zone's abbreviation ("1 Dec 2026 08:00 CET").
+func (l *layout) stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(l.zone()).Format("2 Jan 2006 15:04 MST")
+}
+
+func (l *layout) zone() *time.Location {
+	if l.r.Location != nil {
+		return l.r.Location
+	}
+	return time.UTC
 }
 
 func (l *layout) cover() {
@@ -179,10 +220,9 @@ func (l *layout) cover() {
 	if r.Focus != nil {
 		add("Jurisdiction", r.Focus.Name)
 	}
-	add("Data as of", stamp(r.AsOf)+" (files received later are not included)")
+	add("Data as of", l.stamp(r.AsOf)+" (files received later are not included)")
 	if !r.Deadline.IsZero() {
-		// In the deadline's own zone: its day ends there.
-		add("Submissions due", r.Deadline.Format("2 January 2006"))
+		add("Submissions due", l.longDate(r.Deadline)) // the deadline day, where it ends
 	}
 	add("Catalogue", strings.TrimSpace(r.Roadmap.ID+" version "+r.Roadmap.Version))
 	if r.Focus == nil {
@@ -204,8 +244,30 @@ func (l *layout) cover() {
 	}
 	if r.NoData {
 		d.Space(4)
-		d.Text("No jurisdiction had submitted data for this period by the cut-off. Every section of this report is present and says so.", pdf.Style{Size: 10.5, Bold: true, Color: pdf.DraftRed})
+		d.Text("No jurisdiction had submitted data for this period by the cut-off: this is a short status note, not a progress report.", pdf.Style{Size: 10.5, Bold: true, Color: pdf.DraftRed})
 	}
+}
+
+// statusNote is the whole body of a report on a period nobody has reported
+// for yet: who is missing and when submissions are due.
+func (l *layout) statusNote() {
+	r, d := l.r, l.doc
+	d.Heading(1, "Status of submissions", 0)
+	due := "No submission deadline is set for this period."
+	if !r.Deadline.IsZero() {
+		due = "Submissions are due by " + l.longDate(r.Deadline) + "."
+		if r.AsOf.After(r.Deadline) {
+			due = "Submissions were due by " + l.longDate(r.Deadline) + "."
+		}
+	}
+	d.Paragraph(fmt.Sprintf("As of %s no Commission had submitted data for %s, so there are no figures to report yet. %s The progress report will be built once data arrives.",
+		l.stamp(r.AsOf), r.PeriodLabel, due))
+	var missing []string
+	for _, c := range r.Completeness {
+		missing = append(missing, c.Jurisdiction)
+	}
+	d.Paragraph("Awaited from: " + strings.Join(l.namesOf(missing), ", ") + ".")
+	l.named(missing...)
 }
 
 func meetingName(m *roadmap.Meeting) string {
@@ -232,7 +294,7 @@ func (l *layout) summary() {
 	r, d := l.r, l.doc
 	d.Heading(1, "Summary", 0)
 	if r.NoData {
-		d.Paragraph("No jurisdiction had submitted data for " + r.PeriodLabel + " by " + stamp(r.AsOf) + ". The tables below show every figure as not reported.")
+		d.Paragraph("No jurisdiction had submitted data for " + r.PeriodLabel + " by " + l.stamp(r.AsOf) + ". The tables below show every figure as not reported.")
 	}
 
 	d.Heading(2, "Completeness of submissions", 0)
@@ -250,7 +312,7 @@ func (l *layout) summary() {
 			if !c.Final {
 				final = "marked draft"
 			}
-			row = append(row, pdf.Txt(fmt.Sprint(c.Versions)), pdf.Txt(fmt.Sprint(c.Version)), pdf.Txt(stamp(c.Received)), pdf.Txt(final))
+			row = append(row, pdf.Txt(fmt.Sprint(c.Versions)), pdf.Txt(fmt.Sprint(c.Version)), pdf.Txt(l.stamp(c.Received)), pdf.Txt(final))
 		}
 		rows = append(rows, row)
 	}
@@ -274,20 +336,23 @@ func (l *layout) summary() {
 	}
 	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Goal", Width: 3}, {Title: "Status", Width: 1}, {Title: "Why", Width: 3}}, Rows: grows, Size: 8})
 
-	d.Heading(2, "Headline figures", 0)
-	l.headlines()
+	t := l.headlines()
+	first := t
+	first.Rows = t.Rows[:min(len(t.Rows), 2)]
+	d.Heading(2, "Headline figures", d.TableHeight(first))
+	d.Table(t)
 }
 
 // headlines is one line per indicator total: the regional figure now and
 // before (the jurisdiction's beside it in a jurisdiction report).
-func (l *layout) headlines() {
-	r, d := l.r, l.doc
+func (l *layout) headlines() pdf.Table {
+	r := l.r
 	var rows [][]pdf.Cell
-	cols := []pdf.Column{{Title: "Indicator", Width: 3.2}}
-	regionW, changeW := 1.4, 1.6
+	cols := []pdf.Column{{Title: "Indicator", Width: 2.6}, {Title: "Unit", Width: 0.8}}
+	regionW, changeW := 1.3, 1.6
 	if r.Focus != nil {
 		// Narrower figures, wider changes: "+1,349 (+5.9 %)" must not wrap.
-		cols[0].Width, regionW, changeW = 2.1, 1.3, 1.8
+		cols[0].Width, regionW, changeW = 1.7, 1.2, 1.8
 		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", " + r.Period.String(), Width: 1.1, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.7, Align: "R"})
 	}
 	cols = append(cols,
@@ -300,7 +365,7 @@ func (l *layout) headlines() {
 		for i := range g.Indicators {
 			ind := &g.Indicators[i]
 			t := ind.Total()
-			row := []pdf.Cell{pdf.Txt(ind.Code + " " + ind.Title)}
+			row := []pdf.Cell{pdf.Txt(ind.Title), pdf.Txt(unitOf(ind))}
 			if r.Focus != nil {
 				jr := l.focusRow(t)
 				row = append(row, figureCell(ind, jr.Current), changeCell(ind, jr.ChangePrevious))
@@ -310,7 +375,7 @@ func (l *layout) headlines() {
 			rows = append(rows, row)
 		}
 	}
-	d.Table(pdf.Table{Columns: cols, Rows: rows, Size: 7.5})
+	return pdf.Table{Columns: cols, Rows: rows, Size: 7.5}
 }
 
 func (l *layout) focusRow(t *RowReport) JurisdictionRow {
@@ -326,15 +391,15 @@ func (l *layout) goal(g *GoalSection) {
 	d := l.doc
 	status := pdf.Table{Columns: []pdf.Column{{Title: "Goal status", Width: 1}, {Title: "Why", Width: 4}},
 		Rows: [][]pdf.Cell{{{Text: string(g.Status), Fill: ratingShade(g.Status), Bold: true}, pdf.Txt(g.StatusReason)}}, Size: 8.5}
-	// The goal's heading keeps its status and its first indicator with it.
-	keep := d.TableHeight(status)
-	if len(g.Indicators) > 0 {
-		keep += 15 + blockKeep(l.indicatorParts(&g.Indicators[0]))
-	}
+	// The goal's heading keeps its status and the start of its synthesis
+	// with it; the indicators follow, each kept whole where it fits a page.
+	trends := l.goalSynthesis(g)
+	keep := d.TableHeight(status) + min(trends.h, 40)
 	d.Heading(1, fmt.Sprintf("Goal %d: %s", g.Number, g.Title), keep)
 	d.Table(status)
+	trends.draw()
 	for i := range g.Indicators {
-		l.indicator(&g.Indicators[i], i == 0)
+		l.indicator(&g.Indicators[i])
 	}
 	l.narratives(g)
 }
@@ -351,19 +416,12 @@ const wholeBlock = pdf.PageHeight - pdf.MarginTop - pdf.MarginBottom - 30
 
 // indicator draws one indicator: heading, rating, tables and charts. The
 // whole block is kept on one page where it fits on one, so that a chart is
-// never parted from its heading and table; a block too tall for a page (or
-// the first of a goal, which must stay under the goal's heading) keeps at
-// least its heading with the start of its first table.
-func (l *layout) indicator(ind *IndicatorReport, first bool) {
+// never parted from its heading and table; a block too tall for a page
+// keeps at least its heading with the start of its first table.
+func (l *layout) indicator(ind *IndicatorReport) {
 	d := l.doc
 	parts := l.indicatorParts(ind)
-	keep := blockKeep(parts)
-	if first {
-		// The goal's heading made room for this block where it could; the
-		// block must not leave that heading alone on its page.
-		keep = max(min(keep, d.Left()-15), 0.1)
-	}
-	d.Heading(2, ind.Code+" "+ind.Title, keep)
+	d.Heading(2, ind.Title, blockKeep(parts))
 	for _, p := range parts {
 		p.draw()
 	}
@@ -391,7 +449,7 @@ func blockKeep(parts []part) float64 {
 		total += p.h
 	}
 	if total > wholeBlock {
-		return parts[0].h + min(parts[1].h, 40)
+		return parts[0].h + min(parts[1].h, 60) // as much as labelled keeps together
 	}
 	return total
 }
@@ -411,7 +469,7 @@ func (l *layout) intro(ind *IndicatorReport) part {
 	}
 	progress := ""
 	if p := ind.Progress; p != nil {
-		progress = progressText(p)
+		progress = l.progressText(ind, p)
 		h += d.TextHeight(progress, progressStyle)
 	}
 	return part{h, func() {
@@ -478,6 +536,19 @@ func (l *layout) charts(ind *IndicatorReport) part {
 	// The trend's note (on the baseline and gaps) runs under both charts, where it takes two lines, not five.
 	note := trend.Note
 	trend.Note = ""
+	if len(bars) > sideBySide {
+		// Too many jurisdictions for half a page's width: the bars take
+		// the whole width, so that no name is cut, and the trend follows.
+		bh, th := d.ChartsHeight(bar), d.ChartsHeight(trend)+d.NoteHeight(note)
+		return part{bh + th, func() {
+			d.Need(bh)
+			d.Charts(bar)
+			d.Need(th)
+			d.Charts(trend)
+			d.Note(note)
+			l.named(codes...)
+		}}
+	}
 	h := d.ChartsHeight(bar, trend) + d.NoteHeight(note)
 	return part{h, func() {
 		d.Need(h)
@@ -486,6 +557,11 @@ func (l *layout) charts(ind *IndicatorReport) part {
 		l.named(codes...)
 	}}
 }
+
+// sideBySide is the most jurisdictions whose tables and charts are laid out
+// across the page (a column or a bar chart beside the trend each); with more,
+// tables are turned a jurisdiction a row and charts take the whole width.
+const sideBySide = 8
 
 // trend is the line chart of the regional figure over every period since the
 // baseline. Counts and quantities of half-years after a baseline year are not
@@ -557,7 +633,7 @@ func valueOr(v float64, decimals int) string {
 	return roadmap.FormatNumber(v, decimals)
 }
 
-func progressText(p *Progress) string {
+func (l *layout) progressText(ind *IndicatorReport, p *Progress) string {
 	s := "Target: " + p.Target
 	switch {
 	case p.Level != "":
@@ -565,11 +641,11 @@ func progressText(p *Progress) string {
 	case p.Change != nil:
 		s += ". Achieved " + FormatPercent(*p.Change) + " against the baseline"
 		if len(p.Jurisdictions) > 0 {
-			s += " (over " + strings.Join(p.Jurisdictions, ", ") + ")"
+			s += " (over " + strings.Join(l.namesOf(p.Jurisdictions), ", ") + ")"
 		}
 	case p.Baseline != nil && p.Current != nil:
 		// A zero baseline: no relative change, but the figures are there.
-		s += ". From " + FormatNumber(*p.Baseline) + " in the baseline to " + FormatNumber(*p.Current) +
+		s += ". From " + ind.Number(*p.Baseline) + " in the baseline to " + ind.Number(*p.Current) +
 			" (no relative change from zero)"
 	default:
 		s += ". Progress cannot be computed: figures missing"
@@ -590,10 +666,11 @@ func (l *layout) figuresTable(ind *IndicatorReport) part {
 	if len(r.Periods) > 0 {
 		baseline = "Baseline " + r.Periods[0].String()
 	}
+	u := unitTag(ind)
 	cols := []pdf.Column{
-		{Title: "Jurisdiction", Width: 1.9}, {Title: "Current " + r.Period.String(), Width: 1.15, Align: "R"},
-		{Title: "Previous " + r.Period.Prev().String(), Width: 1.15, Align: "R"}, {Title: baseline, Width: 1.15, Align: "R"},
-		{Title: "Change on previous", Width: 1.8, Align: "R"}, {Title: "Change on baseline (12 months)", Width: 1.8, Align: "R"},
+		{Title: "Jurisdiction", Width: 1.9}, {Title: "Current " + r.Period.String() + u, Width: 1.15, Align: "R"},
+		{Title: "Previous " + r.Period.Prev().String() + u, Width: 1.15, Align: "R"}, {Title: baseline + u, Width: 1.15, Align: "R"},
+		{Title: "Change on previous" + u, Width: 1.8, Align: "R"}, {Title: "Change on baseline (12 months)" + u, Width: 1.8, Align: "R"},
 	}
 	var rows [][]pdf.Cell
 	for _, code := range l.shown() {
@@ -605,7 +682,34 @@ func (l *layout) figuresTable(ind *IndicatorReport) part {
 	}
 	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}, boldCell(regionalCell(ind, t.Regional)), boldCell(regionalCell(ind, t.RegionalPrevious)), boldCell(regionalCell(ind, t.RegionalBaseline)), boldCell(changeCell(ind, t.ChangePrevious)), pdf.Txt("")}
 	rows = append(rows, region)
-	return l.labelled("", pdf.Table{Columns: cols, Rows: rows, Size: 8}, "Region: "+t.Regional.Coverage()+".", func() { l.named(l.shown()...) })
+	note := "Region: " + t.Regional.CoverageNamed(l.name) + "."
+	for _, c := range l.comments(ind) {
+		note += "\n" + c
+	}
+	return l.labelled("", pdf.Table{Columns: cols, Rows: rows, Size: 8}, note, func() { l.named(l.shown()...) })
+}
+
+// comments are the Commissions' comments on the indicator's current
+// figures, each naming the jurisdiction and the figure it explains, for the
+// jurisdictions the report's tables show.
+func (l *layout) comments(ind *IndicatorReport) []string {
+	var out []string
+	for _, code := range l.shown() {
+		for ri := range ind.Rows {
+			row := &ind.Rows[ri]
+			for _, jr := range row.Jurisdictions {
+				if jr.Jurisdiction != code || jr.Comment == "" {
+					continue
+				}
+				what := ind.Figure(jr.Current)
+				if row.Part != "" {
+					what = row.Label + " " + what
+				}
+				out = append(out, fmt.Sprintf("Comment from %s on its figure (%s): %s", l.name(code), what, jr.Comment))
+			}
+		}
+	}
+	return out
 }
 
 func regionLabel(a roadmap.Aggregation) string {
@@ -623,7 +727,10 @@ func regionLabel(a roadmap.Aggregation) string {
 // jurisdiction report.
 func (l *layout) breakdownTable(ind *IndicatorReport) part {
 	r := l.r
-	cols := []pdf.Column{{Title: "Part", Width: 1.3}}
+	if len(l.shown()) > sideBySide {
+		return l.breakdownByRow(ind)
+	}
+	cols := []pdf.Column{{Title: "Part" + unitTag(ind), Width: 1.3}}
 	shown := l.shown()
 	for _, c := range shown {
 		cols = append(cols, pdf.Column{Title: l.name(c), Width: 1, Align: "R"})
@@ -643,7 +750,34 @@ func (l *layout) breakdownTable(ind *IndicatorReport) part {
 		cells = append(cells, boldCell(regionalCell(ind, row.Regional)))
 		rows = append(rows, cells)
 	}
-	return l.labelled("Breakdown, "+r.PeriodLabel, pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
+	return l.labelled("Breakdown, "+r.PeriodLabel+unitTag(ind), pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
+}
+
+// breakdownByRow is the breakdown a jurisdiction a row, the parts across,
+// for more jurisdictions than fit across the page.
+func (l *layout) breakdownByRow(ind *IndicatorReport) part {
+	cols := []pdf.Column{{Title: "Jurisdiction", Width: 2.2}}
+	for ri := range ind.Rows {
+		cols = append(cols, pdf.Column{Title: ind.Rows[ri].Label + unitTag(ind), Width: 1, Align: "R"})
+	}
+	var rows [][]pdf.Cell
+	for _, c := range l.shown() {
+		cells := []pdf.Cell{pdf.Txt(l.name(c))}
+		for ri := range ind.Rows {
+			for _, jr := range ind.Rows[ri].Jurisdictions {
+				if jr.Jurisdiction == c {
+					cells = append(cells, figureCell(ind, jr.Current))
+				}
+			}
+		}
+		rows = append(rows, cells)
+	}
+	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}}
+	for ri := range ind.Rows {
+		region = append(region, boldCell(regionalCell(ind, ind.Rows[ri].Regional)))
+	}
+	rows = append(rows, region)
+	return l.labelled("Breakdown, "+l.r.PeriodLabel, pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
 }
 
 // statusParts show a status indicator as a matrix (rows: the indicator and
@@ -710,61 +844,73 @@ func countAt(levels []LevelCount, level string) int {
 	return 0
 }
 
+// narratives are the Commissions' progress on a goal, a short entry per
+// jurisdiction; their challenges and needs go to "Remaining gaps and needs
+// for support".
 func (l *layout) narratives(g *GoalSection) {
+	var items []jurisdictionText
+	for _, n := range g.Narratives {
+		if strings.TrimSpace(n.Progress) != "" {
+			items = append(items, jurisdictionText{n.Jurisdiction, []string{n.Progress}})
+		}
+	}
+	title := fmt.Sprintf("Goal %d: progress by jurisdiction", g.Number)
+	if l.r.Focus != nil {
+		title = fmt.Sprintf("Goal %d: progress reported by %s", g.Number, l.r.Focus.Name)
+	}
+	l.byJurisdiction(3, title, items, "No Commission reported progress on this goal for "+l.r.PeriodLabel+".")
+	if len(g.NoNarrative) > 0 {
+		l.doc.Note("No narrative on this goal from " + strings.Join(l.namesOf(g.NoNarrative), ", ") + ".")
+		l.named(g.NoNarrative...)
+	}
+}
+
+// jurisdictionText is one jurisdiction's paragraphs under a heading.
+type jurisdictionText struct {
+	code  string
+	texts []string
+}
+
+// byJurisdiction draws a heading and, per jurisdiction, its name and
+// paragraphs; none is the paragraph printed when there is nothing.
+func (l *layout) byJurisdiction(level int, heading string, items []jurisdictionText, none string) {
 	d := l.doc
 	nameStyle := pdf.Style{Size: 9.5, Bold: true, Before: 1.5, After: 0.5}
 	textStyle := pdf.Style{Size: 9, After: 1}
 	// Each entry keeps the jurisdiction's name with its first paragraph, and
 	// the heading with the first entry.
-	type entry struct {
-		name  string
-		texts []string
-		keep  float64
-	}
-	var entries []entry
-	for _, n := range g.Narratives {
-		e := entry{name: l.name(n.Jurisdiction)}
-		for _, p := range []struct{ label, text string }{
-			{"Progress", n.Progress}, {"Challenges", n.Challenges}, {"Support needed", n.Support},
-		} {
-			if strings.TrimSpace(p.text) != "" {
-				e.texts = append(e.texts, p.label+": "+p.text)
-			}
-		}
+	keeps := make([]float64, len(items))
+	for i, it := range items {
 		// A short entry stays whole; a long one keeps at least its name
 		// with the start of its first paragraph.
-		e.keep = d.TextHeight(e.name, nameStyle)
-		whole := e.keep
-		for _, t := range e.texts {
+		keep := d.TextHeight(l.name(it.code), nameStyle)
+		whole := keep
+		for _, t := range it.texts {
 			whole += d.TextHeight(t, textStyle)
 		}
 		switch {
 		case whole <= 50:
-			e.keep = whole
-		case len(e.texts) > 0:
-			e.keep += min(d.TextHeight(e.texts[0], textStyle), 30)
+			keep = whole
+		case len(it.texts) > 0:
+			keep += min(d.TextHeight(it.texts[0], textStyle), 30)
 		}
-		entries = append(entries, e)
+		keeps[i] = keep
 	}
 	keep := 25.0
-	if len(entries) > 0 {
-		keep = entries[0].keep
+	if len(keeps) > 0 {
+		keep = keeps[0]
 	}
-	d.Heading(3, fmt.Sprintf("Goal %d: narratives by jurisdiction", g.Number), keep)
-	if len(g.Narratives) == 0 {
-		d.Paragraph("No Commission wrote a narrative on this goal for " + l.r.PeriodLabel + ".")
+	d.Heading(level, heading, keep)
+	if len(items) == 0 {
+		d.Paragraph(none)
 	}
-	for i, e := range entries {
-		d.Need(e.keep)
-		d.Text(e.name, nameStyle)
-		l.named(g.Narratives[i].Jurisdiction)
-		for _, t := range e.texts {
+	for i, it := range items {
+		d.Need(keeps[i])
+		d.Text(l.name(it.code), nameStyle)
+		l.named(it.code)
+		for _, t := range it.texts {
 			d.Text(t, textStyle)
 		}
-	}
-	if len(g.NoNarrative) > 0 {
-		d.Note("No narrative on this goal from " + strings.Join(l.namesOf(g.NoNarrative), ", ") + ".")
-		l.named(g.NoNarrative...)
 	}
 }
 
@@ -772,31 +918,7 @@ func (l *layout) annexes() {
 	r, d := l.r, l.doc
 	d.Heading(1, "Annexes", 0)
 
-	d.Heading(2, "A. Data-quality warnings", 0)
-	if len(r.Warnings) == 0 {
-		d.Paragraph("No warnings were recorded with the files used for " + r.PeriodLabel + ".")
-	} else {
-		rows := make([][]pdf.Cell, 0, len(r.Warnings))
-		for _, w := range r.Warnings {
-			where := strings.Trim(w.Finding.Sheet+" "+w.Finding.Cell, " ")
-			rows = append(rows, []pdf.Cell{pdf.Txt(l.name(w.Jurisdiction)), pdf.Txt(fmt.Sprintf("%s (v%d)", w.File, w.Version)), pdf.Txt(where), pdf.Txt(w.Finding.Indicator), pdf.Txt(w.Finding.Message)})
-		}
-		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Jurisdiction", Width: 1.4}, {Title: "File", Width: 2}, {Title: "Where", Width: 0.9}, {Title: "KPI", Width: 0.6}, {Title: "Warning", Width: 3.2}}, Rows: rows, Size: 7.5})
-	}
-
-	d.Heading(2, "B. Sources", 0)
-	d.Note("Every file the figures come from, with its version, when it was received and the SHA-256 of its bytes, so that each figure can be traced and the report rebuilt.")
-	if len(r.Sources) == 0 {
-		d.Paragraph("No file was used: nothing had been received by the cut-off.")
-	} else {
-		rows := make([][]pdf.Cell, 0, len(r.Sources))
-		for _, s := range r.Sources {
-			rows = append(rows, []pdf.Cell{pdf.Txt(s.Period.String()), pdf.Txt(l.name(s.Jurisdiction)), pdf.Txt(s.Name), pdf.Txt(fmt.Sprint(s.Version)), pdf.Txt(stamp(s.Received)), pdf.Txt(s.Hash)})
-		}
-		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Period", Width: 0.8}, {Title: "Jurisdiction", Width: 1.4}, {Title: "File", Width: 2.1}, {Title: "Ver.", Width: 0.4, Align: "R"}, {Title: "Received", Width: 1.5}, {Title: "SHA-256", Width: 2.4}}, Rows: rows, Size: 6.5})
-	}
-
-	d.Heading(2, "C. Indicator definitions", 0)
+	d.Heading(2, "A. Indicator definitions", 0)
 	if r.Roadmap.Illustrative && r.Roadmap.Note != "" {
 		d.Note(r.Roadmap.Note)
 	}
@@ -820,11 +942,11 @@ func (l *layout) annexes() {
 		if target == "" {
 			target = "none"
 		}
-		rows = append(rows, []pdf.Cell{{Text: def.Code, Bold: true}, pdf.Txt(text), pdf.Txt(kind), pdf.Txt(string(def.Direction)), pdf.Txt(target), pdf.Txt(def.Aggregation)})
+		rows = append(rows, []pdf.Cell{pdf.Txt(text), pdf.Txt(kind), pdf.Txt(string(def.Direction)), pdf.Txt(target), pdf.Txt(def.Aggregation)})
 	}
-	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Code", Width: 0.6}, {Title: "Indicator", Width: 3}, {Title: "Kind and breakdown", Width: 2}, {Title: "Better", Width: 0.75}, {Title: "Target", Width: 1.2}, {Title: "Regional figure", Width: 1.3}}, Rows: rows, Size: 7})
+	d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Indicator", Width: 3.6}, {Title: "Kind and breakdown", Width: 2}, {Title: "Better", Width: 0.75}, {Title: "Target", Width: 1.2}, {Title: "Regional figure", Width: 1.3}}, Rows: rows, Size: 7})
 
-	d.Heading(2, "D. How statuses are rated", 0)
+	d.Heading(2, "B. How statuses are rated", 0)
 	// The notes that close the report keep the last rule with them, so that
 	// they never stand alone on a last page.
 	notes, body := 0.0, 0.0
@@ -846,6 +968,28 @@ func (l *layout) annexes() {
 			d.Note(fn.Mark + " " + fn.Text)
 		}
 	}
+}
+
+// unitOf is the unit a header names for the indicator's figures: its unit,
+// "%" for a percentage, "number" for a count without one, "" for a status.
+func unitOf(ind *IndicatorReport) string {
+	switch {
+	case ind.Unit != "":
+		return ind.Unit
+	case ind.Kind == roadmap.Percent:
+		return "%"
+	case ind.Kind == roadmap.Status:
+		return ""
+	}
+	return "number"
+}
+
+// unitTag is the unit in brackets after a header: " (firearms)"; "" for a status.
+func unitTag(ind *IndicatorReport) string {
+	if ind.Kind == roadmap.Status {
+		return ""
+	}
+	return " (" + unitOf(ind) + ")"
 }
 
 // Cells.
@@ -939,3 +1083,7 @@ func listed(list []string, s string) bool {
 	}
 	return false
 }
+
+// insideCover is the back of the cover: the funding acknowledgement and the
+// disclaimer, where the configuration gives them.
+func (l *layout) insideCover() {}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +90,7 @@ func TestWritePDFRegional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{r.Title, r.Roadmap.Title, r.PeriodLabel, "DRAFT", "Contents", "Summary", "Annexes", "Sources", "How statuses are rated",
+	want := []string{r.Title, r.Roadmap.Title, r.PeriodLabel, "DRAFT", "Contents", "Summary", "Annexes", "Indicator definitions", "How statuses are rated",
 		"References to Kosovo shall be understood to be in the context of Security Council resolution 1244 (1999).",
 		r.Roadmap.Note, "Training for border police □ in Tiranë."}
 	for _, j := range r.Jurisdictions {
@@ -97,14 +99,26 @@ func TestWritePDFRegional(t *testing.T) {
 	for _, g := range r.Goals {
 		want = append(want, fmt.Sprintf("Goal %d: %s", g.Number, g.Title))
 		for _, ind := range g.Indicators {
-			want = append(want, ind.Code+" "+ind.Title)
+			want = append(want, ind.Title)
 		}
 	}
-	// A hash wraps inside its cell; read it with the line breaks taken out.
-	joined := strings.ReplaceAll(text, " ", "")
+	// The sources are in the data-quality note, not in the report; a hash
+	// wraps inside its cell: read it with the line breaks taken out.
+	var note bytes.Buffer
+	if err := WriteQualityNote(&note, r); err != nil {
+		t.Fatal(err)
+	}
+	noteText, err := pdftest.Text(note.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.ReplaceAll(noteText, " ", "")
 	for _, s := range r.Sources {
 		if !strings.Contains(joined, s.Hash) {
-			t.Errorf("sources lack the hash of %s", s.Name)
+			t.Errorf("the data-quality note lacks the hash of %s", s.Name)
+		}
+		if strings.Contains(strings.ReplaceAll(text, " ", ""), s.Hash) {
+			t.Errorf("the report prints the hash of %s", s.Name)
 		}
 	}
 	if len(r.Sources) < 90 {
@@ -170,13 +184,23 @@ func TestWritePDFJurisdiction(t *testing.T) {
 
 func TestWritePDFNoData(t *testing.T) {
 	s, _ := layoutSnapshot(t)
-	r := Combine(s, Request{Period: roadmap.MustPeriod("2030-H1")})
-	text, err := pdftest.Text(writeReport(t, r))
+	m := &roadmap.Meeting{ID: "rcm-23", Kind: roadmap.Regional, Period: roadmap.MustPeriod("2030-H1"), Date: roadmap.Date{Year: 2030, Month: 12, Day: 10},
+		Deadline: roadmap.Date{Year: 2030, Month: 9, Day: 15}}
+	s.Calendar = roadmap.NewCalendar([]roadmap.Meeting{*m}, time.UTC)
+	r := Combine(s, Request{Period: m.Period, Meeting: m})
+	pages, err := pdftest.Pages(writeReport(t, r))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "No jurisdiction had submitted data") || !strings.Contains(text, NotReported) {
-		t.Error("a report without data does not say so")
+	text := pdftest.Flatten(strings.Join(pages, "\n"))
+	for _, want := range []string{"No jurisdiction had submitted data", "Submissions are due by 15 September 2030",
+		"Awaited from: Albania, Bosnia and Herzegovina, Kosovo*, Montenegro, North Macedonia, Serbia."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("a report without data does not say %q", want)
+		}
+	}
+	if len(pages) > 3 || strings.Contains(text, NotReported) {
+		t.Errorf("a period without data gives %d pages, not a short status note", len(pages))
 	}
 }
 
@@ -256,7 +280,8 @@ func TestWritePDFIndicatorBlocks(t *testing.T) {
 					continue
 				}
 				on := pdftest.Flatten(pages[page])
-				if !strings.Contains(on, ind.Code+" "+ind.Title) || !strings.Contains(on, trend) {
+				// The heading names the indicator, and so does the bar chart's title.
+				if strings.Count(on, ind.Title) < 2 || !strings.Contains(on, trend) {
 					t.Errorf("%s: the charts of %s are not on the page of its heading (page %d)", r.Title, ind.Code, page+1)
 				}
 				if ind.Kind == roadmap.Count && !strings.Contains(on, "covers a whole year, later periods half a year, so it is shown apart") {
@@ -266,6 +291,78 @@ func TestWritePDFIndicatorBlocks(t *testing.T) {
 		}
 		if !strings.Contains(text, "not rated Figures reported, but its indicators cannot be rated") {
 			t.Errorf("%s: Goal 3 does not read not rated", r.Title)
+		}
+	}
+}
+
+// TestReportSpeaksToReaders scans the final regional report and a final
+// jurisdiction report for what a donor must not meet: jurisdiction codes,
+// indicator codes, cell references and instructions meant for Commissions.
+var periodName = regexp.MustCompile(`\b\d{4}-H[12]\b`)
+
+func TestReportSpeaksToReaders(t *testing.T) {
+	t.Parallel()
+	s, m := layoutSnapshot(t)
+	// Montenegro has not reported, Albania's file carries a warning with its
+	// cell and an instruction, and Serbia explains a figure: the report must
+	// name, not code, all three.
+	s.Submissions = slices.DeleteFunc(slices.Clone(s.Submissions), func(x roadmap.Submission) bool {
+		return x.Jurisdiction == "ME" && x.Period == m.Period
+	})
+	for i := range s.Submissions {
+		x := &s.Submissions[i]
+		if x.Period != m.Period {
+			continue
+		}
+		switch x.Jurisdiction {
+		case "AL":
+			x.Findings = append(x.Findings, roadmap.Finding{Severity: roadmap.Warning, Code: roadmap.CodeLargeChange, Sheet: "KPI", Cell: "F24", Indicator: "G5.1",
+				Message: "KPI F24 is 10 times last period's: explain the change in the Comment column (G24)."})
+		case "RS":
+			x.Values = slices.Clone(x.Values)
+			for k := range x.Values {
+				if x.Values[k].Row == "G5.1" {
+					x.Values[k].Comment = "Amnesty campaign, May–June."
+				}
+			}
+		}
+	}
+	final := func(j string) *Report {
+		return Combine(s, Request{Period: m.Period, Jurisdiction: j, Meeting: m})
+	}
+	var codes []string
+	for _, j := range s.Catalogue.Jurisdictions {
+		codes = append(codes, regexp.QuoteMeta(j.Code))
+	}
+	forbidden := []struct {
+		what string
+		re   *regexp.Regexp
+	}{
+		{"a jurisdiction code", regexp.MustCompile(`\b(` + strings.Join(codes, "|") + `)\b`)},
+		{"an indicator code", regexp.MustCompile(`\bG\d+\.\d+\b`)},
+		{"a cell reference", regexp.MustCompile(`\b[A-Z]{1,2}[1-9]\d{0,4}\b`)},
+		{"an instruction to a Commission", regexp.MustCompile(`(?i)\b(please|your|comment column|fill in|the template|workbook|cell)\b`)},
+	}
+	for _, r := range []*Report{final(""), final("RS")} {
+		pages, err := pdftest.Pages(writeReport(t, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := pdftest.Flatten(strings.Join(pages, "\n")); !strings.Contains(text, "Comment from Serbia on its figure") || !strings.Contains(text, "Amnesty campaign, May–June.") {
+			t.Errorf("%s: Serbia's comment is not printed beside its figure", r.Title)
+		}
+		if text := pdftest.Flatten(strings.Join(pages, "\n")); !strings.Contains(text, "Montenegro not reported") {
+			t.Errorf("%s: the coverage does not name Montenegro as missing", r.Title)
+		}
+		for i, p := range pages {
+			// A period ("2026-H1") is how the report names a half-year, not a cell.
+			for _, line := range strings.Split(periodName.ReplaceAllString(p, "PERIOD"), "\n") {
+				for _, f := range forbidden {
+					if hit := f.re.FindString(line); hit != "" {
+						t.Errorf("%s, page %d: %s (%q) in %q", r.Title, i+1, f.what, hit, line)
+					}
+				}
+			}
 		}
 	}
 }

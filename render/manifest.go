@@ -62,6 +62,8 @@ type ManifestFile struct {
 const (
 	RoleDataXLSX = "data-xlsx" // the figures behind the report, as a workbook
 	RoleDataCSV  = "data-csv"  // the same, as CSV
+	// RoleQualityNote is the data-quality note for SEESAC: sources and warnings.
+	RoleQualityNote = "quality-note"
 )
 
 // ManifestCatalogue names the catalogue a build used.

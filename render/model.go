@@ -50,6 +50,9 @@ type Report struct {
 	// Deadline is when submissions were due (zero if none): the focus
 	// jurisdiction's deadline, or the regional meeting's deadline day.
 	Deadline time.Time
+	// Location is the zone the report prints times in (the configured
+	// timezone); nil means UTC.
+	Location *time.Location
 
 	Roadmap RoadmapInfo
 
@@ -89,6 +92,14 @@ type Report struct {
 	// statuses are rated, for the annex: the rule in Combine's doc, in words
 	// for readers (the package variable RatingRules).
 	RatingRules []string
+
+	// Synthesis is SEESAC's synthesis as the report prints it: the one SEESAC
+	// sent (SynthesisFrom says which) or, without one, the text generated
+	// from the figures (key messages and trends; no support, no gaps).
+	Synthesis     roadmap.Synthesis
+	SynthesisFrom *ReceivedSynthesis
+	// OtherGaps are the synthesis's gaps that name no goal of the catalogue.
+	OtherGaps []roadmap.Gap
 
 	// Footnotes are the footnotes of the jurisdictions named in the report
 	// (the Kosovo* footnote), in the form the Request asked for. The layout
@@ -177,6 +188,8 @@ type GoalSection struct {
 	// NoNarrative lists the jurisdictions that reported for the period but wrote
 	// nothing on this goal (for a jurisdiction report, at most that one).
 	NoNarrative []string
+	// Gaps are the synthesis's remaining gaps recorded against this goal.
+	Gaps []roadmap.Gap
 }
 
 // NarrativeEntry is one Commission's text on a goal.
@@ -208,6 +221,9 @@ type IndicatorReport struct {
 	// Rating and the one sentence that explains it (RatingReason).
 	Rating       Rating
 	RatingReason string
+	// Women is the pooled share of women for an indicator broken down by
+	// sex; nil for others and when no jurisdiction reported both figures.
+	Women *WomenShare
 }
 
 // Total is the indicator's total row.
@@ -348,14 +364,21 @@ func (r Regional) Reported() bool { return r.Covered > 0 }
 
 // Coverage is the sentence a report prints under a regional figure:
 // "covers 5 of 6 jurisdictions (sum over those that reported; ME not reported)".
-func (r Regional) Coverage() string {
+func (r Regional) Coverage() string { return r.CoverageNamed(func(code string) string { return code }) }
+
+// CoverageNamed is Coverage with the jurisdictions named by name.
+func (r Regional) CoverageNamed(name func(code string) string) string {
 	s := "covers " + strconv.Itoa(r.Covered) + " of " + strconv.Itoa(r.Of) + " jurisdictions"
 	var notes []string
 	if r.Rule == roadmap.Sum && r.Covered > 0 && r.Covered < r.Of {
 		notes = append(notes, "sum over those that reported")
 	}
 	if len(r.Missing) > 0 && r.Covered > 0 {
-		notes = append(notes, strings.Join(r.Missing, ", ")+" not reported")
+		missing := make([]string, len(r.Missing))
+		for i, c := range r.Missing {
+			missing[i] = name(c)
+		}
+		notes = append(notes, strings.Join(missing, ", ")+" not reported")
 	}
 	if len(notes) > 0 {
 		s += " (" + strings.Join(notes, "; ") + ")"

@@ -113,12 +113,14 @@ func TestReviewInputsHashFollowsInputs(t *testing.T) {
 // figures, never "figures missing" beside a rating that used them.
 func TestProgressTextFromZeroBaseline(t *testing.T) {
 	zero, seventy := 0.0, 70.0
-	got := progressText(&Progress{Target: "−30.0 % against 2018", Baseline: &zero, Current: &seventy})
+	l := &layout{r: &Report{}}
+	ind := &IndicatorReport{Kind: roadmap.Count}
+	got := l.progressText(ind, &Progress{Target: "−30.0 % against 2018", Baseline: &zero, Current: &seventy})
 	want := "Target: −30.0 % against 2018. From 0 in the baseline to 70 (no relative change from zero); target not yet met."
 	if got != want {
 		t.Errorf("progressText = %q, want %q", got, want)
 	}
-	if got := progressText(&Progress{Target: "−30.0 % against 2018"}); !strings.Contains(got, "cannot be computed") {
+	if got := l.progressText(ind, &Progress{Target: "−30.0 % against 2018"}); !strings.Contains(got, "cannot be computed") {
 		t.Errorf("without figures: %q", got)
 	}
 }

@@ -66,6 +66,11 @@ type Options struct {
 	Created time.Time // creation and modification date: fixed, so that output is reproducible
 	// Uncompressed leaves page streams readable, for debugging and tests.
 	Uncompressed bool
+	// ChapterRoom is the share of a page's height that must be left for a
+	// chapter (a level-1 heading) to start on that page; with less it starts
+	// on a new page. Zero: every chapter starts on a new page unless the
+	// page holds only the last third of a page of the chapter before.
+	ChapterRoom float64
 }
 
 // Doc is a document being written. Methods draw at the current position and

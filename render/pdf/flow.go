@@ -112,8 +112,7 @@ func headingStyle(level int) (size, before, after, keep float64) {
 // 1 is a chapter; 2 and 3 are sections within it. A heading never ends a page:
 // unless keep millimetres (or a default for the level, when keep is 0) are left
 // below it, it moves to the next page with what follows it. A chapter starts
-// on a new page unless the page holds only the last third or less of a page
-// of the chapter before.
+// on a new page unless enough of the page is left (Options.ChapterRoom).
 func (d *Doc) Heading(level int, title string, keep float64) {
 	level = min(max(level, 1), 3)
 	size, before, after, defKeep := headingStyle(level)
@@ -127,7 +126,11 @@ func (d *Doc) Heading(level int, title string, keep float64) {
 	top := d.f.PageNo() > 0 && d.f.GetY() <= MarginTop+1
 	// Chapters start on a new page, unless this page holds no more than the
 	// short tail of the chapter before, which would leave it nearly empty.
-	tail := d.f.GetY()-MarginTop < (PageHeight-MarginTop-MarginBottom)/3
+	body := PageHeight - MarginTop - MarginBottom
+	tail := d.f.GetY()-MarginTop < body/3
+	if d.opt.ChapterRoom > 0 {
+		tail = d.Left() >= d.opt.ChapterRoom*body
+	}
 	switch {
 	case d.f.PageNo() == 0, !top && d.Left() < before+h+after+keep, level == 1 && !top && !tail:
 		d.f.AddPage()
