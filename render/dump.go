@@ -67,6 +67,28 @@ func Dump(r *Report) string {
 		if len(g.NoNarrative) > 0 {
 			d.line(1, "no narrative: %s", strings.Join(g.NoNarrative, " "))
 		}
+		for _, x := range g.Gaps {
+			d.line(1, "gap %q: %s | %s", x.Jurisdictions, oneLine(x.Gap), oneLine(x.Support))
+		}
+	}
+
+	d.line(0, "synthesis meeting=%s period=%s", r.Synthesis.Meeting, r.Synthesis.Period)
+	if s := r.SynthesisFrom; s != nil {
+		d.line(1, "from %q v%d received=%s hash=%s", s.File, s.Version, ts(s.Received), s.Hash)
+	} else {
+		d.line(1, "generated")
+	}
+	for _, m := range r.Synthesis.KeyMessages {
+		d.line(1, "key message: %s", oneLine(m))
+	}
+	for _, t := range r.Synthesis.Trends {
+		d.line(1, "trends %s: %s", t.Goal, oneLine(t.Text))
+	}
+	for _, p := range r.Synthesis.Partners {
+		d.line(1, "partner %q %q %q %q %q %q %q %q", p.Organisation, p.Jurisdictions, p.Goals, p.Activity, p.Period, p.Funding, p.Currency, p.Status)
+	}
+	for _, x := range r.OtherGaps {
+		d.line(1, "gap across goals %q: %s | %s", x.Jurisdictions, oneLine(x.Gap), oneLine(x.Support))
 	}
 
 	d.line(0, "warnings")
@@ -112,7 +134,10 @@ func (d *dumper) line(indent int, format string, args ...any) {
 }
 
 func (d *dumper) indicator(ir *IndicatorReport, r *Report) {
-	d.line(1, "indicator %s %s [%s %s %s unit=%q]", ir.Code, ir.Title, ir.Kind, ir.Aggregation, ir.Direction, ir.Unit)
+	d.line(1, "indicator %s %s [%s %s %s unit=%q decimals=%d]", ir.Code, ir.Title, ir.Kind, ir.Aggregation, ir.Direction, ir.Unit, ir.Decimals)
+	if w := ir.Women; w != nil {
+		d.line(2, "women: %s of %s = %.4f over %s", num(&w.Women), num(&w.Total), w.Share, strings.Join(w.Jurisdictions, ","))
+	}
 	d.line(2, "rating: %s — %s", ir.Rating, ir.RatingReason)
 	if p := ir.Progress; p != nil {
 		if p.Level != "" {
@@ -131,6 +156,9 @@ func (d *dumper) indicator(ir *IndicatorReport, r *Report) {
 		for _, jr := range row.Jurisdictions {
 			d.line(3, "%s current=%s previous=%s baseline=%s annual=%s Δprevious=%s Δbaseline=%s",
 				jr.Jurisdiction, fig(jr.Current), fig(jr.Previous), fig(jr.Baseline), fig(jr.Annual), chg(jr.ChangePrevious), chg(jr.ChangeBaseline))
+			if jr.Comment != "" {
+				d.line(4, "comment: %s", oneLine(jr.Comment))
+			}
 		}
 		var s []string
 		for i, rg := range row.Series {

@@ -207,7 +207,11 @@ func (g generator) keyMessages() []string {
 	var parts []string
 	for _, rt := range []Rating{OnTrack, AtRisk, OffTrack, NotRated, NoData} {
 		if gs := byRating[rt]; len(gs) > 0 {
-			parts = append(parts, string(rt)+": "+joinWords(gs))
+			word := string(rt)
+			if rt == NoData {
+				word = "without data"
+			}
+			parts = append(parts, word+": "+joinWords(gs))
 		}
 	}
 	if len(parts) > 0 {
@@ -312,7 +316,11 @@ func (g generator) womenMessage() string {
 // indicator's figure, change and target.
 func (g generator) trends(goal *GoalSection) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Goal %d is %s: %s", goal.Number, goal.Status, goal.StatusReason)
+	verb := "is " + string(goal.Status)
+	if goal.Status == NoData {
+		verb = "has no data"
+	}
+	fmt.Fprintf(&b, "Goal %d %s: %s", goal.Number, verb, lowerFirst(goal.StatusReason))
 	for i := range goal.Indicators {
 		ind := &goal.Indicators[i]
 		t := ind.Total()
@@ -343,7 +351,7 @@ func (g generator) trends(goal *GoalSection) string {
 			if p.Met {
 				met = "reached"
 			}
-			fmt.Fprintf(&b, "; target %s %s", p.Target, met)
+			fmt.Fprintf(&b, "; target %s: %s", p.Target, met)
 		}
 		b.WriteString(".")
 	}
