@@ -332,12 +332,18 @@ func (d *daemon) stop(g *generation) error {
 }
 
 // reload re-reads the configuration (SIGHUP). A configuration that does not
-// load, or cannot run, is refused and the one in force kept; otherwise the
+// load, or cannot run, is refused and the one in force kept, and so is a
+// missing roadmap.yaml when the daemon runs on one; otherwise the
 // changes are logged and the parts built from the configuration are
 // restarted, after finishing the file or build in hand.
 func (d *daemon) reload(ctx context.Context) {
 	old := d.cur
 	s, err := d.e.load(d.f)
+	if err == nil && s.ConfigPath == "" && old.s.ConfigPath != "" {
+		// The file in force is gone (moved, or mid-way through an editor's
+		// save): that is a problem to report, not a wish for the defaults.
+		err = fmt.Errorf("%s cannot be read: %w", old.s.ConfigPath, fs.ErrNotExist)
+	}
 	var next *generation
 	if err == nil {
 		s.Data = d.data

@@ -692,3 +692,37 @@ func TestServeUnwritableFolderLosesNothing(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// Item 8 of issue 9: a reload that finds roadmap.yaml gone keeps the
+// configuration in force (its calendar, its listener) and says why, rather
+// than switching to the built-in defaults.
+func TestServeReloadWithoutTheFile(t *testing.T) {
+	t.Parallel()
+	dir := serveData(t, "listen: 127.0.0.1:0")
+	d := startServe(t, dir, func() time.Time { return before })
+	addr := ""
+	eventually(t, "the listener's address", func() bool {
+		_, rest, ok := strings.Cut(d.log.String(), `msg="serving /healthz and /metrics" addr=`)
+		addr, _, _ = strings.Cut(rest, "\n")
+		return ok
+	})
+	if err := os.Rename(filepath.Join(dir, configName), filepath.Join(dir, configName+".moved")); err != nil {
+		t.Fatal(err)
+	}
+	d.reload <- syscall.SIGHUP
+	eventually(t, "the refusal", func() bool {
+		return strings.Contains(d.log.String(), "configuration not reloaded; the one in force is kept")
+	})
+	log := d.log.String()
+	if strings.Contains(log, "configuration reloaded") || !strings.Contains(log, configName) {
+		t.Errorf("the reload log:\n%s", log)
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatalf("the listener went away: %v", err)
+	}
+	resp.Body.Close()
+	if code := d.shutdown(t); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
