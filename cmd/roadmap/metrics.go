@@ -228,21 +228,43 @@ func (m *daemonMetrics) handler() http.Handler {
 	return mux
 }
 
-// metricsServer is the optional HTTP listener.
-type metricsServer struct {
+// httpServer is an HTTP listener of the daemon.
+type httpServer struct {
 	srv  *http.Server
 	addr net.Addr
 	done chan struct{}
 }
 
+// httpLimits bound each HTTP connection, so that idle or slow clients cannot
+// hold connections (and the daemon's file descriptors) open for ever.
+type httpLimits struct {
+	readHeader time.Duration // to receive a request's headers
+	read       time.Duration // to receive a whole request
+	write      time.Duration // to send a response, from the end of the request headers
+	idle       time.Duration // a kept-alive connection waiting for its next request
+}
+
+// daemonHTTPLimits are the limits of the daemon's listeners: its responses
+// are small pages built in memory.
+var daemonHTTPLimits = httpLimits{readHeader: 5 * time.Second, read: 30 * time.Second, write: 30 * time.Second, idle: time.Minute}
+
 // serveMetrics listens on addr and serves m there until closed.
-func serveMetrics(addr string, m *daemonMetrics, log *slog.Logger) (*metricsServer, error) {
+func serveMetrics(addr string, m *daemonMetrics, log *slog.Logger) (*httpServer, error) {
+	return listenHTTP(addr, m.handler(), daemonHTTPLimits, "/healthz and /metrics", log)
+}
+
+// listenHTTP listens on addr and serves h there, within limits, until
+// closed. what names the service in messages. A listener that other machines
+// can reach is logged as a warning: it serves without a password, and an
+// address such as ":8080" binds every interface, not only this machine's.
+func listenHTTP(addr string, h http.Handler, limits httpLimits, what string, log *slog.Logger) (*httpServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s for /healthz and /metrics: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s for %s: %w", addr, what, err)
 	}
-	s := &metricsServer{
-		srv: &http.Server{Handler: m.handler(), ReadHeaderTimeout: 5 * time.Second,
+	s := &httpServer{
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: limits.readHeader, ReadTimeout: limits.read,
+			WriteTimeout: limits.write, IdleTimeout: limits.idle,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
 		addr: ln.Addr(),
 		done: make(chan struct{}),
@@ -253,12 +275,16 @@ func serveMetrics(addr string, m *daemonMetrics, log *slog.Logger) (*metricsServ
 			log.Error("the HTTP listener stopped", "addr", s.addr.String(), "err", err)
 		}
 	}()
-	log.Info("serving /healthz and /metrics", "addr", s.addr.String())
+	log.Info("serving "+what, "addr", s.addr.String())
+	if tcp, ok := s.addr.(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		log.Warn("the listener is reachable not only on this machine: listen on 127.0.0.1 unless a firewall or proxy guards it",
+			"addr", s.addr.String(), "serves", what)
+	}
 	return s, nil
 }
 
 // close stops the listener, letting requests in flight finish within ctx.
-func (s *metricsServer) close(ctx context.Context) error {
+func (s *httpServer) close(ctx context.Context) error {
 	if s == nil {
 		return nil
 	}

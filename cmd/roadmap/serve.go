@@ -79,7 +79,7 @@ type daemon struct {
 	data    string // the data folder, absolute
 	db      *store.DB
 	metrics *daemonMetrics
-	http    *metricsServer
+	http    *httpServer
 	log     *slog.Logger
 	cur     *generation
 }
