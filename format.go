@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FormatNumber writes a figure as reports and messages show it: thousands
@@ -37,4 +39,18 @@ func FormatNumber(v float64, decimals int) string {
 		b.WriteString(frac)
 	}
 	return b.String()
+}
+
+// Printable is a name a sender chose (a file name) made safe to print on a
+// terminal or in a log line: unchanged when every character is printable,
+// else quoted with Go's escapes ("evil\x1b[31m.xlsx"), so that an escape
+// sequence, a carriage return or a newline in it is shown, never obeyed, and
+// bytes that are not UTF-8 show as \xNN.
+func Printable(name string) string {
+	for _, r := range name {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }

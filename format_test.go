@@ -22,3 +22,20 @@ func TestFormatNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"roadmap-AL-2026-H1.xlsx":   "roadmap-AL-2026-H1.xlsx",
+		"Tiranë Приштина 2026.xlsx": "Tiranë Приштина 2026.xlsx",
+		"evil\x1b[31m.xlsx":         `"evil\x1b[31m.xlsx"`,
+		"a\r\nb.xlsx":               `"a\r\nb.xlsx"`,
+		"csi\u009b2J.xlsx":          `"csi\u009b2J.xlsx"`,
+		"latin1-\xe9.xlsx":          `"latin1-\xe9.xlsx"`,
+		"tab\t.xlsx":                `"tab\t.xlsx"`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -164,7 +164,7 @@ func (in *Intake) shown(t time.Time) string {
 func (in *Intake) header(b *strings.Builder, title string, d drop, s *roadmap.Submission) {
 	fmt.Fprintf(b, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
 	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "File:\t%s\n", s.Name)
+	fmt.Fprintf(tw, "File:\t%s\n", roadmap.Printable(s.Name))
 	fmt.Fprintf(tw, "Dropped in:\t%s\n", inboxLabel(d))
 	fmt.Fprintf(tw, "Received:\t%s\n", in.shown(s.Received))
 	fmt.Fprintf(tw, "Jurisdiction:\t%s\n", in.jurisdictionLabel(s.Jurisdiction))
@@ -212,7 +212,7 @@ func (in *Intake) errorsNote(d drop, s *roadmap.Submission, annotated bool) stri
 	fmt.Fprintf(&b, "Nothing from this file was recorded. Correct the %d problem(s) below, then save the\n", roadmap.CountFindings(s.Findings, roadmap.Error))
 	fmt.Fprintf(&b, "workbook again into %s: it will be checked again within a minute.\n\n", inboxLabel(d))
 	if annotated {
-		fmt.Fprintf(&b, "%s, next to this note, is a copy of your workbook with every problem\n", shorten(d.name)+AnnotatedSuffix)
+		fmt.Fprintf(&b, "%s, next to this note, is a copy of your workbook with every problem\n", roadmap.Printable(shorten(d.name)+AnnotatedSuffix))
 		fmt.Fprintf(&b, "cell filled red (warnings amber) and a comment on it; its first sheet, %q,\n", FindingsSheet)
 		b.WriteString("lists them all. You may correct that copy and send it: the extra sheet is ignored.\n\n")
 	}

@@ -116,7 +116,7 @@ func (e *env) printHistory(j *roadmap.Jurisdiction, p roadmap.Period, vs []histo
 			version = fmt.Sprint(v.Version)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", version, v.State, v.Received.Format(time.RFC3339),
-			shortHash(v.Hash), v.Name, orDash(v.Path), findingsText(v.Errors, v.Warnings))
+			shortHash(v.Hash), roadmap.Printable(v.Name), orDash(roadmap.Printable(v.Path)), findingsText(v.Errors, v.Warnings))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("print history: %w", err)

@@ -161,12 +161,16 @@ func (e *env) printIngest(sum *ingest.Summary) {
 		if f.Resumed {
 			what += " (finishing an interrupted pass)"
 		}
-		fmt.Fprintf(e.stdout, "%s: %s\n", f.File, what)
+		fmt.Fprintf(e.stdout, "%s: %s\n", roadmap.Printable(f.File), what)
 		if f.Stored != "" {
-			fmt.Fprintf(e.stdout, "  kept as %s\n", f.Stored)
+			fmt.Fprintf(e.stdout, "  kept as %s\n", roadmap.Printable(f.Stored))
 		}
 		if len(f.Feedback) > 0 {
-			fmt.Fprintf(e.stdout, "  feedback: %s\n", strings.Join(f.Feedback, ", "))
+			names := make([]string, len(f.Feedback))
+			for i, n := range f.Feedback {
+				names[i] = roadmap.Printable(n)
+			}
+			fmt.Fprintf(e.stdout, "  feedback: %s\n", strings.Join(names, ", "))
 		}
 	}
 	fmt.Fprintf(e.stdout, "%d accepted, %d rejected, %d duplicate(s), %d skipped\n",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -28,7 +29,7 @@ func runReindex(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "rebuilt %s from %d kept file(s)\n", out.Ledger, out.Recorded)
 	for _, d := range out.Disagreements {
-		fmt.Fprintf(e.stdout, "  %s: the checks would now decide otherwise; recorded as decided when it was received\n", d)
+		fmt.Fprintf(e.stdout, "  %s: the checks would now decide otherwise; recorded as decided when it was received\n", roadmap.Printable(d))
 	}
 	switch {
 	case out.OldLedger != "":

@@ -120,16 +120,16 @@ func (e *env) printValidation(results []validation) {
 		errs, warns := roadmap.CountFindings(r.Findings, roadmap.Error), roadmap.CountFindings(r.Findings, roadmap.Warning)
 		if r.OK {
 			accepted++
-			fmt.Fprintf(e.stdout, "%s: accepted as %s %s%s\n", r.File, r.Jurisdiction, r.Period, countText(warns, "warning"))
+			fmt.Fprintf(e.stdout, "%s: accepted as %s %s%s\n", roadmap.Printable(r.File), r.Jurisdiction, r.Period, countText(warns, "warning"))
 		} else {
-			fmt.Fprintf(e.stdout, "%s: rejected%s%s\n", r.File, countText(errs, "error"), countText(warns, "warning"))
+			fmt.Fprintf(e.stdout, "%s: rejected%s%s\n", roadmap.Printable(r.File), countText(errs, "error"), countText(warns, "warning"))
 		}
 		for _, f := range r.Findings {
 			fmt.Fprintf(e.stdout, "  %s\n", f)
 		}
 		if d := r.DuplicateOf; d != nil {
 			fmt.Fprintf(e.stdout, "  its content is already recorded as version %d of %s %s (%s, received %s): ingest would count it as a duplicate\n",
-				d.Version, r.Jurisdiction, r.Period, d.Name, d.Received.Format(time.RFC3339))
+				d.Version, r.Jurisdiction, r.Period, roadmap.Printable(d.Name), d.Received.Format(time.RFC3339))
 		}
 	}
 	fmt.Fprintf(e.stdout, "%d file(s) checked: %d accepted, %d rejected; nothing was recorded\n",
