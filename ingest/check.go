@@ -660,7 +660,13 @@ func normalLevel(s string) string { return strings.ToLower(strings.Join(strings.
 func (r *run) readNumber(row roadmap.Row, c cell, text string, fail func(roadmap.Code, string, ...any)) (float64, string, bool) {
 	ind := row.Indicator
 	if !c.isText() && c.Type != excelize.CellTypeDate {
-		if n, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
+		n, err := strconv.ParseFloat(text, 64)
+		if math.IsInf(n, 0) && errors.Is(err, strconv.ErrRange) {
+			// Beyond what a float holds: what was typed, not "not a number".
+			fail(roadmap.CodeOutOfRange, tooLarge, text)
+			return 0, "", false
+		}
+		if err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
 			switch c.Format {
 			case fmtDate:
 				shown := text
@@ -677,8 +683,8 @@ func (r *run) readNumber(row roadmap.Row, c cell, text string, fail func(roadmap
 				}
 				return round(n), formatNumber(pct) + " %", true
 			}
-			n = round(n)
-			return n, formatNumber(n), true
+			n = plainZero(round(n))
+			return n, shownNumber(text, n), true
 		}
 	}
 	if c.Type == excelize.CellTypeDate {
@@ -693,6 +699,9 @@ func (r *run) readNumber(row roadmap.Row, c cell, text string, fail func(roadmap
 	}
 	n, alt, err := parseNumberText(body)
 	switch {
+	case errors.Is(err, errTooLarge):
+		fail(roadmap.CodeOutOfRange, tooLarge, strconv.Quote(text))
+		return 0, "", false
 	case errors.Is(err, errAmbiguous):
 		fail(roadmap.CodeAmbiguous, "says %q, which could mean %s or %s depending on the thousands separator: type the number without thousands separators (%s), with a point only for decimals (%s).",
 			text, formatNumber(n), formatNumber(alt), formatNumber(n), formatNumber(alt))
@@ -701,8 +710,31 @@ func (r *run) readNumber(row roadmap.Row, c cell, text string, fail func(roadmap
 		fail(roadmap.CodeWrongType, "says %q, which is not a number: %s.", text, howToFill(ind))
 		return 0, "", false
 	}
-	n = round(n)
+	n = plainZero(round(n))
 	return n, strconv.Quote(text), true
+}
+
+// tooLarge is the message for a figure beyond what an indicator can mean
+// (and beyond what a float holds): plain words, the value as typed.
+const tooLarge = "says %s, which is too large: no figure of this indicator comes near it; check the number and type it again."
+
+// shownNumber is a stored number as a message quotes it: plainly, or, for a
+// figure too large to print digit by digit (1e308) or exactly (2^53+1), the
+// text the cell holds.
+func shownNumber(text string, n float64) string {
+	if math.Abs(n) >= 1e15 {
+		return text
+	}
+	return formatNumber(n)
+}
+
+// plainZero turns a negative zero ("-0", typed or stored) into zero, so that
+// no receipt or report says "-0 kg".
+func plainZero(n float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	return n
 }
 
 // validNumber applies the indicator kind's range and type rules through the
@@ -734,7 +766,7 @@ func (r *run) validNumber(row roadmap.Row, n float64, shown string, fail func(ro
 		if ind.Kind == roadmap.Percent {
 			fail(roadmap.CodeOutOfRange, "says %s, but a percentage cannot be more than 100: type a share from 0 to 100 (45 for 45 %%), or leave it blank if not known.", shown)
 		} else {
-			fail(roadmap.CodeOutOfRange, "says %s, which is far larger than any real figure: check the number and type it again.", shown)
+			fail(roadmap.CodeOutOfRange, tooLarge, shown)
 		}
 	case "whole":
 		what := "whole numbers"
@@ -993,6 +1025,10 @@ func cleanText(s string) string {
 // round removes the binary noise of stored decimals (0.45*100 is
 // 45.00000000000001) by keeping 12 significant digits.
 func round(f float64) float64 {
+	if f == math.Trunc(f) {
+		// A whole number has no noise to remove: 2^53 keeps its digits.
+		return f
+	}
 	g, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
 	if err != nil {
 		return f

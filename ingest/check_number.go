@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 var (
 	errNotNumber = errors.New("not a number")
+	// errTooLarge: a number beyond what a float holds (1.8e308).
+	errTooLarge = errors.New("too large")
 	// errAmbiguous: the text reads as two different numbers depending on
 	// whether its one separator groups thousands ("1,234" in English) or
 	// marks decimals ("1,234" in most of the Western Balkans).
@@ -46,11 +49,7 @@ func parseNumberText(s string) (n, alt float64, err error) {
 		return f
 	}
 	if exponent.MatchString(s) {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return 0, 0, errNotNumber
-		}
-		return sign(f), 0, nil
+		return parse(s, sign)
 	}
 
 	spaced := strings.ContainsAny(s, groupSpaces)
@@ -126,7 +125,12 @@ func parseNumberText(s string) (n, alt float64, err error) {
 
 func parse(canon string, sign func(float64) float64) (float64, float64, error) {
 	f, err := strconv.ParseFloat(canon, 64)
-	if err != nil {
+	if math.IsInf(f, 0) && errors.Is(err, strconv.ErrRange) {
+		return 0, 0, errTooLarge
+	}
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		// A range error short of infinity is a number too small to tell
+		// from zero, which it is.
 		return 0, 0, errNotNumber
 	}
 	return sign(f), 0, nil

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -493,5 +494,75 @@ func TestEveryCodeTested(t *testing.T) {
 		if !tested[c] {
 			t.Errorf("no test case produces %s", c)
 		}
+	}
+}
+
+// Item 17 of issue 9: numbers at the edges of what a float holds are shown
+// as typed, never as a 309-digit figure or rounded to other digits, and a
+// value no indicator can mean is "too large", not "not a number"; a negative
+// zero is zero.
+func TestNumbersAtTheEdges(t *testing.T) {
+	t.Parallel()
+	cat := defaultCatalogue(t)
+	var quantity, count string
+	for _, ind := range cat.Indicators {
+		switch {
+		case ind.Kind == roadmap.Quantity && quantity == "":
+			quantity = ind.Code
+		case ind.Kind == roadmap.Count && ind.Breakdown == nil && count == "":
+			count = ind.Code
+		}
+	}
+	const placeholder = "123454321"
+	for _, tc := range []struct {
+		name, row string
+		raw       string // the cell's number as stored in the sheet's XML
+		text      string // or the cell's text
+		shows     string // what the message quotes; "" for an accepted value
+	}{
+		{"largest float, stored", quantity, "1.797E+308", "", "1.797E+308"},
+		{"beyond the largest float, typed", quantity, "", "1.7976931348623159e308", `"1.7976931348623159e308"`},
+		{"beyond the largest float, stored", quantity, "1.8E+308", "", "1.8E+308"},
+		{"1e308, stored", count, "1E+308", "", "1E+308"},
+		{"2^53+1, stored", count, "9007199254740993", "", "9007199254740993"},
+		{"2^53+1, typed", count, "", "9007199254740993", `"9007199254740993"`},
+		{"negative zero, stored", quantity, "-0", "", ""},
+		{"negative zero, typed", quantity, "", "-0", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBook(t, cat, variants[0])
+			b.fillValid()
+			if tc.text != "" {
+				b.text(tc.row, tc.text)
+			} else {
+				b.must(b.f.SetCellFloat(roadmap.SheetKPI, b.ref(tc.row), 123454321, -1, 64))
+			}
+			data := b.bytes()
+			if tc.raw != "" {
+				data = rewriteZip(t, data, func(name, body string) string {
+					return strings.Replace(body, "<v>"+placeholder+"</v>", "<v>"+tc.raw+"</v>", 1)
+				})
+			}
+			sub := NewChecker(cat).CheckBytes("r.xlsx", data, "AL", testReceived)
+			if tc.shows == "" {
+				if sub.State != roadmap.Accepted {
+					t.Fatalf("rejected: %v", sub.Findings)
+				}
+				for _, v := range sub.Values {
+					if v.Row == tc.row && (v.Number != 0 || math.Signbit(v.Number)) {
+						t.Errorf("stored %v, want a plain 0", v.Number)
+					}
+				}
+				return
+			}
+			fs := findingsOf(sub, roadmap.CodeOutOfRange)
+			if len(fs) != 1 || sub.State != roadmap.Rejected {
+				t.Fatalf("findings %v, want one %s", sub.Findings, roadmap.CodeOutOfRange)
+			}
+			msg := fs[0].Message
+			if !strings.Contains(msg, "says "+tc.shows+",") || !strings.Contains(msg, "too large") || len(msg) > 200 {
+				t.Errorf("message %q: want it to show %s and say too large, briefly", msg, tc.shows)
+			}
+		})
 	}
 }
