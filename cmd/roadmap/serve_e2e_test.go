@@ -706,7 +706,7 @@ func TestServeReloadWithoutTheFile(t *testing.T) {
 		addr, _, _ = strings.Cut(rest, "\n")
 		return ok
 	})
-	if err := os.Rename(filepath.Join(dir, configName), filepath.Join(dir, configName+".moved")); err != nil {
+	if err := os.Rename(filepath.Join(dir, datadir.ConfigName), filepath.Join(dir, datadir.ConfigName+".moved")); err != nil {
 		t.Fatal(err)
 	}
 	d.reload <- syscall.SIGHUP
@@ -714,7 +714,7 @@ func TestServeReloadWithoutTheFile(t *testing.T) {
 		return strings.Contains(d.log.String(), "configuration not reloaded; the one in force is kept")
 	})
 	log := d.log.String()
-	if strings.Contains(log, "configuration reloaded") || !strings.Contains(log, configName) {
+	if strings.Contains(log, "configuration reloaded") || !strings.Contains(log, datadir.ConfigName) {
 		t.Errorf("the reload log:\n%s", log)
 	}
 	resp, err := http.Get("http://" + addr + "/healthz")
