@@ -66,6 +66,9 @@ type Sender struct {
 	MaxTries   int
 	// Counted, when set, is told each try's outcome (the metrics).
 	Counted func(outcome string)
+	// Plan, when set, runs before each look at the outbox in Run, to record
+	// the messages that have fallen due (Planner.Tick); its error is logged.
+	Plan func(ctx context.Context) error
 
 	wake chan struct{}
 	// accepted, when set, runs after the transport took a message and
@@ -111,6 +114,11 @@ func (s *Sender) Run(ctx context.Context) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		if s.Plan != nil {
+			if err := s.Plan(ctx); err != nil && ctx.Err() == nil {
+				s.log().Error("messages that fell due could not all be recorded; trying again", "err", err)
+			}
+		}
 		if _, err := s.Step(ctx); err != nil && ctx.Err() == nil {
 			s.log().Error("the outbox could not be read; trying again", "err", err)
 		}

@@ -242,3 +242,27 @@ func (db *DB) update(ctx context.Context, key, q string, args ...any) error {
 	}
 	return nil
 }
+
+// Has reports whether a message with the key is recorded, in any state.
+func (db *DB) Has(ctx context.Context, key string) (bool, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE key = ?`, key).Scan(&n); err != nil {
+		return false, fmt.Errorf("outbox %s: %w", key, err)
+	}
+	return n > 0, nil
+}
+
+// Pending counts the pending messages and says since when the oldest has
+// been waiting (zero when none).
+func (db *DB) Pending(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*), min(created) FROM outbox WHERE state = 'pending'`).Scan(&n, &oldest); err != nil {
+		return 0, time.Time{}, fmt.Errorf("outbox: %w", err)
+	}
+	if !oldest.Valid {
+		return n, time.Time{}, nil
+	}
+	t, err := parseTime(oldest.String)
+	return n, t, err
+}

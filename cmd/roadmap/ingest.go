@@ -91,6 +91,8 @@ func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*inge
 		return nil, err
 	}
 	sum, err := newIntake(s, db, checker, log, stable, e.now).Pass(ctx)
+	// 'roadmap serve' sends them.
+	recordReceipts(ctx, newPlanner(s, db, log, e.now), sum.Outcomes, log)
 	return &sum, err
 }
 

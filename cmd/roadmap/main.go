@@ -68,6 +68,7 @@ var commands = []command{
 	{"reindex", "rebuilds the database from archive/", runReindex, needsFolder},
 	{"catalogue", "prints the KPI catalogue in use", runCatalogue, mayLackFolder},
 	{"demo", "a complete run on the bundled samples; prints the report's path", runDemo, makesFolder},
+	{"outbox", "messages recorded for delivery and their state; retry KEY re-queues a failed one", runOutbox, needsFolder},
 	{"user", "manages the portal's accounts: add, list, remove, passwd", runUser, needsFolder},
 }
 

@@ -79,7 +79,7 @@ func TestTopLevelUsage(t *testing.T) {
 
 // Every command in design.md is in the table, in its order.
 func TestCommandTable(t *testing.T) {
-	want := []string{"init", "template", "validate", "ingest", "build", "serve", "status", "meetings", "history", "reindex", "catalogue", "demo", "user"}
+	want := []string{"init", "template", "validate", "ingest", "build", "serve", "status", "meetings", "history", "reindex", "catalogue", "demo", "outbox", "user"}
 	var got []string
 	for _, c := range commands {
 		got = append(got, c.name)

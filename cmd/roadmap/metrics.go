@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/deliver"
 	"github.com/seesac/roadmap/ingest"
 )
 
@@ -45,6 +46,12 @@ type daemonMetrics struct {
 	lastBuild time.Time // last successful build, from the ledger at start-up
 	// staleAfter: /healthz fails when no listing succeeded for this long.
 	staleAfter time.Duration
+	// messages counts the outbox's tries by outcome; pending reads the
+	// outbox, whose oldest pending message degrades /healthz once it has
+	// waited longer than pendingAlert.
+	messages     map[string]int64
+	pending      func(ctx context.Context) (int, time.Time, error)
+	pendingAlert time.Duration
 }
 
 type findingKey struct {
@@ -59,7 +66,36 @@ func newDaemonMetrics(now func() time.Time) *daemonMetrics {
 		files:    map[string]int64{},
 		findings: map[findingKey]int64{},
 		builds:   map[string]int64{"ok": 0, "failed": 0},
+		messages: map[string]int64{deliver.OutcomeSent: 0, deliver.OutcomePostponed: 0, deliver.OutcomeFailed: 0},
 	}
+}
+
+// messaged counts one try of a message of the outbox.
+func (m *daemonMetrics) messaged(outcome string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.messages[outcome]++
+}
+
+// watchOutbox sets how the outbox is read, and how long a message may wait.
+func (m *daemonMetrics) watchOutbox(pending func(ctx context.Context) (int, time.Time, error), alert time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pending, m.pendingAlert = pending, alert
+}
+
+// outbox reads the pending messages, outside the lock (it asks the ledger).
+func (m *daemonMetrics) outbox() (n int, oldest time.Time, alert time.Duration, err error) {
+	m.mu.Lock()
+	pending, alert := m.pending, m.pendingAlert
+	m.mu.Unlock()
+	if pending == nil {
+		return 0, time.Time{}, 0, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, oldest, err = pending(ctx)
+	return n, oldest, alert, err
 }
 
 // fileTaken counts what became of one file. A file left waiting (still
@@ -122,8 +158,10 @@ func (m *daemonMetrics) setStaleAfter(d time.Duration) {
 	m.staleAfter = d
 }
 
-// health is "" when the daemon is healthy, else why not.
+// health is "" when the daemon is healthy, else why not: the inbox first,
+// then the outbox ("degraded: ..."), whose trouble holds no file back.
 func (m *daemonMetrics) health() string {
+	n, oldest, alert, err := m.outbox()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch {
@@ -133,12 +171,18 @@ func (m *daemonMetrics) health() string {
 		return "starting: the inbox has not been listed yet"
 	case m.staleAfter > 0 && m.now().Sub(m.lastScan) > m.staleAfter:
 		return fmt.Sprintf("the inbox has not been listed since %s", m.lastScan.UTC().Format(time.RFC3339))
+	case err != nil:
+		return "degraded: the outbox could not be read: " + err.Error()
+	case n > 0 && alert > 0 && m.now().Sub(oldest) > alert:
+		return fmt.Sprintf("degraded: %d message(s) waiting to be sent, the oldest since %s; 'roadmap outbox' shows why",
+			n, oldest.UTC().Format(time.RFC3339))
 	}
 	return ""
 }
 
 // write writes every series in the Prometheus text format, in a stable order.
 func (m *daemonMetrics) write(w io.Writer) error {
+	pending, _, _, perr := m.outbox()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var b strings.Builder
@@ -191,6 +235,15 @@ func (m *daemonMetrics) write(w io.Writer) error {
 	family("roadmap_builds_total", "counter", "Scheduled report builds since the daemon started, by outcome.")
 	for _, o := range slices.Sorted(maps.Keys(m.builds)) {
 		sample("roadmap_builds_total", []string{"outcome", o}, float64(m.builds[o]))
+	}
+
+	family("roadmap_messages_total", "counter", "Tries to send a message of the outbox since the daemon started, by outcome (postponed: tried again later).")
+	for _, o := range slices.Sorted(maps.Keys(m.messages)) {
+		sample("roadmap_messages_total", []string{"outcome", o}, float64(m.messages[o]))
+	}
+	if perr == nil {
+		family("roadmap_outbox_pending", "gauge", "Messages of the outbox waiting to be sent.")
+		sample("roadmap_outbox_pending", nil, float64(pending))
 	}
 
 	family("roadmap_last_scan_success_timestamp_seconds", "gauge", "When the inbox was last listed in full without error (0: not yet).")

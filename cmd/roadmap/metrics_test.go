@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/deliver"
 	"github.com/seesac/roadmap/ingest"
 )
 
@@ -64,6 +66,14 @@ func TestMetricsOverHTTP(t *testing.T) {
 	})
 	m.built(false, time.Time{})
 	m.built(true, time.Date(2026, 11, 20, 7, 0, 0, 500_000_000, time.UTC))
+	m.messaged(deliver.OutcomeSent)
+	m.messaged(deliver.OutcomeSent)
+	m.messaged(deliver.OutcomePostponed)
+	oldest := now().Add(-30 * time.Minute)
+	m.watchOutbox(func(context.Context) (int, time.Time, error) { return 2, oldest, nil }, time.Hour)
+	if code, _, body := get("/healthz"); code != http.StatusOK {
+		t.Errorf("messages pending for less than the alert time: %d %q, want 200", code, body)
+	}
 
 	code, ctype, body := get("/metrics")
 	if code != http.StatusOK || ctype != "text/plain; version=0.0.4; charset=utf-8" {
@@ -83,6 +93,14 @@ roadmap_findings_total{code="value-out-of-range",severity="error"} 2
 # TYPE roadmap_builds_total counter
 roadmap_builds_total{outcome="failed"} 1
 roadmap_builds_total{outcome="ok"} 1
+# HELP roadmap_messages_total Tries to send a message of the outbox since the daemon started, by outcome (postponed: tried again later).
+# TYPE roadmap_messages_total counter
+roadmap_messages_total{outcome="failed"} 0
+roadmap_messages_total{outcome="postponed"} 1
+roadmap_messages_total{outcome="sent"} 2
+# HELP roadmap_outbox_pending Messages of the outbox waiting to be sent.
+# TYPE roadmap_outbox_pending gauge
+roadmap_outbox_pending 2
 # HELP roadmap_last_scan_success_timestamp_seconds When the inbox was last listed in full without error (0: not yet).
 # TYPE roadmap_last_scan_success_timestamp_seconds gauge
 roadmap_last_scan_success_timestamp_seconds 1795165200
@@ -97,6 +115,10 @@ roadmap_start_time_seconds 1795165200
 		t.Errorf("/metrics:\n%s\nwant:\n%s", body, want)
 	}
 	checkExposition(t, body)
+	oldest = now().Add(-2 * time.Hour)
+	if code, _, body := get("/healthz"); code != http.StatusServiceUnavailable || !strings.HasPrefix(body, "degraded: 2 message(s) waiting to be sent, the oldest since ") {
+		t.Errorf("a message pending longer than the alert time: %d %q, want 503 degraded", code, body)
+	}
 
 	// A listing that fails, and one that is too old, make /healthz fail.
 	m.scanned(errors.New("permission denied"))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
+	"github.com/seesac/roadmap/deliver"
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/schedule"
@@ -94,6 +95,12 @@ type generation struct {
 	intake   *ingest.Intake
 	watcher  *ingest.Watcher
 	runner   *schedule.Runner
+	// planner records the messages due; sender sends them, in its own
+	// goroutine (stopSender ends it), so that a slow mail server never holds
+	// intake or builds.
+	planner    *deliver.Planner
+	sender     *deliver.Sender
+	stopSender func()
 }
 
 func (d *daemon) run(ctx context.Context) int {
@@ -194,8 +201,15 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 	g.intake = newIntake(s, d.db, checker, log, cfg.Intake.Stable, d.e.now)
 	g.watcher = &ingest.Watcher{
 		Root: s.data().Inbox(), Stable: cfg.Intake.Stable, Rescan: cfg.Intake.Rescan,
-		Process: d.take(g.intake), Scanned: d.metrics.scanned, Log: log,
+		Process: d.take(g), Scanned: d.metrics.scanned, Log: log,
 	}
+	if g.sender, err = newSender(s, d.db, log, d.e.now); err != nil {
+		return nil, configFileError(s, err)
+	}
+	g.sender.Counted = d.metrics.messaged
+	g.planner = newPlanner(s, d.db, log, d.e.now)
+	g.planner.Wake = g.sender.Wake
+	g.sender.Plan = g.planner.Tick
 
 	builder := newBuilder(s, d.db, log, d.e.now)
 	g.runner = schedule.NewRunner(loc, log, d.e.now)
@@ -218,6 +232,9 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 			return err
 		}
 		d.metrics.built(true, res.Build.Started)
+		if err := g.planner.Built(ctx, res.Build); err != nil {
+			log.Error("the report was built but its message to SEESAC was not recorded; it is at the next look at the outbox", "meeting", m.ID, "err", err)
+		}
 		return nil
 	}
 	for _, c := range cfg.Cron {
@@ -261,10 +278,10 @@ func orBuiltIn(path string) string {
 	return path
 }
 
-// take is the watcher's Process: one file through the intake, counted. A
-// panic is turned into an error so that one file cannot stop the daemon; the
-// file stays in the inbox.
-func (d *daemon) take(in *ingest.Intake) func(ctx context.Context, path string) error {
+// take is the watcher's Process: one file through the intake, counted, and
+// its receipt recorded for delivery. A panic is turned into an error so that
+// one file cannot stop the daemon; the file stays in the inbox.
+func (d *daemon) take(g *generation) func(ctx context.Context, path string) error {
 	return func(ctx context.Context, path string) (err error) {
 		var o ingest.Outcome
 		defer func() {
@@ -273,7 +290,10 @@ func (d *daemon) take(in *ingest.Intake) func(ctx context.Context, path string) 
 			}
 			d.metrics.fileTaken(o, err)
 		}()
-		o, err = in.ProcessFile(ctx, path)
+		o, err = g.intake.ProcessFile(ctx, path)
+		if err == nil {
+			recordReceipts(context.WithoutCancel(ctx), g.planner, []ingest.Outcome{o}, d.log)
+		}
 		return err
 	}
 }
@@ -302,6 +322,18 @@ func (d *daemon) start(ctx context.Context, g *generation) error {
 	}
 	d.cur = g
 	d.metrics.setStaleAfter(3*g.s.Config.Intake.Rescan + g.s.Config.Intake.Stable)
+	d.metrics.watchOutbox(d.db.Pending, g.s.Config.Delivery.PendingAlert)
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	g.sender.Start()
+	go func() {
+		defer close(done)
+		g.sender.Run(sctx)
+	}()
+	g.stopSender = func() {
+		cancel()
+		<-done
+	}
 	if err := g.runner.Catchup(ctx); err != nil {
 		d.log.Error("some builds failed; they are tried again at the next tick", "err", err)
 	}
@@ -318,6 +350,10 @@ func (d *daemon) stop(g *generation) error {
 		var werr, rerr error
 		wg.Go(func() { werr = g.watcher.Close() })
 		wg.Go(func() { rerr = g.runner.Stop() })
+		if g.stopSender != nil {
+			// A message in flight is cut off and stays pending.
+			wg.Go(g.stopSender)
+		}
 		wg.Wait()
 		done <- errors.Join(werr, rerr)
 	}()

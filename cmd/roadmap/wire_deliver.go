@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/deliver"
+	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/templates"
+)
+
+// This file builds the delivery side (docs/delivery.md) from a setup: what
+// is due (deliver.Notices), where it goes (an SMTP server or outbox/), and
+// the planner that records messages in the ledger's outbox.
+
+// outboxDir is the data folder's outbox/, where messages are written as .eml
+// files when no SMTP server is configured.
+const outboxDir = "outbox"
+
+// newNotices decides the messages of s's configuration.
+func newNotices(s *setup) *deliver.Notices {
+	cat := s.Catalogue
+	return &deliver.Notices{
+		Contacts: s.Config.Contacts, Notify: s.Config.Notify, Catalogue: cat, Calendar: s.Calendar,
+		Root: s.Data, MaxAttachment: int64(s.Config.Delivery.MaxAttachmentMB) << 20,
+		Template: func(j string, p roadmap.Period) (string, []byte, error) {
+			var b bytes.Buffer
+			if err := templates.WriteWorkbook(&b, cat, j, p); err != nil {
+				return "", nil, err
+			}
+			return templates.FileName(j, p), b.Bytes(), nil
+		},
+	}
+}
+
+// newPlanner records s's messages in db at the clock now.
+func newPlanner(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) *deliver.Planner {
+	return &deliver.Planner{Notices: newNotices(s), Ledger: db, Now: now, Log: log}
+}
+
+// newTransport is the configured SMTP server, or .eml files into outbox/
+// when there is none.
+func newTransport(s *setup) (deliver.Transport, error) {
+	cfg := s.Config.Delivery.SMTP
+	if !cfg.Configured() {
+		return &deliver.Files{Dir: filepath.Join(s.Data, outboxDir), Root: s.Data}, nil
+	}
+	var password string
+	if cfg.PasswordFile != "" {
+		b, err := os.ReadFile(cfg.PasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("delivery.smtp.password_file: %w", err)
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	}
+	return &deliver.SMTP{Config: cfg, Password: password}, nil
+}
+
+// newSender sends db's outbox with s's transport.
+func newSender(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) (*deliver.Sender, error) {
+	t, err := newTransport(s)
+	if err != nil {
+		return nil, err
+	}
+	return deliver.NewSender(db, t, s.Config.Delivery.From, now, log), nil
+}
+
+// verdictOf is what delivery needs of one file the intake took; ok is false
+// for a file left in the inbox.
+func verdictOf(o ingest.Outcome) (deliver.Verdict, bool) {
+	if o.State == "" || o.Submission == nil {
+		return deliver.Verdict{}, false
+	}
+	return deliver.Verdict{Folder: o.Submission.Folder, File: o.File, Submission: o.Submission, Feedback: o.Feedback}, true
+}
+
+// recordReceipts records the receipts of a pass's files; a failure is
+// logged, never the pass's: the files are taken and their notes written.
+func recordReceipts(ctx context.Context, p *deliver.Planner, outcomes []ingest.Outcome, log *slog.Logger) {
+	var vs []deliver.Verdict
+	for _, o := range outcomes {
+		if v, ok := verdictOf(o); ok {
+			vs = append(vs, v)
+		}
+	}
+	if err := p.Verdicts(ctx, vs...); err != nil {
+		log.Error("receipts not recorded for delivery; the feedback notes are written", "err", err)
+	}
+}
