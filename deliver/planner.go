@@ -49,10 +49,21 @@ func (p *Planner) Verdicts(ctx context.Context, vs ...Verdict) error {
 	return errors.Join(errs...)
 }
 
-// Built records the report message of a build, when one is due for it.
+// Built records the report message of a scheduled build, when one is due
+// for it (a build by hand is the operator's to send).
 func (p *Planner) Built(ctx context.Context, b roadmap.Build) error {
+	if !b.Scheduled {
+		return nil
+	}
+	return p.Report(ctx, b)
+}
+
+// Report records the report message of a build of a meeting of the
+// calendar, scheduled or not, unless one was recorded for its meeting and
+// kind.
+func (p *Planner) Report(ctx context.Context, b roadmap.Build) error {
 	m, ok := p.Notices.Calendar.Find(b.Meeting)
-	if !ok || !b.Scheduled {
+	if !ok {
 		return nil
 	}
 	return p.report(ctx, ReportDue{Build: b, Meeting: *m})

@@ -20,8 +20,22 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/deliver/smtptest"
 	"github.com/seesac/roadmap/store"
 )
+
+// serve starts a test server.
+func serve(t *testing.T, implicit, plain bool, maxBytes int64) *smtptest.Server {
+	t.Helper()
+	return smtptest.Start(t, smtptest.Options{Implicit: implicit, Plain: plain, MaxBytes: maxBytes})
+}
+
+// transport is an SMTP transport to ms that trusts its certificate.
+func transport(ms *smtptest.Server, mode, password string) *SMTP {
+	return &SMTP{Config: ms.Config(mode), Password: password, TLS: ms.ClientTLS()}
+}
+
+const testPassword = smtptest.Password
 
 const testFrom = "Roadmap reports <roadmap@seesac.example>"
 
@@ -92,19 +106,19 @@ func (r *rig) step(t *testing.T) int {
 func TestSendSTARTTLS(t *testing.T) {
 	t.Parallel()
 	ms := serve(t, false, false, 0)
-	r := newRig(t, ms.transport(roadmap.TLSStartTLS, testPassword), []byte("PK\x03\x04 annotated workbook"))
+	r := newRig(t, transport(ms, roadmap.TLSStartTLS, testPassword), []byte("PK\x03\x04 annotated workbook"))
 	if n := r.step(t); n != 1 {
 		t.Fatalf("sent %d", n)
 	}
-	got := ms.messages()
+	got := ms.Messages()
 	if len(got) != 1 {
 		t.Fatalf("server received %d messages", len(got))
 	}
 	rc := got[0]
-	if !rc.tls || rc.user != testUser || rc.from != "roadmap@seesac.example" || len(rc.to) != 1 || rc.to[0] != "focal.point@example.al" {
-		t.Errorf("envelope: tls=%v user=%q from=%q to=%v", rc.tls, rc.user, rc.from, rc.to)
+	if !rc.TLS || rc.User != smtptest.User || rc.From != "roadmap@seesac.example" || len(rc.To) != 1 || rc.To[0] != "focal.point@example.al" {
+		t.Errorf("envelope: tls=%v user=%q from=%q to=%v", rc.TLS, rc.User, rc.From, rc.To)
 	}
-	m := parse(t, rc.data)
+	m := smtptest.Parse(t, rc.Data)
 	if id := m.Header.Get("Message-Id"); id != "<receipt.AL.2026-H1.v3@seesac.example>" {
 		t.Errorf("Message-ID = %q", id)
 	}
@@ -136,7 +150,7 @@ func TestSendSTARTTLS(t *testing.T) {
 	if s.State != roadmap.MessageSent || s.Tries != 1 || !strings.HasPrefix(s.Via, "smtp 127.0.0.1:") {
 		t.Errorf("recorded %+v", s)
 	}
-	if n := r.step(t); n != 0 || len(ms.messages()) != 1 {
+	if n := r.step(t); n != 0 || len(ms.Messages()) != 1 {
 		t.Error("a sent message went out again")
 	}
 }
@@ -144,9 +158,9 @@ func TestSendSTARTTLS(t *testing.T) {
 func TestSendImplicitTLS(t *testing.T) {
 	t.Parallel()
 	ms := serve(t, true, false, 0)
-	r := newRig(t, ms.transport(roadmap.TLSImplicit, testPassword), nil)
-	if n := r.step(t); n != 1 || len(ms.messages()) != 1 || !ms.messages()[0].tls {
-		t.Fatalf("sent %d, server has %+v; last error %q", n, ms.messages(), r.state(t).LastError)
+	r := newRig(t, transport(ms, roadmap.TLSImplicit, testPassword), nil)
+	if n := r.step(t); n != 1 || len(ms.Messages()) != 1 || !ms.Messages()[0].TLS {
+		t.Fatalf("sent %d, server has %+v; last error %q", n, ms.Messages(), r.state(t).LastError)
 	}
 }
 
@@ -155,11 +169,11 @@ func TestSendImplicitTLS(t *testing.T) {
 func TestSTARTTLSIsMandatory(t *testing.T) {
 	t.Parallel()
 	ms := serve(t, false, true, 0)
-	r := newRig(t, ms.transport(roadmap.TLSStartTLS, testPassword), nil)
+	r := newRig(t, transport(ms, roadmap.TLSStartTLS, testPassword), nil)
 	r.step(t)
 	s := r.state(t)
-	if len(ms.messages()) != 0 || s.State != roadmap.MessagePending || !strings.Contains(s.LastError, "STARTTLS") {
-		t.Errorf("server has %d, recorded %+v", len(ms.messages()), s)
+	if len(ms.Messages()) != 0 || s.State != roadmap.MessagePending || !strings.Contains(s.LastError, "STARTTLS") {
+		t.Errorf("server has %d, recorded %+v", len(ms.Messages()), s)
 	}
 }
 
@@ -171,32 +185,32 @@ func TestBadConditions(t *testing.T) {
 	big := make([]byte, 64<<10)
 	tests := []struct {
 		name     string
-		setup    func(ms *mailServer) *SMTP
+		setup    func(ms *smtptest.Server) *SMTP
 		maxBytes int64
 		attach   []byte
 		state    roadmap.MessageState
 		errHas   string
 	}{
-		{"unreachable", func(ms *mailServer) *SMTP {
-			tr := ms.transport(roadmap.TLSStartTLS, testPassword)
+		{"unreachable", func(ms *smtptest.Server) *SMTP {
+			tr := transport(ms, roadmap.TLSStartTLS, testPassword)
 			tr.Config.Port = closedPort(t)
 			return tr
 		}, 0, nil, roadmap.MessagePending, "connection refused"},
-		{"login refused", func(ms *mailServer) *SMTP { return ms.transport(roadmap.TLSStartTLS, "wrong") },
+		{"login refused", func(ms *smtptest.Server) *SMTP { return transport(ms, roadmap.TLSStartTLS, "wrong") },
 			0, nil, roadmap.MessagePending, "535"},
-		{"temporary 4xx", func(ms *mailServer) *SMTP {
-			ms.dataErr = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-			return ms.transport(roadmap.TLSStartTLS, testPassword)
+		{"temporary 4xx", func(ms *smtptest.Server) *SMTP {
+			ms.Fail(nil, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"})
+			return transport(ms, roadmap.TLSStartTLS, testPassword)
 		}, 0, nil, roadmap.MessagePending, "451"},
-		{"permanent 5xx", func(ms *mailServer) *SMTP {
-			ms.rcptErr = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-			return ms.transport(roadmap.TLSStartTLS, testPassword)
+		{"permanent 5xx", func(ms *smtptest.Server) *SMTP {
+			ms.Fail(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}, nil)
+			return transport(ms, roadmap.TLSStartTLS, testPassword)
 		}, 0, nil, roadmap.MessageFailed, "550"},
-		{"dropped in the middle of the message", func(ms *mailServer) *SMTP {
-			ms.dropInData = true
-			return ms.transport(roadmap.TLSStartTLS, testPassword)
+		{"dropped in the middle of the message", func(ms *smtptest.Server) *SMTP {
+			ms.Drop(true)
+			return transport(ms, roadmap.TLSStartTLS, testPassword)
 		}, 0, big, roadmap.MessagePending, "smtp"},
-		{"over the size limit", func(ms *mailServer) *SMTP { return ms.transport(roadmap.TLSStartTLS, testPassword) },
+		{"over the size limit", func(ms *smtptest.Server) *SMTP { return transport(ms, roadmap.TLSStartTLS, testPassword) },
 			16 << 10, big, roadmap.MessageFailed, "552"},
 	}
 	for _, tc := range tests {
@@ -211,8 +225,8 @@ func TestBadConditions(t *testing.T) {
 			if s.State != tc.state || s.Tries != 1 || !strings.Contains(s.LastError, tc.errHas) {
 				t.Errorf("recorded state %s, tries %d, error %q; want %s with %q", s.State, s.Tries, s.LastError, tc.state, tc.errHas)
 			}
-			if len(ms.messages()) != 0 {
-				t.Errorf("the server kept %d messages", len(ms.messages()))
+			if len(ms.Messages()) != 0 {
+				t.Errorf("the server kept %d messages", len(ms.Messages()))
 			}
 			if tc.state == roadmap.MessagePending && !s.NextTry.Equal(r.clock.now().Add(DefaultBackoff)) {
 				t.Errorf("next try %s, want one backoff later", s.NextTry)
@@ -238,8 +252,8 @@ func closedPort(t *testing.T) int {
 func TestBackoffAndRetry(t *testing.T) {
 	t.Parallel()
 	ms := serve(t, false, false, 0)
-	ms.dataErr = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "busy"}
-	r := newRig(t, ms.transport(roadmap.TLSStartTLS, testPassword), nil)
+	ms.Fail(nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "busy"})
+	r := newRig(t, transport(ms, roadmap.TLSStartTLS, testPassword), nil)
 	r.sender.MaxTries = 4
 	var waits []time.Duration
 	for range 3 {
@@ -261,13 +275,11 @@ func TestBackoffAndRetry(t *testing.T) {
 	if r.counts[OutcomePostponed] != 3 || r.counts[OutcomeFailed] != 1 {
 		t.Errorf("counts = %v", r.counts)
 	}
-	ms.mu.Lock()
-	ms.dataErr = nil
-	ms.mu.Unlock()
+	ms.Fail(nil, nil)
 	if err := r.db.Retry(context.Background(), r.msg.Key, r.clock.now()); err != nil {
 		t.Fatal(err)
 	}
-	if n := r.step(t); n != 1 || len(ms.messages()) != 1 {
+	if n := r.step(t); n != 1 || len(ms.Messages()) != 1 {
 		t.Fatalf("after retry sent %d", n)
 	}
 	if b := (&Sender{}).backoff(20); b != DefaultMaxBackoff {
@@ -293,7 +305,7 @@ func equalDurations(a, b []time.Duration) bool {
 func TestCrashBetweenAcceptanceAndRecord(t *testing.T) {
 	t.Parallel()
 	ms := serve(t, false, false, 0)
-	r := newRig(t, ms.transport(roadmap.TLSStartTLS, testPassword), []byte("report"))
+	r := newRig(t, transport(ms, roadmap.TLSStartTLS, testPassword), []byte("report"))
 	crash := errors.New("crash")
 	r.sender.accepted = func(string) error { return crash }
 	if _, err := r.sender.Step(context.Background()); !errors.Is(err, crash) {
@@ -305,22 +317,22 @@ func TestCrashBetweenAcceptanceAndRecord(t *testing.T) {
 	if fl, _ := r.db.InFlight(context.Background(), r.msg.Key); !fl {
 		t.Fatal("the cut-off try is not marked in flight")
 	}
-	restarted := NewSender(r.db, ms.transport(roadmap.TLSStartTLS, testPassword), testFrom, r.clock.now, slog.New(slog.DiscardHandler))
+	restarted := NewSender(r.db, transport(ms, roadmap.TLSStartTLS, testPassword), testFrom, r.clock.now, slog.New(slog.DiscardHandler))
 	for range 3 {
 		if _, err := restarted.Step(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		r.clock.add(time.Hour)
 	}
-	got := ms.messages()
+	got := ms.Messages()
 	if len(got) != 2 {
 		t.Fatalf("the server received %d copies, want the original and one re-send", len(got))
 	}
-	a, b := parse(t, got[0].data).Header.Get("Message-Id"), parse(t, got[1].data).Header.Get("Message-Id")
+	a, b := smtptest.Parse(t, got[0].Data).Header.Get("Message-Id"), smtptest.Parse(t, got[1].Data).Header.Get("Message-Id")
 	if a != b || a != "<receipt.AL.2026-H1.v3@seesac.example>" {
 		t.Errorf("Message-IDs %q and %q", a, b)
 	}
-	if string(got[0].data) != string(got[1].data) {
+	if string(got[0].Data) != string(got[1].Data) {
 		t.Error("the re-send differs from the original")
 	}
 	if s := r.state(t); s.State != roadmap.MessageSent || s.Tries != 2 {
@@ -333,7 +345,7 @@ func TestCrashBetweenAcceptanceAndRecord(t *testing.T) {
 // pending for the next start.
 func TestStopWhileTheServerHangs(t *testing.T) {
 	t.Parallel()
-	addr := silent(t)
+	addr := smtptest.Silent(t)
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
 	tr := &SMTP{Config: roadmap.SMTPConfig{Host: host, Port: p, TLS: roadmap.TLSStartTLS, Timeout: time.Hour}}
@@ -376,7 +388,7 @@ func TestFilesTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := parse(t, data)
+	m := smtptest.Parse(t, data)
 	if m.Header.Get("Message-Id") != "<receipt.AL.2026-H1.v3@seesac.example>" || m.Header.Get("To") != "<focal.point@example.al>" {
 		t.Errorf("headers: %v", m.Header)
 	}

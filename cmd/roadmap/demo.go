@@ -9,10 +9,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
+	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
 )
@@ -60,6 +62,11 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	for _, r := range out.Reports {
 		fmt.Fprintf(e.stdout, "%s (%s): %s\n", r.Title, r.Meeting, r.PDF)
 	}
+	if out.Outbox != "" {
+		fmt.Fprintf(e.stdout, "%d messages written as .eml files into %s ('roadmap outbox --data %s' lists them)\n", out.Messages, out.Outbox, dir)
+	} else {
+		fmt.Fprintf(e.stdout, "%d messages sent through the configured SMTP server ('roadmap outbox --data %s' lists them)\n", out.Messages, dir)
+	}
 	return exitOK
 }
 
@@ -71,6 +78,10 @@ type demoOutput struct {
 	Accepted int          `json:"accepted"`
 	Rejected int          `json:"rejected"`
 	Reports  []demoReport `json:"reports"`
+	// Messages went out: as .eml files into Outbox, or through the
+	// configured SMTP server (Outbox "").
+	Messages int    `json:"messages"`
+	Outbox   string `json:"outbox,omitempty"`
 }
 
 type demoReport struct {
@@ -129,6 +140,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	out.Accepted, out.Rejected = sum.Accepted, sum.Rejected
 
 	b := newBuilder(s, db, log, func() time.Time { return received.Add(time.Hour) })
+	var builds []roadmap.Build
 	reqs := []render.BuildRequest{{Meeting: regional}}
 	if local != nil {
 		reqs = append(reqs, render.BuildRequest{Meeting: local})
@@ -145,8 +157,52 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 			name = req.Meeting.ID
 		}
 		out.Reports = append(out.Reports, demoReport{Meeting: name, Title: res.Report.Title, PDF: res.PDF, Manifest: res.Manifest})
+		builds = append(builds, res.Build)
+	}
+	if out.Messages, err = demoMessages(ctx, s, db, log, sum.Outcomes, builds, received.Add(time.Hour)); err != nil {
+		return nil, err
+	}
+	if !s.Config.Delivery.SMTP.Configured() {
+		out.Outbox = filepath.Join(s.Data, outboxDir)
 	}
 	return out, nil
+}
+
+// demoMessages records the messages of the demo's run (the receipts of its
+// files, the notices of the round due at now, its reports to SEESAC) and
+// sends them: as .eml files into outbox/, or through the SMTP server of the
+// configuration given with --config. Without contacts in the configuration,
+// every jurisdiction and SEESAC get an example address.
+func demoMessages(ctx context.Context, s *setup, db *store.DB, log *slog.Logger, outcomes []ingest.Outcome, builds []roadmap.Build, now time.Time) (int, error) {
+	if len(s.Config.Contacts) == 0 {
+		s.Config.Contacts = roadmap.Contacts{roadmap.ContactSEESAC: {"SEESAC reports <reports@seesac.example>"}}
+		for _, j := range s.Catalogue.Jurisdictions {
+			s.Config.Contacts[j.Code] = []string{"Focal point <focal.point@" + strings.ToLower(j.Code) + ".example>"}
+		}
+	}
+	clock := func() time.Time { return now }
+	p := newPlanner(s, db, log, clock)
+	recordReceipts(ctx, p, outcomes, log)
+	var errs []error
+	for _, b := range builds {
+		errs = append(errs, p.Report(ctx, b))
+	}
+	errs = append(errs, p.Tick(ctx))
+	if err := errors.Join(errs...); err != nil {
+		return 0, fmt.Errorf("record the demo's messages: %w", err)
+	}
+	sender, err := newSender(s, db, log, clock)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for {
+		n, err := sender.Step(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
 }
 
 // demoMeetings finds, among the meetings that review a period, the regional

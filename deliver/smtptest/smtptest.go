@@ -1,4 +1,10 @@
-package deliver
+// Package smtptest is a real SMTP server for tests (emersion/go-smtp) on a
+// loopback port: STARTTLS or implicit TLS on a certificate made for the
+// test, PLAIN login over TLS only, and switches that make it answer 4xx or
+// 5xx, drop the connection in the middle of a message, or enforce a size
+// limit. Tests send to it with the program's own SMTP client; nothing is
+// mocked.
+package smtptest
 
 import (
 	"bytes"
@@ -24,58 +30,63 @@ import (
 	"github.com/seesac/roadmap"
 )
 
-// This file is a real SMTP server for the tests (emersion/go-smtp) on a
-// loopback port, with STARTTLS or implicit TLS on a certificate made for
-// the test, PLAIN login over TLS only, and knobs that make it answer 4xx or
-// 5xx, drop the connection in the middle of a message, or enforce a size
-// limit.
-
+// The account the server accepts.
 const (
-	testUser     = "roadmap"
-	testPassword = "s3cret"
+	User     = "roadmap"
+	Password = "s3cret"
 )
 
-// mailServer is the server and what it received.
-type mailServer struct {
-	addr  string
-	roots *x509.CertPool
+// Server is the running server and what it received.
+type Server struct {
+	// Addr is host:port.
+	Addr string
+	// Roots trusts the server's certificate.
+	Roots *x509.CertPool
 
 	mu       sync.Mutex
-	received []received
-	// rcptErr, dataErr: answers to RCPT TO and to the end of DATA.
-	rcptErr, dataErr *smtp.SMTPError
-	// dropInData closes the connection after part of the message.
-	dropInData bool
+	received []Received
+	rcptErr  *smtp.SMTPError
+	dataErr  *smtp.SMTPError
+	drop     bool
 }
 
-type received struct {
-	from, user string
-	to         []string
-	tls        bool
-	data       []byte
+// Received is one message the server took.
+type Received struct {
+	From, User string
+	To         []string
+	TLS        bool
+	Data       []byte
 }
 
-// serve starts a server; implicit serves TLS from the first byte, otherwise
-// STARTTLS is offered (unless plain, which offers no TLS at all).
-func serve(t *testing.T, implicit, plain bool, maxBytes int64) *mailServer {
+// Options say how the server runs.
+type Options struct {
+	// Implicit serves TLS from the first byte; Plain offers no TLS at all;
+	// otherwise STARTTLS is offered.
+	Implicit, Plain bool
+	// MaxBytes is the SIZE limit; 0 is none.
+	MaxBytes int64
+}
+
+// Start runs a server until the test ends.
+func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	cert, roots := selfSigned(t)
-	ms := &mailServer{roots: roots}
+	ms := &Server{Roots: roots}
 	srv := smtp.NewServer(&backend{ms: ms})
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.MaxMessageBytes = maxBytes
-	if !plain {
+	srv.MaxMessageBytes = o.MaxBytes
+	if !o.Plain {
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if implicit {
+	if o.Implicit {
 		l = tls.NewListener(l, srv.TLSConfig)
 	}
-	ms.addr = l.Addr().String()
+	ms.Addr = l.Addr().String()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -88,52 +99,70 @@ func serve(t *testing.T, implicit, plain bool, maxBytes int64) *mailServer {
 	return ms
 }
 
-func (ms *mailServer) config(mode string) roadmap.SMTPConfig {
-	host, port, _ := net.SplitHostPort(ms.addr)
+// Config is the configuration of a client of the server in TLS mode mode,
+// logging in as User.
+func (ms *Server) Config(mode string) roadmap.SMTPConfig {
+	host, port, _ := net.SplitHostPort(ms.Addr)
 	p, _ := strconv.Atoi(port)
-	return roadmap.SMTPConfig{Host: host, Port: p, TLS: mode, Username: testUser, Timeout: 5 * time.Second}
+	return roadmap.SMTPConfig{Host: host, Port: p, TLS: mode, Username: User, Timeout: 5 * time.Second}
 }
 
-// transport is an SMTP transport that trusts the test's certificate.
-func (ms *mailServer) transport(mode, password string) *SMTP {
-	return &SMTP{Config: ms.config(mode), Password: password, TLS: &tls.Config{RootCAs: ms.roots, MinVersion: tls.VersionTLS12}}
+// ClientTLS is a client TLS configuration that trusts the server.
+func (ms *Server) ClientTLS() *tls.Config {
+	return &tls.Config{RootCAs: ms.Roots, MinVersion: tls.VersionTLS12}
 }
 
-func (ms *mailServer) messages() []received {
+// Messages lists what the server took, in order.
+func (ms *Server) Messages() []Received {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	return append([]received(nil), ms.received...)
+	return append([]Received(nil), ms.received...)
 }
 
-type backend struct{ ms *mailServer }
+// Fail makes the server answer RCPT TO (rcpt) and the end of DATA (data)
+// with these codes and messages; nil answers OK.
+func (ms *Server) Fail(rcpt, data *smtp.SMTPError) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	ms.rcptErr, ms.dataErr = rcpt, data
+}
+
+// Drop makes the server close the connection in the middle of each message.
+func (ms *Server) Drop(on bool) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	ms.drop = on
+}
+
+type backend struct{ ms *Server }
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	return &session{ms: b.ms, conn: c}, nil
 }
 
 type session struct {
-	ms   *mailServer
+	ms   *Server
 	conn *smtp.Conn
-	cur  received
+	cur  Received
 }
 
 func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
 
 func (s *session) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, username, password string) error {
-		if username != testUser || password != testPassword {
+		if username != User || password != Password {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "authentication failed"}
 		}
-		s.cur.user = username
+		s.cur.User = username
 		return nil
 	}), nil
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if s.cur.user == "" {
+	if s.cur.User == "" {
 		return smtp.ErrAuthRequired
 	}
-	s.cur.from = from
+	s.cur.From = from
 	return nil
 }
 
@@ -143,13 +172,13 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if s.ms.rcptErr != nil {
 		return s.ms.rcptErr
 	}
-	s.cur.to = append(s.cur.to, to)
+	s.cur.To = append(s.cur.To, to)
 	return nil
 }
 
 func (s *session) Data(r io.Reader) error {
 	s.ms.mu.Lock()
-	drop, dataErr := s.ms.dropInData, s.ms.dataErr
+	drop, dataErr := s.ms.drop, s.ms.dataErr
 	s.ms.mu.Unlock()
 	if drop {
 		var head [64]byte
@@ -164,21 +193,21 @@ func (s *session) Data(r io.Reader) error {
 	if dataErr != nil {
 		return dataErr
 	}
-	_, s.cur.tls = s.conn.TLSConnectionState()
-	s.cur.data = data
+	_, s.cur.TLS = s.conn.TLSConnectionState()
+	s.cur.Data = data
 	s.ms.mu.Lock()
 	s.ms.received = append(s.ms.received, s.cur)
 	s.ms.mu.Unlock()
-	s.cur = received{user: s.cur.user}
+	s.cur = Received{User: s.cur.User}
 	return nil
 }
 
-func (s *session) Reset()        { s.cur = received{user: s.cur.user} }
+func (s *session) Reset()        { s.cur = Received{User: s.cur.User} }
 func (s *session) Logout() error { return nil }
 
 // selfSigned makes a certificate for 127.0.0.1 and localhost, and the pool
 // that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -204,8 +233,8 @@ func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
-// parse reads a received message as a mail client would.
-func parse(t *testing.T, data []byte) *mail.Message {
+// Parse reads a received message as a mail client would.
+func Parse(t testing.TB, data []byte) *mail.Message {
 	t.Helper()
 	m, err := mail.ReadMessage(bytes.NewReader(data))
 	if err != nil {
@@ -214,8 +243,9 @@ func parse(t *testing.T, data []byte) *mail.Message {
 	return m
 }
 
-// silent accepts connections and never answers: a server that hangs.
-func silent(t *testing.T) string {
+// Silent accepts connections and never answers, like a server that hangs;
+// it returns its address.
+func Silent(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
