@@ -191,7 +191,7 @@ func demoMessages(ctx context.Context, s *setup, db *store.DB, log *slog.Logger,
 	if err := errors.Join(errs...); err != nil {
 		return 0, fmt.Errorf("record the demo's messages: %w", err)
 	}
-	sender, err := newSender(s, db, log, clock)
+	sender, err := newSender(s, db, log, clock, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,6 +42,9 @@ const jobStatusDigest = "status-digest"
 type serveTuning struct {
 	tick   time.Duration
 	reload <-chan os.Signal
+	// mailTLS is the TLS configuration of the SMTP client; nil is the
+	// system's (tests trust their own server's certificate).
+	mailTLS *tls.Config
 }
 
 func runServe(ctx context.Context, e *env, args []string) int {
@@ -203,7 +207,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 		Root: s.data().Inbox(), Stable: cfg.Intake.Stable, Rescan: cfg.Intake.Rescan,
 		Process: d.take(g), Scanned: d.metrics.scanned, Log: log,
 	}
-	if g.sender, err = newSender(s, d.db, log, d.e.now); err != nil {
+	if g.sender, err = newSender(s, d.db, log, d.e.now, d.tune.mailTLS); err != nil {
 		return nil, configFileError(s, err)
 	}
 	g.sender.Counted = d.metrics.messaged

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"io/fs"
@@ -165,11 +166,17 @@ func serveEnv(stderr io.Writer, now func() time.Time) *env {
 // waits until it has started.
 func startServe(t testing.TB, dir string, now func() time.Time) *daemonRun {
 	t.Helper()
+	return startServeTLS(t, dir, now, nil)
+}
+
+// startServeTLS is startServe with the SMTP client trusting mailTLS's roots.
+func startServeTLS(t testing.TB, dir string, now func() time.Time, mailTLS *tls.Config) *daemonRun {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &daemonRun{log: &syncBuffer{}, stop: cancel, done: make(chan int, 1), reload: make(chan os.Signal, 1)}
 	e := serveEnv(d.log, now)
 	go func() {
-		d.done <- e.serve(ctx, []string{"--data", dir}, serveTuning{tick: time.Second, reload: d.reload})
+		d.done <- e.serve(ctx, []string{"--data", dir}, serveTuning{tick: time.Second, reload: d.reload, mailTLS: mailTLS})
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"os"
@@ -47,8 +48,8 @@ func newPlanner(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) 
 }
 
 // newTransport is the configured SMTP server, or .eml files into outbox/
-// when there is none.
-func newTransport(s *setup) (deliver.Transport, error) {
+// when there is none. tlsConfig nil is the system's roots.
+func newTransport(s *setup, tlsConfig *tls.Config) (deliver.Transport, error) {
 	cfg := s.Config.Delivery.SMTP
 	if !cfg.Configured() {
 		return &deliver.Files{Dir: filepath.Join(s.Data, outboxDir), Root: s.Data}, nil
@@ -61,12 +62,12 @@ func newTransport(s *setup) (deliver.Transport, error) {
 		}
 		password = strings.TrimRight(string(b), "\r\n")
 	}
-	return &deliver.SMTP{Config: cfg, Password: password}, nil
+	return &deliver.SMTP{Config: cfg, Password: password, TLS: tlsConfig}, nil
 }
 
 // newSender sends db's outbox with s's transport.
-func newSender(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) (*deliver.Sender, error) {
-	t, err := newTransport(s)
+func newSender(s *setup, db *store.DB, log *slog.Logger, now func() time.Time, tlsConfig *tls.Config) (*deliver.Sender, error) {
+	t, err := newTransport(s, tlsConfig)
 	if err != nil {
 		return nil, err
 	}
