@@ -6,12 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 // notifyHour is the local time of day at which the notices of a round fall
@@ -32,8 +32,8 @@ type Notices struct {
 	Calendar *roadmap.Calendar
 	// Template writes jurisdiction j's blank workbook for period p.
 	Template func(j string, p roadmap.Period) (name string, data []byte, err error)
-	// Root is the data folder, from which feedback and reports are read.
-	Root string
+	// Data is the data folder, from which feedback and reports are read.
+	Data datadir.Dir
 	// MaxAttachment is the most a message's attachments may weigh together;
 	// above it a report is named by its path instead.
 	MaxAttachment int64
@@ -108,7 +108,7 @@ func (n *Notices) Receipt(v Verdict) (*roadmap.Message, error) {
 	for _, f := range v.Feedback {
 		switch strings.ToLower(path.Ext(f)) {
 		case ".txt":
-			note, err := os.ReadFile(filepath.Join(n.Root, filepath.FromSlash(f)))
+			note, err := os.ReadFile(n.Data.Abs(f))
 			if err != nil {
 				return nil, fmt.Errorf("receipt of %s: %w", v.File, err)
 			}
@@ -117,7 +117,7 @@ func (n *Notices) Receipt(v Verdict) (*roadmap.Message, error) {
 			if shared {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(n.Root, filepath.FromSlash(f)))
+			data, err := os.ReadFile(n.Data.Abs(f))
 			if err != nil {
 				return nil, fmt.Errorf("receipt of %s: %w", v.File, err)
 			}
@@ -369,7 +369,7 @@ func (n *Notices) Report(b roadmap.Build, m roadmap.Meeting) (*roadmap.Message, 
 	var atts []roadmap.Attachment
 	var total int64
 	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(n.Root, filepath.FromSlash(f)))
+		data, err := os.ReadFile(n.Data.Abs(f))
 		if err != nil {
 			return nil, fmt.Errorf("report %s %s: %w", m.ID, b.Kind, err)
 		}
@@ -436,7 +436,7 @@ type ReportDue struct {
 }
 
 func (n *Notices) exists(rel string) bool {
-	_, err := os.Stat(filepath.Join(n.Root, filepath.FromSlash(rel)))
+	_, err := os.Stat(n.Data.Abs(rel))
 	return !errors.Is(err, fs.ErrNotExist)
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 )
 
 var belgrade = func() *time.Location {
@@ -47,7 +48,7 @@ func testNotices(t *testing.T) *Notices {
 		Template: func(j string, p roadmap.Period) (string, []byte, error) {
 			return j + "-" + p.String() + ".xlsx", []byte("template " + j), nil
 		},
-		Root:          t.TempDir(),
+		Data:          datadir.New(t.TempDir()),
 		MaxAttachment: 10 << 20,
 	}
 }
@@ -72,9 +73,9 @@ func TestReceiptRecipients(t *testing.T) {
 	n := testNotices(t)
 	recv := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 	errFinding := roadmap.Finding{Severity: roadmap.Error, Code: roadmap.CodeWrongJurisdiction, Message: "wrong"}
-	note := write(t, n.Root, "feedback/AL/x.errors.txt", "Roadmap KPI report: NOT ACCEPTED\n")
-	annotated := write(t, n.Root, "feedback/AL/x.annotated.xlsx", "PK annotated")
-	receipt := write(t, n.Root, "feedback/BA/inbox-y.receipt.txt", "Roadmap KPI report: ACCEPTED\n")
+	note := write(t, n.Data.Root(), "feedback/AL/x.errors.txt", "Roadmap KPI report: NOT ACCEPTED\n")
+	annotated := write(t, n.Data.Root(), "feedback/AL/x.annotated.xlsx", "PK annotated")
+	receipt := write(t, n.Data.Root(), "feedback/BA/inbox-y.receipt.txt", "Roadmap KPI report: ACCEPTED\n")
 	tests := []struct {
 		name    string
 		v       Verdict
@@ -219,9 +220,9 @@ func TestRoundNotices(t *testing.T) {
 func TestReportMessage(t *testing.T) {
 	t.Parallel()
 	n := testNotices(t)
-	pdf := write(t, n.Root, "reports/rcm-16/rcm-16-regional-draft.pdf", "%PDF-1.7")
-	write(t, n.Root, "reports/rcm-16/rcm-16-regional-draft-data.xlsx", "PK data")
-	write(t, n.Root, "reports/rcm-16/rcm-16-synthesis.xlsx", "PK synthesis")
+	pdf := write(t, n.Data.Root(), "reports/rcm-16/rcm-16-regional-draft.pdf", "%PDF-1.7")
+	write(t, n.Data.Root(), "reports/rcm-16/rcm-16-regional-draft-data.xlsx", "PK data")
+	write(t, n.Data.Root(), "reports/rcm-16/rcm-16-synthesis.xlsx", "PK synthesis")
 	meeting, _ := n.Calendar.Find("rcm-16")
 	b := roadmap.Build{Meeting: "rcm-16", Kind: roadmap.Draft, OK: true, Scheduled: true,
 		AsOf: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), Outputs: []string{pdf, "reports/rcm-16/manifest.json"}}

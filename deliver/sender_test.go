@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/deliver/smtptest"
 	"github.com/seesac/roadmap/store"
 )
@@ -376,7 +377,7 @@ func TestStopWhileTheServerHangs(t *testing.T) {
 func TestFilesTransport(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	r := newRig(t, &Files{Dir: filepath.Join(root, "outbox"), Root: root}, []byte("template"))
+	r := newRig(t, &Files{Data: datadir.New(root)}, []byte("template"))
 	if n := r.step(t); n != 1 {
 		t.Fatalf("sent %d", n)
 	}

@@ -134,30 +134,29 @@ func (c *stoppable) Close() error {
 	return c.Conn.Close()
 }
 
-// Files writes each message as an .eml file into Dir (the data folder's
-// outbox/) instead of sending it: the embedded default when no SMTP server
-// is configured, so that a new installation and the demo show exactly what
-// would go out. A message written there counts as sent.
+// Files writes each message as an .eml file into the data folder's outbox/
+// instead of sending it: the embedded default when no SMTP server is
+// configured, so that a new installation and the demo show exactly what
+// would go out. A message written there counts as sent, so the file is
+// synced before the ledger says so.
 type Files struct {
-	// Dir is the folder the files go to; Root, when set, is the data folder
-	// the recorded path is relative to.
-	Dir, Root string
+	Data datadir.Dir
 }
 
-// Send writes msg to Dir/KEY.eml, atomically.
+// Send writes msg to outbox/KEY.eml, atomically.
 func (f *Files) Send(_ context.Context, key string, msg *gomail.Msg) (string, error) {
-	if _, err := datadir.MkdirAll(f.Dir); err != nil {
+	dir := f.Data.Outbox()
+	if _, err := datadir.MkdirAll(dir); err != nil {
 		return "", fmt.Errorf("outbox folder: %w", err)
 	}
-	path := filepath.Join(f.Dir, FileName(key))
-	write := func(w io.Writer) error { _, err := msg.WriteTo(w); return err }
-	if err := datadir.WriteFile(path, datadir.Write{Sync: true}, write); err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
+	path := filepath.Join(dir, FileName(key))
+	if err := datadir.WriteFile(path, datadir.Write{Sync: true}, func(w io.Writer) error { _, err := msg.WriteTo(w); return err }); err != nil {
+		return "", err
 	}
-	if f.Root == "" {
-		return path, nil
+	if err := datadir.SyncDir(dir); err != nil {
+		return "", err
 	}
-	if rel, ok := datadir.New(f.Root).Rel(path); ok {
+	if rel, ok := f.Data.Rel(path); ok {
 		return rel, nil
 	}
 	return path, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/deliver/smtptest"
 )
 
@@ -50,7 +51,7 @@ func sampleOf(t *testing.T, j, period string) string {
 func TestReceiptRecipientsPerJurisdiction(t *testing.T) {
 	t.Parallel()
 	data := newDataFolder(t)
-	if err := os.WriteFile(filepath.Join(data, configName), []byte(deliveryContacts), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(data).Config(), []byte(deliveryContacts), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	drop(t, data, "AL", sampleOf(t, "AL", "2026-H1"), "")
@@ -124,7 +125,7 @@ func idOf(t *testing.T, data string, f ingestFile) int64 {
 func TestOutboxRetry(t *testing.T) {
 	t.Parallel()
 	data := newDataFolder(t)
-	if err := os.WriteFile(filepath.Join(data, configName), []byte(deliveryContacts), 0o644); err != nil {
+	if err := os.WriteFile(datadir.New(data).Config(), []byte(deliveryContacts), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	drop(t, data, "AL", sampleOf(t, "AL", "2026-H1"), "")

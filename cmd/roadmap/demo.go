@@ -17,6 +17,7 @@ import (
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
+	"github.com/seesac/roadmap/store"
 )
 
 // The demo runs on a fixed clock so that it is the same on every machine and
@@ -163,7 +164,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 		return nil, err
 	}
 	if !s.Config.Delivery.SMTP.Configured() {
-		out.Outbox = filepath.Join(s.Data, outboxDir)
+		out.Outbox = s.data().Outbox()
 	}
 	return out, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,16 +21,12 @@ import (
 // is due (deliver.Notices), where it goes (an SMTP server or outbox/), and
 // the planner that records messages in the ledger's outbox.
 
-// outboxDir is the data folder's outbox/, where messages are written as .eml
-// files when no SMTP server is configured.
-const outboxDir = "outbox"
-
 // newNotices decides the messages of s's configuration.
 func newNotices(s *setup) *deliver.Notices {
 	cat := s.Catalogue
 	return &deliver.Notices{
 		Contacts: s.Config.Contacts, Notify: s.Config.Notify, Catalogue: cat, Calendar: s.Calendar,
-		Root: s.Data, MaxAttachment: int64(s.Config.Delivery.MaxAttachmentMB) << 20,
+		Data: s.data(), MaxAttachment: int64(s.Config.Delivery.MaxAttachmentMB) << 20,
 		Template: func(j string, p roadmap.Period) (string, []byte, error) {
 			var b bytes.Buffer
 			if err := templates.WriteWorkbook(&b, cat, j, p); err != nil {
@@ -52,7 +47,7 @@ func newPlanner(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) 
 func newTransport(s *setup, tlsConfig *tls.Config) (deliver.Transport, error) {
 	cfg := s.Config.Delivery.SMTP
 	if !cfg.Configured() {
-		return &deliver.Files{Dir: filepath.Join(s.Data, outboxDir), Root: s.Data}, nil
+		return &deliver.Files{Data: s.data()}, nil
 	}
 	var password string
 	if cfg.PasswordFile != "" {
