@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,18 +44,10 @@ const sharedPrefix = "inbox-"
 // previous drop of the same name left there that no longer apply. It returns
 // the files written, relative to Root.
 func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) ([]string, error) {
-	home := in.homeOf(s, d)
-	if _, err := datadir.MkdirAll(in.abs(datadir.FeedbackPath(home, ""))); err != nil {
+	receipt, errs, annotated := feedbackPaths(in.homeOf(s, d), d.name, d.folder)
+	if _, err := datadir.MkdirAll(in.abs(path.Dir(receipt))); err != nil {
 		return nil, err
 	}
-	base := shorten(d.name)
-	if d.folder == "" {
-		// A drop in the shared inbox lands in the same feedback/J/ as the
-		// Commission's own drops: its notes carry a prefix so that a file of
-		// the same name from inbox/J/ never has its notes overwritten.
-		base = shorten(sharedPrefix + d.name)
-	}
-	receipt, errs, annotated := datadir.FeedbackPath(home, base+ReceiptSuffix), datadir.FeedbackPath(home, base+ErrorsSuffix), datadir.FeedbackPath(home, base+AnnotatedSuffix)
 	var written, stale []string
 	switch s.State {
 	case roadmap.Rejected:
@@ -98,6 +91,40 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 		}
 	}
 	return written, nil
+}
+
+// feedbackPaths are where the notes on a file named name, dropped in the
+// inbox folder folder ("" for the inbox itself), are written, relative to the
+// data folder: home is the jurisdiction folder they go to.
+func feedbackPaths(home, name, folder string) (receipt, errs, annotated string) {
+	base := shorten(name)
+	if folder == "" {
+		// A drop in the shared inbox lands in the same feedback/J/ as the
+		// Commission's own drops: its notes carry a prefix so that a file of
+		// the same name from inbox/J/ never has its notes overwritten.
+		base = shorten(sharedPrefix + name)
+	}
+	return datadir.FeedbackPath(home, base+ReceiptSuffix), datadir.FeedbackPath(home, base+ErrorsSuffix), datadir.FeedbackPath(home, base+AnnotatedSuffix)
+}
+
+// Home is the jurisdiction folder that a recorded submission's feedback went
+// to (see homeOf): whose submission it is, for the portal.
+func (in *Intake) Home(s *roadmap.Submission) string {
+	_, known := in.Catalogue.Jurisdiction(s.Folder)
+	return in.homeOf(s, drop{folder: s.Folder, folderKnown: known || s.Folder == ""})
+}
+
+// FeedbackFiles are where the notes on a recorded submission were written,
+// relative to the data folder: its receipt or list of errors, and for a
+// rejected one the annotated workbook (which may be absent when the file
+// could not be copied). A later drop of the same name in the same folder
+// writes over them.
+func (in *Intake) FeedbackFiles(s *roadmap.Submission) (note, annotated string) {
+	receipt, errs, annotated := feedbackPaths(in.Home(s), s.Name, s.Folder)
+	if s.State == roadmap.Rejected {
+		return errs, annotated
+	}
+	return receipt, ""
 }
 
 // writeText writes a note. Notes are only renamed into place, not synced: a

@@ -15,6 +15,8 @@ type Event struct {
 	Period       string    `json:"period,omitempty"`
 	Submission   int64     `json:"submission,omitempty"` // 0 when the event concerns no submission
 	Detail       string    `json:"detail,omitempty"`
+	// Account is the portal account that acted ("" for the daemon's own events).
+	Account string `json:"account,omitempty"`
 }
 
 // Kinds of audit event.
@@ -27,11 +29,18 @@ const (
 	EventBuilt       = "built"
 	EventDelivered   = "delivered"
 	EventBuildFailed = "build-failed"
+	// The portal's events, each with its account.
+	EventLogin        = "login"
+	EventLoginRefused = "login-refused"
+	EventLogout       = "logout"
+	EventUpload       = "upload"
+	EventDownload     = "download"
 )
 
 var eventKinds = map[string]bool{
 	EventReceived: true, EventAccepted: true, EventRejected: true, EventDuplicate: true,
 	EventSuperseded: true, EventBuilt: true, EventDelivered: true, EventBuildFailed: true,
+	EventLogin: true, EventLoginRefused: true, EventLogout: true, EventUpload: true, EventDownload: true,
 }
 
 // Audit appends an event to the audit log (used for events that are not part
@@ -58,14 +67,14 @@ func appendEvent(ctx context.Context, x execer, e Event) error {
 	if e.Submission != 0 {
 		sub = e.Submission
 	}
-	_, err := x.ExecContext(ctx, `INSERT INTO audit (time, kind, jurisdiction, period, submission_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?)`, formatTime(e.Time), e.Kind, e.Jurisdiction, e.Period, sub, e.Detail)
+	_, err := x.ExecContext(ctx, `INSERT INTO audit (time, kind, jurisdiction, period, submission_id, detail, account)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, formatTime(e.Time), e.Kind, e.Jurisdiction, e.Period, sub, e.Detail, e.Account)
 	return err
 }
 
 // Events lists the audit log from since on (inclusive), in the order written.
 func (db *DB) Events(ctx context.Context, since time.Time) ([]Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT time, kind, jurisdiction, period, coalesce(submission_id, 0), detail
+	rows, err := db.r.QueryContext(ctx, `SELECT time, kind, jurisdiction, period, coalesce(submission_id, 0), detail, account
 		FROM audit WHERE time >= ? ORDER BY id`, formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("audit events: %w", err)
@@ -75,7 +84,7 @@ func (db *DB) Events(ctx context.Context, since time.Time) ([]Event, error) {
 	for rows.Next() {
 		var e Event
 		var at string
-		if err := rows.Scan(&at, &e.Kind, &e.Jurisdiction, &e.Period, &e.Submission, &e.Detail); err != nil {
+		if err := rows.Scan(&at, &e.Kind, &e.Jurisdiction, &e.Period, &e.Submission, &e.Detail, &e.Account); err != nil {
 			return nil, fmt.Errorf("audit events: %w", err)
 		}
 		if e.Time, err = parseTime(at); err != nil {

@@ -640,3 +640,47 @@ func TestPeriodHistoryAndLastAccepted(t *testing.T) {
 		}
 	}
 }
+
+func TestPortalEventsAndLookups(t *testing.T) {
+	t.Parallel()
+	db, _ := open(t)
+	al := sub("AL", h1, "aa", t0, roadmap.Accepted)
+	record(t, db, al)
+	// A workbook of BA's dropped in AL's folder: it came from AL.
+	mixed := sub("BA", h1, "bb", t0.Add(time.Hour), roadmap.Rejected)
+	mixed.Folder, mixed.Version = "AL", 0
+	record(t, db, mixed)
+	ba := sub("BA", h1, "cc", t0.Add(2*time.Hour), roadmap.Accepted)
+	record(t, db, ba)
+
+	got, err := db.Submission(ctx, ba.ID)
+	if err != nil || got == nil || got.Jurisdiction != "BA" || len(got.Findings) != 1 {
+		t.Fatalf("Submission(%d) = %+v, %v", ba.ID, got, err)
+	}
+	if got, err := db.Submission(ctx, 999); got != nil || err != nil {
+		t.Errorf("Submission(999) = %+v, %v; want nil", got, err)
+	}
+	subs, err := db.From(ctx, "AL")
+	if err != nil || len(subs) != 2 || subs[0].ID != mixed.ID || subs[1].ID != al.ID {
+		t.Errorf("From(AL) = %+v, %v; want the mixed drop, then AL's own", subs, err)
+	}
+
+	for _, k := range []string{EventLogin, EventLoginRefused, EventLogout, EventUpload, EventDownload} {
+		if err := db.Audit(ctx, Event{Time: t0, Kind: k, Account: "al-focal", Jurisdiction: "AL", Detail: k}); err != nil {
+			t.Fatalf("audit %s: %v", k, err)
+		}
+	}
+	events, err := db.Events(ctx, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range events {
+		if e.Account == "al-focal" {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("%d portal events carry the account, want 5: %+v", n, events)
+	}
+}

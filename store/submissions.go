@@ -430,3 +430,19 @@ func (db *DB) Submissions(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Submission is the submission with that id, with its findings, or nil.
+func (db *DB) Submission(ctx context.Context, id int64) (*roadmap.Submission, error) {
+	return db.one(ctx, fmt.Sprintf("submission %d", id), `s.id = ?`, withFindings, id)
+}
+
+// From lists every submission that came from a jurisdiction's inbox folder or
+// carries its data, newest first, with findings (not values).
+func (db *DB) From(ctx context.Context, jurisdiction string) ([]roadmap.Submission, error) {
+	subs, err := db.query(ctx, `s.folder = ? OR s.jurisdiction = ?`, "s.received DESC, s.id DESC", withFindings,
+		jurisdiction, jurisdiction)
+	if err != nil {
+		return nil, fmt.Errorf("submissions from %s: %w", jurisdiction, err)
+	}
+	return subs, nil
+}
