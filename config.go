@@ -39,6 +39,8 @@ type Config struct {
 	Log  LogConfig   `yaml:"log"`
 	// Listen is the address of the HTTP listener for /healthz and /metrics; "" is off.
 	Listen string `yaml:"listen"`
+	// Web is the portal's listener, apart from the operator's.
+	Web WebConfig `yaml:"web"`
 	// Meetings is the calendar. Nil (the key absent) means the built-in calendar;
 	// an empty list means no meetings at all.
 	Meetings []Meeting `yaml:"meetings"`
@@ -75,6 +77,19 @@ type CronEntry struct {
 	Name string `yaml:"name"`
 	Spec string `yaml:"spec"`
 	Job  string `yaml:"job"`
+}
+
+// WebConfig sets the portal (docs/portal.md).
+type WebConfig struct {
+	// Listen is the portal's address; "" is off.
+	Listen string `yaml:"listen"`
+	// TLSCert and TLSKey are the certificate and key files the portal serves
+	// HTTPS with; both empty leaves TLS to a reverse proxy.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	// BehindProxy takes the client's address from the X-Forwarded-For header
+	// a reverse proxy appends, for the per-address login limit.
+	BehindProxy bool `yaml:"behind_proxy"`
 }
 
 // LogConfig sets the daemon's log output.
@@ -580,12 +595,20 @@ func (c Config) Validate() error {
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		add("log.format", "must be text or json, not %q", c.Log.Format)
 	}
-	if c.Listen != "" {
-		if _, port, err := net.SplitHostPort(c.Listen); err != nil {
-			add("listen", "%q is not an address; write host:port such as 127.0.0.1:8080, or leave it empty", c.Listen)
-		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-			add("listen", "%q has no valid port; write host:port such as 127.0.0.1:8080", c.Listen)
+	for _, l := range []struct{ key, addr, example string }{
+		{"listen", c.Listen, "127.0.0.1:8080"}, {"web.listen", c.Web.Listen, "127.0.0.1:8443"},
+	} {
+		if l.addr == "" {
+			continue
 		}
+		if _, port, err := net.SplitHostPort(l.addr); err != nil {
+			add(l.key, "%q is not an address; write host:port such as %s, or leave it empty", l.addr, l.example)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			add(l.key, "%q has no valid port; write host:port such as %s", l.addr, l.example)
+		}
+	}
+	if (c.Web.TLSCert == "") != (c.Web.TLSKey == "") {
+		add("web.tls_cert", "give both web.tls_cert and web.tls_key, or neither (TLS is then the reverse proxy's)")
 	}
 	ps = append(ps, validateMeetings(c.Meetings)...)
 	ps = append(ps, c.validateDelivery()...)

@@ -183,7 +183,7 @@ func TestParseConfigErrors(t *testing.T) {
 	periodForms := `"2026-H1" (January–June), "2026-H2" (July–December) or "2026" (a calendar year)`
 	tests := []struct{ file, want string }{
 		{"unknown-key", `configuration has 2 problems:
-  timezon (line 1): unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, meetings, delivery, contacts, notify
+  timezon (line 1): unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, web, meetings, delivery, contacts, notify
   intake.stabel (line 3): unknown setting; the settings here are stable, rescan, max_size_mb`},
 		{"timezone", `configuration has 1 problem:
   timezone (line 1): "Europe/Belgrad" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC`},
@@ -215,6 +215,9 @@ func TestParseConfigErrors(t *testing.T) {
   listen (line 3): "localhost" is not an address; write host:port such as 127.0.0.1:8080, or leave it empty`},
 		{"listen-port", `configuration has 1 problem:
   listen (line 1): "127.0.0.1:99999" has no valid port; write host:port such as 127.0.0.1:8080`},
+		{"web", `configuration has 2 problems:
+  web.listen (line 2): "portal" is not an address; write host:port such as 127.0.0.1:8443, or leave it empty
+  web.tls_cert (line 3): give both web.tls_cert and web.tls_key, or neither (TLS is then the reverse proxy's)`},
 		{"meetings", `configuration has 10 problems:
   meetings[1].id (line 8): "rcm-16" is also the id of meetings[0]; ids must be unique
   meetings[2].jurisdiction (line 12): is missing; a local meeting names its jurisdiction, such as AL

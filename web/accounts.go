@@ -25,7 +25,6 @@ const RoleSEESAC = "seesac"
 const (
 	MinPassword = 10
 	MaxPassword = 72
-	bcryptCost  = bcrypt.DefaultCost
 	// maxAccountsFile bounds what the parser reads: a line is about 120 bytes.
 	maxAccountsFile = 1 << 20
 )
@@ -147,8 +146,11 @@ type Accounts struct {
 	// WriteFile replaces the file whole (written aside, then renamed),
 	// readable by the service account only: its hashes are for no one else.
 	WriteFile func(path string, data []byte) error
+	// Cost is bcrypt's cost for new hashes (bcrypt.DefaultCost if 0).
+	Cost int
 
-	mu sync.Mutex
+	mu    sync.Mutex
+	dummy []byte // see Authenticate
 }
 
 // List is every account, in the file's order; no file is no account.
@@ -182,19 +184,14 @@ func (s *Accounts) Find(name string) (Account, error) {
 	return Account{}, ErrNoAccount
 }
 
-// dummyHash is compared against when the name has no account, so that a
-// wrong name takes as long to refuse as a wrong password.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("no account has this password"), bcryptCost)
-	return h
-})
-
 // Authenticate is the account whose name and password these are. It returns
 // ErrNoAccount for a wrong name or password alike.
 func (s *Accounts) Authenticate(name string, password []byte) (Account, error) {
 	a, err := s.Find(name)
 	if errors.Is(err, ErrNoAccount) || len(password) > MaxPassword {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), password)
+		// A hash of the same cost is compared all the same, so that a wrong
+		// name takes as long to refuse as a wrong password.
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash(), password)
 		return Account{}, ErrNoAccount
 	}
 	if err != nil {
@@ -214,7 +211,7 @@ func (s *Accounts) Add(name, role string, password []byte) error {
 				return nil, fmt.Errorf("the account %s exists already: 'roadmap user passwd %s' changes its password", name, name)
 			}
 		}
-		h, err := hash(password)
+		h, err := s.hash(password)
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +226,7 @@ func (s *Accounts) SetPassword(name string, password []byte) error {
 		if i < 0 {
 			return nil, fmt.Errorf("%w: %s", ErrNoAccount, name)
 		}
-		h, err := hash(password)
+		h, err := s.hash(password)
 		if err != nil {
 			return nil, err
 		}
@@ -269,11 +266,27 @@ func (s *Accounts) change(edit func([]Account) ([]Account, error)) error {
 	return nil
 }
 
-func hash(password []byte) (string, error) {
+func (s *Accounts) dummyHash() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dummy == nil {
+		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("no account has this password"), s.cost())
+	}
+	return s.dummy
+}
+
+func (s *Accounts) cost() int {
+	if s.Cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return s.Cost
+}
+
+func (s *Accounts) hash(password []byte) (string, error) {
 	if err := CheckPassword(password); err != nil {
 		return "", err
 	}
-	h, err := bcrypt.GenerateFromPassword(password, bcryptCost)
+	h, err := bcrypt.GenerateFromPassword(password, s.cost())
 	if err != nil {
 		return "", fmt.Errorf("hash the password: %w", err)
 	}

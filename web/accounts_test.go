@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/seesac/roadmap/datadir"
 )
 
@@ -19,7 +21,7 @@ func writeFileForTest(path string, data []byte) error {
 func TestAccountsLifecycle(t *testing.T) {
 	t.Parallel()
 	path := datadir.New(t.TempDir()).Accounts()
-	s := &Accounts{Path: path, WriteFile: writeFileForTest}
+	s := &Accounts{Path: path, WriteFile: writeFileForTest, Cost: bcrypt.MinCost}
 	if as, err := s.List(); err != nil || len(as) != 0 {
 		t.Fatalf("no file: got %v, %v; want no account", as, err)
 	}

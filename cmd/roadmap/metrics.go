@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -301,9 +302,27 @@ type httpLimits struct {
 // are small pages built in memory.
 var daemonHTTPLimits = httpLimits{readHeader: 5 * time.Second, read: 30 * time.Second, write: 30 * time.Second, idle: time.Minute}
 
+// portalHTTPLimits are the portal's: a workbook of up to intake.max_size_mb
+// sent, or a report downloaded, over a slow line takes minutes.
+var portalHTTPLimits = httpLimits{readHeader: 5 * time.Second, read: 5 * time.Minute, write: 5 * time.Minute, idle: time.Minute}
+
 // serveMetrics listens on addr and serves m there until closed.
 func serveMetrics(addr string, m *daemonMetrics, log *slog.Logger) (*httpServer, error) {
 	return listenHTTP(addr, m.handler(), daemonHTTPLimits, "/healthz and /metrics", log)
+}
+
+// listenHTTPS is listenHTTP with TLS when certFile and keyFile are given.
+// They are loaded here, so that a wrong file fails the start.
+func listenHTTPS(addr string, h http.Handler, limits httpLimits, what, certFile, keyFile string, log *slog.Logger) (*httpServer, error) {
+	var cfg *tls.Config
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("TLS for %s: %w", what, err)
+		}
+		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	return serveHTTP(addr, h, limits, what, cfg, log)
 }
 
 // listenHTTP listens on addr and serves h there, within limits, until
@@ -311,24 +330,37 @@ func serveMetrics(addr string, m *daemonMetrics, log *slog.Logger) (*httpServer,
 // can reach is logged as a warning: it serves without a password, and an
 // address such as ":8080" binds every interface, not only this machine's.
 func listenHTTP(addr string, h http.Handler, limits httpLimits, what string, log *slog.Logger) (*httpServer, error) {
+	return serveHTTP(addr, h, limits, what, nil, log)
+}
+
+// serveHTTP is listenHTTP over TLS when tlsConfig is not nil.
+func serveHTTP(addr string, h http.Handler, limits httpLimits, what string, tlsConfig *tls.Config, log *slog.Logger) (*httpServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s for %s: %w", addr, what, err)
 	}
 	s := &httpServer{
 		srv: &http.Server{Handler: h, ReadHeaderTimeout: limits.readHeader, ReadTimeout: limits.read,
-			WriteTimeout: limits.write, IdleTimeout: limits.idle,
+			WriteTimeout: limits.write, IdleTimeout: limits.idle, TLSConfig: tlsConfig,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
 		addr: ln.Addr(),
 		done: make(chan struct{}),
 	}
 	go func() {
 		defer close(s.done)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		serve := s.srv.Serve
+		if tlsConfig != nil {
+			serve = func(ln net.Listener) error { return s.srv.ServeTLS(ln, "", "") }
+		}
+		if err := serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("the HTTP listener stopped", "addr", s.addr.String(), "err", err)
 		}
 	}()
-	log.Info("serving "+what, "addr", s.addr.String())
+	msg := "serving " + what
+	if tlsConfig != nil {
+		msg += " over HTTPS"
+	}
+	log.Info(msg, "addr", s.addr.String())
 	if tcp, ok := s.addr.(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
 		log.Warn("the listener is reachable not only on this machine: listen on 127.0.0.1 unless a firewall or proxy guards it",
 			"addr", s.addr.String(), "serves", what)

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -85,8 +87,11 @@ type daemon struct {
 	db      *store.DB
 	metrics *daemonMetrics
 	http    *httpServer
-	log     *slog.Logger
-	cur     *generation
+	// portal serves the current generation's portal on web (nil: off).
+	portal *swapHandler
+	web    *httpServer
+	log    *slog.Logger
+	cur    *generation
 }
 
 // generation is what the daemon runs for one configuration.
@@ -153,11 +158,15 @@ func (d *daemon) run(ctx context.Context) int {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
 		_ = d.http.close(sctx)
+		_ = d.web.close(sctx)
 	}()
 	d.log.Info("roadmap serve started", "data", d.data, "pid", os.Getpid(), "config", orBuiltIn(s.ConfigPath),
 		"timezone", s.Config.Timezone, "meetings", len(gen.meetings), "stable", s.Config.Intake.Stable.String(),
 		"rescan", s.Config.Intake.Rescan.String())
 	if err := d.start(ctx, gen); err != nil {
+		return e.fail(err)
+	}
+	if err := d.servePortal(gen, nil); err != nil {
 		return e.fail(err)
 	}
 
@@ -419,6 +428,9 @@ func (d *daemon) reload(ctx context.Context) {
 			}
 		}
 	}
+	if err := d.servePortal(next, old); err != nil {
+		d.log.Error("the portal is not served", "err", err)
+	}
 	if err := d.start(ctx, next); err != nil {
 		// The inbox went away: keep the ledger and lock, report, and let the
 		// next reload or restart try again.
@@ -439,6 +451,46 @@ func inForce(g *generation) roadmap.Config {
 	c.Catalogue = fmt.Sprintf("%s %s (%.8s)", g.s.Catalogue.ID, g.s.Catalogue.Version, g.s.Catalogue.Hash)
 	c.Meetings, c.Log.Format, c.Listen = g.meetings, g.format, g.listen
 	return c
+}
+
+// servePortal serves the portal of generation g on web.listen, when set:
+// the listener is opened once and kept while its settings stay the same
+// (old is the generation before a reload, nil at start-up); the pages are
+// always those of g's configuration. A reload signs everyone out.
+func (d *daemon) servePortal(g, old *generation) error {
+	cfg := g.s.Config.Web
+	if old != nil && old.s.Config.Web != cfg {
+		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = d.web.close(sctx)
+		cancel()
+		d.web, d.portal = nil, nil
+	}
+	if cfg.Listen == "" {
+		return nil
+	}
+	p := newPortal(g.s, d.db, g.intake, d.log, d.e.now)
+	if d.portal != nil {
+		d.portal.set(p.Handler())
+		return nil
+	}
+	d.portal = &swapHandler{}
+	d.portal.set(p.Handler())
+	var err error
+	if d.web, err = listenHTTPS(cfg.Listen, d.portal, portalHTTPLimits, "the portal", cfg.TLSCert, cfg.TLSKey, d.log); err != nil {
+		d.portal = nil
+		return err
+	}
+	return nil
+}
+
+// swapHandler serves the handler last set, so that a reload replaces the
+// portal's pages without closing its listener.
+type swapHandler struct{ h atomic.Value }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load().(*http.Handler)).ServeHTTP(w, r)
 }
 
 // digest writes the status digest (cron job status-digest) to

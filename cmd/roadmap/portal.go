@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/schedule"
+	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/templates"
+	"github.com/seesac/roadmap/web"
+)
+
+// How many meetings ahead SEESAC's home lists.
+const portalMeetings = 4
+
+// newPortal is the web portal over a data folder, reading db and handing
+// uploads to the inbox that in takes from.
+func newPortal(s *setup, db *store.DB, in *ingest.Intake, log *slog.Logger, now func() time.Time) *web.Server {
+	return &web.Server{
+		Root:      s.Data,
+		Accounts:  &web.Accounts{Path: filepath.Join(s.Data, web.AccountsName), WriteFile: replaceFileMode},
+		Cycle:     &portalCycle{db: db, s: s, now: now},
+		Ledger:    db,
+		Feedback:  in,
+		Inbox:     in,
+		MaxUpload: s.Config.Intake.MaxSize(),
+		Template: func(j string, p roadmap.Period) (string, []byte, error) {
+			var b bytes.Buffer
+			if err := templates.WriteWorkbook(&b, s.Catalogue, j, p); err != nil {
+				return "", nil, err
+			}
+			return templates.FileName(j, p), b.Bytes(), nil
+		},
+		Audit: func(ctx context.Context, e web.Event) error {
+			return db.Audit(ctx, store.Event{Time: now(), Kind: e.Kind, Account: e.Account,
+				Jurisdiction: e.Jurisdiction, Submission: e.Submission, Detail: e.Detail})
+		},
+		Location:    s.Location,
+		Now:         now,
+		Log:         log,
+		BehindProxy: s.Config.Web.BehindProxy,
+	}
+}
+
+// portalCycle is the status model of `roadmap status` as the portal reads
+// it: the same collection, never a second rule.
+type portalCycle struct {
+	db  *store.DB
+	s   *setup
+	now func() time.Time
+}
+
+func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
+	now := c.now()
+	s := c.s
+	st, err := collectStatus(ctx, c.db, s, s.Meetings, s.Location, now)
+	if err != nil {
+		return nil, err
+	}
+	out := &web.Status{Now: st.Now, Location: s.Location, Meeting: st.Meeting}
+	for _, j := range st.Jurisdictions {
+		out.Jurisdictions = append(out.Jurisdictions, completenessOf(j))
+	}
+	builds, err := c.db.Builds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan := schedule.Plan(s.Meetings, s.Config.Plans, builds, now, s.Location)
+	today := roadmap.DateOf(now.In(s.Location))
+	for _, m := range sortedByDate(s.Meetings) {
+		if len(out.Upcoming) == portalMeetings {
+			break
+		}
+		if m.Date.Compare(today) < 0 {
+			continue
+		}
+		u := web.Upcoming{Meeting: m}
+		for _, p := range plan {
+			if p.Meeting.ID == m.ID {
+				u.Builds = append(u.Builds, web.PlannedBuild{Kind: p.Kind, At: p.At, State: buildState(p, now)})
+			}
+		}
+		out.Upcoming = append(out.Upcoming, u)
+	}
+	return out, nil
+}
+
+func (c *portalCycle) Round(ctx context.Context, code string) (*web.Round, error) {
+	s := c.s
+	j, ok := s.Catalogue.Jurisdiction(code)
+	if !ok {
+		return nil, nil
+	}
+	now := c.now()
+	today := roadmap.DateOf(now.In(s.Location))
+	for _, m := range sortedByDate(s.Meetings) {
+		if m.Date.Compare(today) < 0 || (m.Kind == roadmap.Local && m.Jurisdiction != code) {
+			continue
+		}
+		js, err := jurisdictionState(ctx, c.db, *j, m.Period, s.Meetings, s.Location, now)
+		if err != nil {
+			return nil, err
+		}
+		return &web.Round{Meeting: m, Completeness: completenessOf(js)}, nil
+	}
+	return nil, nil
+}
+
+func (c *portalCycle) Meeting(id string) (roadmap.Meeting, bool) {
+	m, ok := findMeeting(c.s.Meetings, id)
+	if !ok {
+		return roadmap.Meeting{}, false
+	}
+	return *m, true
+}
+
+func (c *portalCycle) Name(code string) string {
+	if j, ok := c.s.Catalogue.Jurisdiction(code); ok {
+		return j.Name
+	}
+	return ""
+}
+
+func completenessOf(j jurisdictionStatus) web.Completeness {
+	return web.Completeness{Code: j.Code, Name: j.Name, State: j.State, Overdue: j.Overdue, Deadline: j.Deadline,
+		Version: j.Version, Received: j.Received, Warnings: j.Warnings, Rejected: j.Rejected}
+}

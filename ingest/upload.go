@@ -1,0 +1,64 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Accepts reports whether the intake reads a file of that name as a
+// workbook (it may still reject it, with the reason): the portal takes only
+// these.
+func (in *Intake) Accepts(name string) bool {
+	return !Ignored(name) && intakeWorkbookExts[strings.ToLower(filepath.Ext(name))]
+}
+
+// Drop writes r into the inbox folder of jurisdiction under name, whole or
+// not at all: it is written under a hidden temporary name, which the intake
+// ignores, synced, then renamed. The intake then takes it like any other
+// drop. A file of that name still waiting in the folder is not replaced:
+// the error wraps fs.ErrExist. An error of r (such as a size limit) leaves
+// nothing behind.
+func (in *Intake) Drop(jurisdiction, name string, r io.Reader) error {
+	if _, ok := in.Catalogue.Jurisdiction(jurisdiction); !ok {
+		return fmt.Errorf("drop: %q is not a jurisdiction of the catalogue", jurisdiction)
+	}
+	if name != filepath.Base(name) || Ignored(name) {
+		return fmt.Errorf("drop: %q cannot be a file of the inbox", name)
+	}
+	dir := filepath.Join(in.Root, dirInbox, jurisdiction)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("drop: %w", err)
+	}
+	dst := filepath.Join(dir, name)
+	if _, err := os.Lstat(dst); err == nil {
+		return fmt.Errorf("drop %s: %w", name, fs.ErrExist)
+	}
+	if err := writeAtomic(dst, time.Time{}, true, func(w io.Writer) error {
+		_, err := io.Copy(w, r)
+		return err
+	}); err != nil {
+		return fmt.Errorf("drop %s: %w", name, err)
+	}
+	return syncDir(dir)
+}
+
+// Waiting lists the files of a jurisdiction's inbox folder that the intake
+// has not taken yet, by name.
+func (in *Intake) Waiting(jurisdiction string) ([]string, error) {
+	drops, err := in.scan()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, d := range drops {
+		if d.folder == jurisdiction && d.folderKnown {
+			names = append(names, d.name)
+		}
+	}
+	return names, nil
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoginCookieAndLogout(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.client(t)
+	resp := f.login(t, c, "al", passwords["al"])
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %s", resp.Status)
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || !session.Secure || session.SameSite != http.SameSiteStrictMode ||
+		session.MaxAge <= 0 || session.Expires.IsZero() {
+		t.Fatalf("session cookie %+v: want HttpOnly, Secure, SameSite=Strict and an expiry", session)
+	}
+	// Logging out needs the form's token.
+	if resp, err := c.PostForm(f.ts.URL+"/logout", url.Values{}); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("logout without a token: %v %v", resp.Status, err)
+	}
+	token := f.csrfOf(t, c, "/")
+	if resp, err := c.PostForm(f.ts.URL+"/logout", url.Values{"csrf_token": {token}}); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %v %v", resp.Status, err)
+	}
+	if resp, _ := get(t, c, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Errorf("after logout, / is %s to %q", resp.Status, resp.Header.Get("Location"))
+	}
+	// The old cookie is worth nothing once logged out.
+	old := f.client(t)
+	u, _ := url.Parse(f.ts.URL)
+	old.Jar.SetCookies(u, []*http.Cookie{session})
+	if resp, _ := get(t, old, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the logged-out cookie still opens /: %s", resp.Status)
+	}
+	// Nor after its time: a session expires.
+	c2 := f.as(t, "al")
+	f.srv.sessions.mu.Lock()
+	for k, v := range f.srv.sessions.m {
+		v.expires = fixtureNow
+		f.srv.sessions.m[k] = v
+	}
+	f.srv.sessions.mu.Unlock()
+	if resp, _ := get(t, c2, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("an expired session still opens /: %s", resp.Status)
+	}
+}
+
+func TestLoginRefusals(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.client(t)
+	// No token, or another browser's token: refused before the password is looked at.
+	resp, err := c.PostForm(f.ts.URL+"/login", url.Values{"username": {"al"}, "password": {passwords["al"]}})
+	if err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("login without a token: %v %v", resp.Status, err)
+	}
+	other := f.csrfOf(t, f.client(t), "/login")
+	f.csrfOf(t, c, "/login")
+	resp, err = c.PostForm(f.ts.URL+"/login", url.Values{"username": {"al"}, "password": {passwords["al"]}, "csrf_token": {other}})
+	if err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("login with another browser's token: %v %v", resp.Status, err)
+	}
+
+	for i := 0; i < maxFailsAccount; i++ {
+		if resp := f.login(t, c, "al", "wrong password"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %s", i, resp.Status)
+		}
+	}
+	// Now even the right password waits, with a message that says why.
+	token := f.csrfOf(t, c, "/login")
+	resp, err = c.PostForm(f.ts.URL+"/login", url.Values{"username": {"al"}, "password": {passwords["al"]}, "csrf_token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := new(bytes.Buffer)
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body.String(), "Too many failed sign-ins") {
+		t.Fatalf("after %d failures: %s\n%s", maxFailsAccount, resp.Status, body)
+	}
+	// Another account from the same address is not locked yet...
+	if resp := f.login(t, f.client(t), "ba", passwords["ba"]); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("ba locked out by al's failures: %s", resp.Status)
+	}
+	// ...until the address has failed too often.
+	for i := maxFailsAccount; i < maxFailsAddress; i++ {
+		f.login(t, c, "nobody"+string(rune('a'+i)), "wrong password")
+	}
+	if resp := f.login(t, f.client(t), "seesac", passwords["seesac"]); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("after %d failures from one address: %s", maxFailsAddress, resp.Status)
+	}
+
+	events, err := f.db.Events(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range events {
+		kinds[e.Kind]++
+		if strings.Contains(e.Detail, "password") && strings.Contains(e.Detail, passwords["al"]) {
+			t.Errorf("an audit event holds a password: %+v", e)
+		}
+	}
+	if kinds[EventLoginRefused] < maxFailsAddress || kinds[EventLogin] != 1 {
+		t.Errorf("audit kinds %v", kinds)
+	}
+}
+
+// upload posts a file to /upload as c, the token first as a browser sends it.
+func (f *fixture) upload(t *testing.T, c *http.Client, name string, data []byte) (*http.Response, string) {
+	t.Helper()
+	token := f.csrfOf(t, c, "/")
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.WriteField("csrf_token", token)
+	part, _ := w.CreateFormFile("workbook", name)
+	part.Write(data)
+	w.Close()
+	resp, err := c.Post(f.ts.URL+"/upload", w.FormDataContentType(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body := new(bytes.Buffer)
+	body.ReadFrom(resp.Body)
+	return resp, body.String()
+}
+
+func TestUploads(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	al := f.as(t, "al")
+	workbook, err := os.ReadFile(sampleFile(t, "valid/AL/roadmap-AL-2025-H2.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := f.upload(t, f.as(t, "seesac"), "x.xlsx", workbook); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("SEESAC upload: %s\n%s", resp.Status, body)
+	}
+	if resp, body := f.upload(t, al, "report.pdf", []byte("%PDF-1.4")); resp.StatusCode != http.StatusUnsupportedMediaType ||
+		!strings.Contains(body, "Only Excel workbooks") {
+		t.Errorf("a PDF: %s\n%s", resp.Status, body)
+	}
+	f.srv.MaxUpload = 1000
+	if resp, body := f.upload(t, al, "big.xlsx", workbook); resp.StatusCode != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(body, "larger than") {
+		t.Errorf("too large: %s\n%s", resp.Status, body)
+	}
+	f.srv.MaxUpload = 20 << 20
+	if names, _ := f.intake.Waiting("AL"); len(names) != 0 {
+		t.Errorf("refused uploads left files in the inbox: %v", names)
+	}
+
+	// A browser on Windows sends the whole path; only its base is kept.
+	resp, body := f.upload(t, al, `C:\Users\focal\roadmap-AL-2025-H2.xlsx`, workbook)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %s\n%s", resp.Status, body)
+	}
+	// The daemon's watcher takes it; the home page shows the verdict.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, home := get(t, al, f.ts.URL+"/")
+		if strings.Contains(home, "roadmap-AL-2025-H2.xlsx") && strings.Contains(home, "Accepted as version 1") && !strings.Contains(home, "Being checked") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no verdict on the home page:\n%s", home)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	events, err := f.db.Events(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range events {
+		if e.Kind == EventUpload && e.Account == "al" && e.Detail == "inbox/AL/roadmap-AL-2025-H2.xlsx" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no upload event for al: %+v", events)
+	}
+}
+
+func TestUploadNames(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"report.xlsx": "report.xlsx", `C:\a\b\Tiranë.xlsx`: "Tiranë.xlsx", "/etc/x.xlsx": "x.xlsx",
+		".hidden.xlsx": "", "~$lock.xlsx": "", "..": "", "a\x00b.xlsx": "", "a<b>.xlsx": "", "": "",
+	} {
+		got, ok := uploadName(name)
+		if got != want || ok != (want != "") {
+			t.Errorf("uploadName(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}
+
+func TestDownloadsAreAudited(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ba := f.as(t, "ba")
+	if resp, _ := get(t, ba, f.ts.URL+fmt.Sprintf("/builds/%d/0", f.localFinal)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("download: %s", resp.Status)
+	}
+	events, err := f.db.Events(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Kind == EventDownload && e.Account == "ba" && strings.Contains(e.Detail, "local-16-ba-final.pdf") {
+			return
+		}
+	}
+	t.Errorf("no download event for ba: %+v", events)
+}

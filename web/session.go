@@ -1,0 +1,187 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Cookie and session settings.
+const (
+	// sessionCookie holds a random token. Logged in, the token names a
+	// session kept in memory (a restart logs everyone out); anonymous, it only
+	// anchors the login form's CSRF token.
+	sessionCookie = "roadmap_session"
+	// DefaultSessionTTL is how long a login lasts.
+	DefaultSessionTTL = 8 * time.Hour
+	// maxSessions bounds the sessions kept; the oldest go first.
+	maxSessions = 10000
+)
+
+// Login limits: failures within loginWindow, per account and per address.
+const (
+	loginWindow      = 15 * time.Minute
+	maxFailsAccount  = 5
+	maxFailsAddress  = 20
+	maxLimiterRecord = 10000
+)
+
+type session struct {
+	account string
+	expires time.Time
+}
+
+// sessions are the logged-in sessions, by the SHA-256 of their token, so that
+// the map holds nothing a cookie could be forged from.
+type sessions struct {
+	mu sync.Mutex
+	m  map[string]session
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func tokenKey(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+func (s *sessions) add(token, account string, expires time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]session{}
+	}
+	if len(s.m) >= maxSessions {
+		oldest, at := "", time.Time{}
+		for k, v := range s.m {
+			if oldest == "" || v.expires.Before(at) {
+				oldest, at = k, v.expires
+			}
+		}
+		delete(s.m, oldest)
+	}
+	s.m[tokenKey(token)] = session{account: account, expires: expires}
+}
+
+// get is the account of a live session.
+func (s *sessions) get(token string, now time.Time) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := tokenKey(token)
+	v, ok := s.m[k]
+	if !ok {
+		return "", false
+	}
+	if !now.Before(v.expires) {
+		delete(s.m, k)
+		return "", false
+	}
+	return v.account, true
+}
+
+func (s *sessions) remove(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, tokenKey(token))
+}
+
+// csrfToken is the token every form of a page carries: an HMAC of the
+// session cookie under the server's key, so that a page of another site,
+// which can neither read the cookie nor the key, cannot forge it.
+func csrfToken(key []byte, cookie string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("csrf\x00" + cookie))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func validCSRF(key []byte, cookie, token string) bool {
+	if cookie == "" || token == "" {
+		return false
+	}
+	return hmac.Equal([]byte(csrfToken(key, cookie)), []byte(token))
+}
+
+// limiter counts failed logins per key within loginWindow.
+type limiter struct {
+	mu    sync.Mutex
+	fails map[string][]time.Time
+}
+
+// wait is how long key must wait before trying again (0: it may try now).
+func (l *limiter) wait(key string, max int, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := l.recent(key, now)
+	if len(ts) < max {
+		return 0
+	}
+	return ts[len(ts)-max].Add(loginWindow).Sub(now)
+}
+
+func (l *limiter) fail(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fails == nil {
+		l.fails = map[string][]time.Time{}
+	}
+	if len(l.fails) >= maxLimiterRecord {
+		for k := range l.fails {
+			if len(l.recent(k, now)) == 0 {
+				delete(l.fails, k)
+			}
+		}
+	}
+	l.fails[key] = append(l.recent(key, now), now)
+}
+
+func (l *limiter) reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.fails, key)
+}
+
+// recent is key's failures within the window; l.mu is held.
+func (l *limiter) recent(key string, now time.Time) []time.Time {
+	ts := l.fails[key]
+	i := 0
+	for i < len(ts) && !ts[i].After(now.Add(-loginWindow)) {
+		i++
+	}
+	ts = ts[i:]
+	if len(ts) == 0 {
+		delete(l.fails, key)
+		return nil
+	}
+	l.fails[key] = ts
+	return ts
+}
+
+// clientAddr is the address a request came from: the connection's, or behind
+// a reverse proxy the last address of X-Forwarded-For, the one the proxy
+// itself appended.
+func clientAddr(r *http.Request, behindProxy bool) string {
+	if behindProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if a := strings.TrimSpace(parts[len(parts)-1]); a != "" {
+				return a
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
