@@ -59,9 +59,9 @@ func (c fixedCycle) Status(context.Context) (*Status, error) {
 				{Kind: roadmap.Final, At: fixtureNow.AddDate(0, 0, 72), State: "planned"}}},
 		}}
 	for _, j := range c.cat.Jurisdictions {
-		cp := Completeness{Code: j.Code, Name: j.Name, State: "missing", Deadline: &deadline}
+		cp := Completeness{Code: j.Code, Name: j.Name, State: roadmap.NotDue, Deadline: &deadline}
 		if j.Code == "AL" || j.Code == "BA" {
-			cp.State, cp.Version, cp.Received, cp.Warnings = "on time", 1, &received, 2
+			cp.State, cp.Version, cp.Received, cp.Warnings = roadmap.OnTime, 1, &received, 2
 		}
 		if j.Code == "AL" {
 			cp.Rejected = 1
@@ -73,7 +73,7 @@ func (c fixedCycle) Status(context.Context) (*Status, error) {
 
 func (c fixedCycle) Round(_ context.Context, code string) (*Round, error) {
 	deadline := meetings[0].Deadline.At(23, 59, time.UTC)
-	return &Round{Meeting: meetings[0], Completeness: Completeness{Code: code, Name: c.Name(code), State: "missing", Deadline: &deadline}}, nil
+	return &Round{Meeting: meetings[0], Completeness: Completeness{Code: code, Name: c.Name(code), State: roadmap.NotDue, Deadline: &deadline}}, nil
 }
 
 func (c fixedCycle) Meeting(id string) (roadmap.Meeting, bool) {
@@ -228,6 +228,11 @@ func newFixture(t testing.TB) *fixture {
 		*b.id = rec.ID
 	}
 
+	if _, err := db.Enqueue(ctx, &roadmap.Message{Key: "receipt.AL.2026-H1.v1", Jurisdiction: "AL", To: []string{"focal@example.al"},
+		Subject: "Receipt: Albania 2026-H1", Body: "Recorded."}, fixtureNow); err != nil {
+		t.Fatal(err)
+	}
+
 	watcher := &ingest.Watcher{Root: filepath.Join(root, "inbox"), Log: log,
 		Process: func(ctx context.Context, path string) error { _, err := in.ProcessFile(ctx, path); return err }}
 	if err := watcher.Open(ctx); err != nil {
@@ -236,7 +241,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(func() { watcher.Close() })
 
 	f.srv = &Server{
-		Root: root, Accounts: accountsFile(t, root), Cycle: fixedCycle{cat}, Ledger: db, Feedback: in, Inbox: in,
+		Root: root, Accounts: accountsFile(t, root), Cycle: fixedCycle{cat}, Ledger: db, Feedback: in, Inbox: in, Outbox: db,
 		MaxUpload: 20 << 20,
 		Template: func(j string, p roadmap.Period) (string, []byte, error) {
 			var b strings.Builder

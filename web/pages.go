@@ -56,7 +56,7 @@ func parsePages() map[string]*template.Template {
 		},
 		"plural": plural,
 		// slug makes a state a class name: "on time" -> "on-time".
-		"slug": func(s string) string { return strings.ReplaceAll(s, " ", "-") },
+		"slug": func(s roadmap.Timeliness) string { return strings.ReplaceAll(string(s), " ", "-") },
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "seesac", "commission", "jurisdiction", "problem"} {
@@ -72,7 +72,8 @@ type seesacView struct {
 	Status   *Status
 	Builds   []buildView
 	Outbox   bool
-	Messages []Message
+	// Messages are the outbox's messages not delivered: pending or failed.
+	Messages []roadmap.Message
 }
 
 // buildView is a build with the files the account may download.
@@ -104,9 +105,15 @@ func (s *Server) seesacHome(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.Outbox != nil {
 		v.Outbox = true
-		if v.Messages, err = s.Outbox.Undelivered(ctx); err != nil {
+		all, err := s.Outbox.Messages(ctx)
+		if err != nil {
 			s.internal(w, r, err)
 			return
+		}
+		for _, m := range all {
+			if m.State != roadmap.MessageSent {
+				v.Messages = append(v.Messages, m)
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "seesac", page{Title: "Reporting cycle", Data: v})

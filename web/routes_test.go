@@ -92,13 +92,13 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 			t.Errorf("AL's home lacks %q", want)
 		}
 	}
-	for _, never := range []string{"roadmap-BA-2026-H1.xlsx", build(f.regionalDraft, 0), build(f.regionalFinal, 1), build(f.localFinal, 0)} {
+	for _, never := range []string{"Receipt: Albania", "roadmap-BA-2026-H1.xlsx", build(f.regionalDraft, 0), build(f.regionalFinal, 1), build(f.localFinal, 0)} {
 		if strings.Contains(alHome, never) {
 			t.Errorf("AL's home shows %q", never)
 		}
 	}
 	_, seesacHome := get(t, clients["seesac"], f.ts.URL+"/")
-	for _, want := range []string{"Completeness of the round", "Bosnia and Herzegovina", build(f.regionalDraft, 0), build(f.regionalFinal, 2), "local-16-ba"} {
+	for _, want := range []string{"Completeness of the round", "Bosnia and Herzegovina", build(f.regionalDraft, 0), build(f.regionalFinal, 2), "local-16-ba", "Receipt: Albania 2026-H1"} {
 		if !strings.Contains(seesacHome, want) {
 			t.Errorf("SEESAC's home lacks %q", want)
 		}

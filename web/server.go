@@ -36,7 +36,8 @@ type Server struct {
 	Inbox    Inbox
 	// MaxUpload is the intake's size limit, in bytes.
 	MaxUpload int64
-	// Outbox lists the undelivered messages for SEESAC; nil shows none.
+	// Outbox is the messages recorded for delivery; SEESAC's home lists
+	// those not delivered (nil: no outbox section).
 	Outbox Outbox
 	// Template writes the blank workbook of a jurisdiction and period, and
 	// names it.

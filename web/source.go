@@ -41,15 +41,12 @@ type Status struct {
 // Completeness is where one jurisdiction's report for a period stands.
 type Completeness struct {
 	Code, Name string
-	// State is the status model's word: on time, late, accepted, missing.
-	State string
-	// Overdue marks a missing report whose deadline has passed.
-	Overdue  bool
-	Deadline *time.Time // nil: no deadline in the calendar
-	Version  int        // the current accepted version, 0 when none
-	Received *time.Time // when the current version arrived
-	Warnings int        // of the current version
-	Rejected int        // files rejected for the period
+	State      roadmap.Timeliness
+	Deadline   *time.Time // nil: no deadline in the calendar
+	Version    int        // the current accepted version, 0 when none
+	Received   *time.Time // when the current version arrived
+	Warnings   int        // of the current version
+	Rejected   int        // files rejected for the period
 }
 
 // Upcoming is a meeting ahead with its planned builds.
@@ -111,19 +108,10 @@ type Inbox interface {
 // ErrTooLarge is the error of an upload larger than the intake's limit.
 var ErrTooLarge = errors.New("the file is larger than the size limit")
 
-// Outbox lists the messages that are not delivered (pending or failed).
+// Outbox is the ledger's outbox; *store.DB implements it.
 type Outbox interface {
-	Undelivered(ctx context.Context) ([]Message, error)
-}
-
-// Message is one message of the outbox, as SEESAC's home lists it.
-type Message struct {
-	Key          string
-	Jurisdiction string
-	Subject      string
-	State        string // pending, failed
-	Tries        int
-	LastError    string
+	// Messages lists every message, newest first.
+	Messages(ctx context.Context) ([]roadmap.Message, error)
 }
 
 // Event is what the portal writes to the audit log.

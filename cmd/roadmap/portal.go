@@ -28,6 +28,7 @@ func newPortal(s *setup, db *store.DB, in *ingest.Intake, log *slog.Logger, now 
 		Ledger:    db,
 		Feedback:  in,
 		Inbox:     in,
+		Outbox:    db,
 		MaxUpload: s.Config.Intake.MaxSize(),
 		Template: func(j string, p roadmap.Period) (string, []byte, error) {
 			var b bytes.Buffer
@@ -58,7 +59,7 @@ type portalCycle struct {
 func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 	now := c.now()
 	s := c.s
-	st, err := collectStatus(ctx, c.db, s, s.Meetings, s.Location, now)
+	st, err := collectStatus(ctx, c.db, s, now)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +71,9 @@ func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := schedule.Plan(s.Meetings, s.Config.Plans, builds, now, s.Location)
+	plan := schedule.Plan(s.Calendar.Meetings, s.Config.Plans, builds, now, s.Location)
 	today := roadmap.DateOf(now.In(s.Location))
-	for _, m := range sortedByDate(s.Meetings) {
+	for _, m := range s.Calendar.Sorted() {
 		if len(out.Upcoming) == portalMeetings {
 			break
 		}
@@ -98,11 +99,11 @@ func (c *portalCycle) Round(ctx context.Context, code string) (*web.Round, error
 	}
 	now := c.now()
 	today := roadmap.DateOf(now.In(s.Location))
-	for _, m := range sortedByDate(s.Meetings) {
-		if m.Date.Compare(today) < 0 || (m.Kind == roadmap.Local && m.Jurisdiction != code) {
+	for _, m := range s.Calendar.Sorted() {
+		if m.Date.Compare(today) < 0 || !m.Concerns(code) {
 			continue
 		}
-		js, err := jurisdictionState(ctx, c.db, *j, m.Period, s.Meetings, s.Location, now)
+		js, err := jurisdictionState(ctx, c.db, s.Calendar, *j, m.Period, now)
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +113,7 @@ func (c *portalCycle) Round(ctx context.Context, code string) (*web.Round, error
 }
 
 func (c *portalCycle) Meeting(id string) (roadmap.Meeting, bool) {
-	m, ok := findMeeting(c.s.Meetings, id)
+	m, ok := c.s.Calendar.Find(id)
 	if !ok {
 		return roadmap.Meeting{}, false
 	}
@@ -127,6 +128,6 @@ func (c *portalCycle) Name(code string) string {
 }
 
 func completenessOf(j jurisdictionStatus) web.Completeness {
-	return web.Completeness{Code: j.Code, Name: j.Name, State: j.State, Overdue: j.Overdue, Deadline: j.Deadline,
+	return web.Completeness{Code: j.Code, Name: j.Name, State: j.State, Deadline: j.Deadline,
 		Version: j.Version, Received: j.Received, Warnings: j.Warnings, Rejected: j.Rejected}
 }
