@@ -22,6 +22,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
 )
@@ -59,7 +60,7 @@ func (c fixedCycle) Status(context.Context) (*Status, error) {
 				{Kind: roadmap.Final, At: fixtureNow.AddDate(0, 0, 72), State: "planned"}}},
 		}}
 	for _, j := range c.cat.Jurisdictions {
-		cp := Completeness{Code: j.Code, Name: j.Name, State: roadmap.NotDue, Deadline: &deadline}
+		cp := render.SubmissionStatus{Code: j.Code, Name: j.Name, State: roadmap.NotDue, Deadline: &deadline}
 		if j.Code == "AL" || j.Code == "BA" {
 			cp.State, cp.Version, cp.Received, cp.Warnings = roadmap.OnTime, 1, &received, 2
 		}
@@ -73,7 +74,7 @@ func (c fixedCycle) Status(context.Context) (*Status, error) {
 
 func (c fixedCycle) Round(_ context.Context, code string) (*Round, error) {
 	deadline := meetings[0].Deadline.At(23, 59, time.UTC)
-	return &Round{Meeting: meetings[0], Completeness: Completeness{Code: code, Name: c.Name(code), State: roadmap.NotDue, Deadline: &deadline}}, nil
+	return &Round{Meeting: meetings[0], SubmissionStatus: render.SubmissionStatus{Code: code, Name: c.Name(code), State: roadmap.NotDue, Deadline: &deadline}}, nil
 }
 
 func (c fixedCycle) Meeting(id string) (roadmap.Meeting, bool) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render"
 )
 
 // Cycle is where the reporting cycle stands, from the one status model that
@@ -32,21 +33,11 @@ type Status struct {
 	Location *time.Location
 	// Meeting is the next meeting; nil when the calendar has none ahead.
 	Meeting *roadmap.Meeting
-	// Jurisdictions is the completeness of the round the meeting reviews.
-	Jurisdictions []Completeness
+	// Jurisdictions is the completeness of the round the meeting reviews,
+	// from the one status model.
+	Jurisdictions []render.SubmissionStatus
 	// Upcoming lists the next meetings, soonest first, with their builds.
 	Upcoming []Upcoming
-}
-
-// Completeness is where one jurisdiction's report for a period stands.
-type Completeness struct {
-	Code, Name string
-	State      roadmap.Timeliness
-	Deadline   *time.Time // nil: no deadline in the calendar
-	Version    int        // the current accepted version, 0 when none
-	Received   *time.Time // when the current version arrived
-	Warnings   int        // of the current version
-	Rejected   int        // files rejected for the period
 }
 
 // Upcoming is a meeting ahead with its planned builds.
@@ -62,10 +53,11 @@ type PlannedBuild struct {
 	State string // planned, missed, done
 }
 
-// Round is a jurisdiction's open round.
+// Round is a jurisdiction's open round: the meeting, and where its report
+// stands in the one status model.
 type Round struct {
 	Meeting roadmap.Meeting
-	Completeness
+	render.SubmissionStatus
 }
 
 // Ledger is what the portal reads of the ledger; *store.DB implements it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/ingest"
+	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/store"
 	"github.com/seesac/roadmap/templates"
@@ -63,10 +64,7 @@ func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &web.Status{Now: st.Now, Location: s.Location, Meeting: st.Meeting}
-	for _, j := range st.Jurisdictions {
-		out.Jurisdictions = append(out.Jurisdictions, completenessOf(j))
-	}
+	out := &web.Status{Now: st.Now, Location: s.Location, Meeting: st.Meeting, Jurisdictions: st.Jurisdictions}
 	builds, err := c.db.Builds(ctx)
 	if err != nil {
 		return nil, err
@@ -83,7 +81,7 @@ func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 		u := web.Upcoming{Meeting: m}
 		for _, p := range plan {
 			if p.Meeting.ID == m.ID {
-				u.Builds = append(u.Builds, web.PlannedBuild{Kind: p.Kind, At: p.At, State: buildState(p, now)})
+				u.Builds = append(u.Builds, web.PlannedBuild{Kind: p.Kind, At: p.At, State: p.State(now)})
 			}
 		}
 		out.Upcoming = append(out.Upcoming, u)
@@ -93,21 +91,22 @@ func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 
 func (c *portalCycle) Round(ctx context.Context, code string) (*web.Round, error) {
 	s := c.s
-	j, ok := s.Catalogue.Jurisdiction(code)
-	if !ok {
-		return nil, nil
-	}
 	now := c.now()
 	today := roadmap.DateOf(now.In(s.Location))
 	for _, m := range s.Calendar.Sorted() {
 		if m.Date.Compare(today) < 0 || !m.Concerns(code) {
 			continue
 		}
-		js, err := jurisdictionState(ctx, c.db, s.Calendar, *j, m.Period, now)
+		all, err := render.MeetingStatus(ctx, c.db, s.Catalogue, s.Calendar, m, now)
 		if err != nil {
 			return nil, err
 		}
-		return &web.Round{Meeting: m, Completeness: completenessOf(js)}, nil
+		for _, st := range all {
+			if st.Code == code {
+				return &web.Round{Meeting: m, SubmissionStatus: st}, nil
+			}
+		}
+		return nil, nil
 	}
 	return nil, nil
 }
@@ -125,9 +124,4 @@ func (c *portalCycle) Name(code string) string {
 		return j.Name
 	}
 	return ""
-}
-
-func completenessOf(j jurisdictionStatus) web.Completeness {
-	return web.Completeness{Code: j.Code, Name: j.Name, State: j.State, Deadline: j.Deadline,
-		Version: j.Version, Received: j.Received, Warnings: j.Warnings, Rejected: j.Rejected}
 }
