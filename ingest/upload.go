@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
+
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Accepts reports whether the intake reads a file of that name as a
@@ -30,21 +31,21 @@ func (in *Intake) Drop(jurisdiction, name string, r io.Reader) error {
 	if name != filepath.Base(name) || Ignored(name) {
 		return fmt.Errorf("drop: %q cannot be a file of the inbox", name)
 	}
-	dir := filepath.Join(in.Root, dirInbox, jurisdiction)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir := filepath.Join(in.data().Inbox(), jurisdiction)
+	if _, err := datadir.MkdirAll(dir); err != nil {
 		return fmt.Errorf("drop: %w", err)
 	}
 	dst := filepath.Join(dir, name)
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("drop %s: %w", name, fs.ErrExist)
 	}
-	if err := writeAtomic(dst, time.Time{}, true, func(w io.Writer) error {
+	if err := datadir.WriteFile(dst, datadir.Write{Sync: true}, func(w io.Writer) error {
 		_, err := io.Copy(w, r)
 		return err
 	}); err != nil {
 		return fmt.Errorf("drop %s: %w", name, err)
 	}
-	return syncDir(dir)
+	return datadir.SyncDir(dir)
 }
 
 // Waiting lists the files of a jurisdiction's inbox folder that the intake

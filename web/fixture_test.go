@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
@@ -146,7 +147,7 @@ func accountsFile(t testing.TB, root string) *Accounts {
 			panic(err)
 		}
 		defer os.RemoveAll(dir)
-		a := &Accounts{Path: filepath.Join(dir, AccountsName), WriteFile: writeFileForTest, Cost: bcrypt.MinCost}
+		a := &Accounts{Path: datadir.New(dir).Accounts(), WriteFile: writeFileForTest, Cost: bcrypt.MinCost}
 		for _, n := range []struct{ name, role string }{{"seesac", RoleSEESAC}, {"al", "AL"}, {"ba", "BA"}} {
 			if err := a.Add(n.name, n.role, []byte(passwords[n.name])); err != nil {
 				panic(err)
@@ -156,8 +157,8 @@ func accountsFile(t testing.TB, root string) *Accounts {
 			panic(err)
 		}
 	})
-	path := filepath.Join(root, AccountsName)
-	if err := os.WriteFile(path, accountsData, AccountsMode); err != nil {
+	path := datadir.New(root).Accounts()
+	if err := writeFileForTest(path, accountsData); err != nil {
 		t.Fatal(err)
 	}
 	return &Accounts{Path: path, WriteFile: writeFileForTest, Cost: bcrypt.MinCost}
@@ -167,13 +168,11 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	root := t.TempDir()
-	for _, d := range []string{"inbox", "archive", "rejected", "feedback", "reports"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datadir.New(root).Init(cat.Codes()); err != nil {
 		t.Fatal(err)
 	}
 	db, err := store.Open(filepath.Join(root, "roadmap.db"))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/seesac/roadmap"
@@ -24,7 +23,7 @@ const portalMeetings = 4
 func newPortal(s *setup, db *store.DB, in *ingest.Intake, log *slog.Logger, now func() time.Time) *web.Server {
 	return &web.Server{
 		Root:      s.Data,
-		Accounts:  &web.Accounts{Path: filepath.Join(s.Data, web.AccountsName), WriteFile: replaceFileMode},
+		Accounts:  &web.Accounts{Path: s.data().Accounts(), WriteFile: writePrivate},
 		Cycle:     &portalCycle{db: db, s: s, now: now},
 		Ledger:    db,
 		Feedback:  in,
