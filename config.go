@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/seesac/roadmap/datadir"
 )
 
 // Config is the operator's roadmap.yaml: time zone, catalogue, intake limits,
@@ -179,53 +181,20 @@ func (c Config) Location() (*time.Location, error) {
 // Plan is the build plan of a meeting kind (nil when it has none).
 func (c Config) Plan(k MeetingKind) []BuildStep { return c.Plans[k] }
 
-// ConfigProblem is one thing wrong in a configuration, at its key path
-// ("meetings[2].period", "plans.regional[0].at"). Line is the line in the file
-// where the key was read, or 0 when not known.
-type ConfigProblem struct {
-	Key     string
-	Line    int
-	Message string
-}
+// ConfigFileName is the configuration's name in the data folder, and in
+// problems when its path is not known.
+const ConfigFileName = "roadmap.yaml"
 
-// String is "meetings[2].period (line 14): period ... is not valid".
-func (p ConfigProblem) String() string {
-	key := p.Key
-	if key == "" {
-		key = "(file)"
-	}
-	if p.Line > 0 {
-		return fmt.Sprintf("%s (line %d): %s", key, p.Line, p.Message)
-	}
-	return key + ": " + p.Message
-}
+// ParseConfig reads roadmap.yaml (ParseConfigFile named ConfigFileName).
+func ParseConfig(r io.Reader) (Config, error) { return ParseConfigFile(ConfigFileName, r) }
 
-// ConfigError lists every problem found in a configuration, in file order
-// for problems of reading and in key order for problems of meaning.
-type ConfigError struct {
-	Problems []ConfigProblem
-}
-
-// Error puts each problem on its own line under a count.
-func (e *ConfigError) Error() string {
-	var b strings.Builder
-	if len(e.Problems) == 1 {
-		b.WriteString("configuration has 1 problem:")
-	} else {
-		fmt.Fprintf(&b, "configuration has %d problems:", len(e.Problems))
-	}
-	for _, p := range e.Problems {
-		b.WriteString("\n  ")
-		b.WriteString(p.String())
-	}
-	return b.String()
-}
-
-// ParseConfig reads roadmap.yaml over the defaults: a key left out keeps its
-// default, an unknown key is an error, and the result is validated. A
-// *ConfigError lists every problem with its key and line; other errors are
-// about the file as a whole (unreadable, not YAML).
-func ParseConfig(r io.Reader) (Config, error) {
+// ParseConfigFile reads a configuration over the defaults: a key left out
+// keeps its default, an unknown key is an error, and the result is
+// validated. Problems lists every problem with file, line and key (the
+// configuration is returned with them, a value that could not be read at
+// its default); other errors are about the file as a whole (unreadable, not
+// YAML).
+func ParseConfigFile(file string, r io.Reader) (Config, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxConfigSize+1))
 	if err != nil {
 		return Config{}, fmt.Errorf("read configuration: %w", err)
@@ -245,9 +214,9 @@ func ParseConfig(r io.Reader) (Config, error) {
 	// A value that could not be read kept its default, so checking the meaning
 	// of the rest adds only new problems, and the operator sees them all at once.
 	problems := w.problems
-	var ce *ConfigError
-	if err := cfg.Validate(); errors.As(err, &ce) {
-		for _, p := range ce.Problems {
+	var ps Problems
+	if err := cfg.Validate(); errors.As(err, &ps) {
+		for _, p := range ps {
 			if w.failed(p.Key) {
 				continue
 			}
@@ -256,32 +225,19 @@ func ParseConfig(r io.Reader) (Config, error) {
 		}
 	}
 	if len(problems) > 0 {
-		slices.SortStableFunc(problems, func(a, b ConfigProblem) int { return cmpLine(a.Line, b.Line) })
-		return Config{}, &ConfigError{Problems: problems}
+		sortByLine(problems)
+		// What could be read is returned with the problems, so that a loader
+		// can go on to check the catalogue it names and report all at once.
+		return cfg, Problems(problems).In(file)
 	}
 	return cfg, nil
-}
-
-// cmpLine orders problems by line, those without a line last.
-func cmpLine(a, b int) int {
-	switch {
-	case a == b:
-		return 0
-	case a == 0:
-		return 1
-	case b == 0:
-		return -1
-	case a < b:
-		return -1
-	}
-	return 1
 }
 
 // walker reads a YAML node tree into a typed value, field by field, so that
 // every problem is reported with its key path rather than only the first, and
 // so that what the file leaves out keeps the value already there (the default).
 type walker struct {
-	problems []ConfigProblem
+	problems []Problem
 	lines    map[string]int
 	nodes    int
 }
@@ -292,7 +248,7 @@ var (
 )
 
 func (w *walker) fail(path string, n *yaml.Node, format string, args ...any) {
-	w.problems = append(w.problems, ConfigProblem{Key: path, Line: n.Line, Message: fmt.Sprintf(format, args...)})
+	w.problems = append(w.problems, Problem{Key: path, Line: n.Line, Message: fmt.Sprintf(format, args...)})
 }
 
 // failed reports whether reading key, or a setting that holds it, was
@@ -517,12 +473,12 @@ var meetingID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 // clock is a wall-clock time of day, "07:00".
 var clock = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
-// Validate checks the meaning of every setting and returns a *ConfigError
-// listing every problem with its key, or nil.
+// Validate checks the meaning of every setting and returns Problems listing
+// every problem with its key, or nil.
 func (c Config) Validate() error {
-	var ps []ConfigProblem
+	var ps []Problem
 	add := func(key, format string, args ...any) {
-		ps = append(ps, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if c.Timezone == "" {
 		add("timezone", "is empty; write an IANA time zone such as Europe/Belgrade or UTC")
@@ -587,9 +543,13 @@ func (c Config) Validate() error {
 		}
 		if strings.TrimSpace(e.Spec) == "" {
 			add(key+".spec", "is missing; write a cron schedule such as \"0 8 * * 1\" (Mondays at 08:00)")
+		} else if err := CheckCronSpec(e.Spec); err != nil {
+			add(key+".spec", "%s", err.Error())
 		}
 		if e.Job == "" {
-			add(key+".job", "is missing; name the job to run, such as status-digest")
+			add(key+".job", "is missing; name the job to run: %s", strings.Join(CronJobs, ", "))
+		} else if !slices.Contains(CronJobs, e.Job) {
+			add(key+".job", "%q is not a job the daemon knows; write %s", e.Job, strings.Join(CronJobs, ", "))
 		}
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
@@ -613,15 +573,15 @@ func (c Config) Validate() error {
 	ps = append(ps, validateMeetings(c.Meetings)...)
 	ps = append(ps, c.validateDelivery()...)
 	if len(ps) > 0 {
-		return &ConfigError{Problems: ps}
+		return Problems(ps)
 	}
 	return nil
 }
 
-func validateMeetings(ms []Meeting) []ConfigProblem {
-	var ps []ConfigProblem
+func validateMeetings(ms []Meeting) []Problem {
+	var ps []Problem
 	add := func(key, format string, args ...any) {
-		ps = append(ps, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	ids := map[string]int{}
 	for i, m := range ms {
@@ -631,6 +591,8 @@ func validateMeetings(ms []Meeting) []ConfigProblem {
 			add(key+".id", "is missing; give each meeting an id such as rcm-16")
 		case !meetingID.MatchString(m.ID):
 			add(key+".id", "%q cannot name a folder; use lower-case letters, digits, \"-\", \"_\" and \".\", such as rcm-16", m.ID)
+		case datadir.CheckReportName(m.ID) != nil:
+			add(key+".id", "%s; choose another id", datadir.CheckReportName(m.ID))
 		default:
 			if j, dup := ids[m.ID]; dup {
 				add(key+".id", "%q is also the id of meetings[%d]; ids must be unique", m.ID, j)
@@ -655,6 +617,9 @@ func validateMeetings(ms []Meeting) []ConfigProblem {
 		if m.Period.IsZero() {
 			add(key+".period", "is missing; write the period the meeting reviews: %s", PeriodForms)
 		}
+		if !m.Period.IsZero() && !m.Date.IsZero() && DateOf(m.Period.Last()).Compare(m.Date) >= 0 {
+			add(key+".period", "%s has not ended by the meeting day %s; a meeting reviews a period that has ended", m.Period, m.Date)
+		}
 		if !m.Deadline.IsZero() && !m.Date.IsZero() && m.Deadline.Compare(m.Date) >= 0 {
 			add(key+".deadline", "%s is not before the meeting day %s", m.Deadline, m.Date)
 		}
@@ -665,9 +630,9 @@ func validateMeetings(ms []Meeting) []ConfigProblem {
 // CheckCatalogue checks the configuration against the catalogue in force:
 // every local meeting names one of its jurisdictions, every reviewed period
 // fits its cadence and every contacts key is one of its jurisdictions (or
-// seesac). It returns a *ConfigError, or nil.
+// seesac). It returns Problems, or nil.
 func (c Config) CheckCatalogue(cat *Catalogue) error {
-	var ps []ConfigProblem
+	var ps []Problem
 	codes := make([]string, 0, len(cat.Jurisdictions))
 	for _, j := range cat.Jurisdictions {
 		codes = append(codes, j.Code)
@@ -676,16 +641,16 @@ func (c Config) CheckCatalogue(cat *Catalogue) error {
 		key := fmt.Sprintf("meetings[%d]", i)
 		if m.Jurisdiction != "" {
 			if _, ok := cat.Jurisdiction(m.Jurisdiction); !ok {
-				ps = append(ps, ConfigProblem{Key: key + ".jurisdiction", Message: fmt.Sprintf("%q is not in the catalogue; write one of %s", m.Jurisdiction, strings.Join(codes, ", "))})
+				ps = append(ps, Problem{Key: key + ".jurisdiction", Message: fmt.Sprintf("%q is not in the catalogue; write one of %s", m.Jurisdiction, strings.Join(codes, ", "))})
 			}
 		}
 		if !m.Period.IsZero() && !cat.Cadence.Fits(m.Period) {
-			ps = append(ps, ConfigProblem{Key: key + ".period", Message: fmt.Sprintf("%s is not a reporting period of this %s catalogue; write a year such as %d", m.Period, cat.Cadence, m.Period.Year)})
+			ps = append(ps, Problem{Key: key + ".period", Message: fmt.Sprintf("%s is not a reporting period of this %s catalogue; write a year such as %d", m.Period, cat.Cadence, m.Period.Year)})
 		}
 	}
 	ps = append(ps, c.checkContacts(cat)...)
 	if len(ps) > 0 {
-		return &ConfigError{Problems: ps}
+		return Problems(ps)
 	}
 	return nil
 }
@@ -693,7 +658,7 @@ func (c Config) CheckCatalogue(cat *Catalogue) error {
 // Locate sets the line of each problem that has none from the YAML text
 // the configuration was read from, so that problems found after reading
 // (against the catalogue) point into the file like the others.
-func (e *ConfigError) Locate(data []byte) {
+func (ps Problems) Locate(data []byte) {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return
@@ -724,9 +689,9 @@ func (e *ConfigError) Locate(data []byte) {
 		}
 	}
 	walk(doc.Content[0], "")
-	for i, p := range e.Problems {
+	for i, p := range ps {
 		if p.Line == 0 {
-			e.Problems[i].Line = w.line(p.Key)
+			ps[i].Line = w.line(p.Key)
 		}
 	}
 }

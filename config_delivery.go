@@ -182,10 +182,10 @@ func loopback(host string) bool {
 }
 
 // validateDelivery checks delivery, contacts and notify.
-func (c Config) validateDelivery() []ConfigProblem {
-	var ps []ConfigProblem
+func (c Config) validateDelivery() []Problem {
+	var ps []Problem
 	add := func(key, format string, args ...any) {
-		ps = append(ps, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if _, err := mail.ParseAddress(c.Delivery.From); err != nil {
 		add("delivery.from", "%q is not an e-mail address; write one such as \"Roadmap reports <roadmap@seesac.example>\"", c.Delivery.From)
@@ -257,8 +257,8 @@ func (c Config) validateDelivery() []ConfigProblem {
 }
 
 // checkContacts reports contacts keyed by a code the catalogue does not know.
-func (c Config) checkContacts(cat *Catalogue) []ConfigProblem {
-	var ps []ConfigProblem
+func (c Config) checkContacts(cat *Catalogue) []Problem {
+	var ps []Problem
 	codes := []string{ContactSEESAC}
 	for _, j := range cat.Jurisdictions {
 		codes = append(codes, j.Code)
@@ -268,9 +268,9 @@ func (c Config) checkContacts(cat *Catalogue) []ConfigProblem {
 			continue
 		}
 		if _, ok := cat.Jurisdiction(k); !ok {
-			ps = append(ps, ConfigProblem{Key: "contacts." + k, Message: fmt.Sprintf("%q is not a jurisdiction of the catalogue; write one of %s", k, strings.Join(codes, ", "))})
+			ps = append(ps, Problem{Key: "contacts." + k, Message: fmt.Sprintf("%q is not a jurisdiction of the catalogue; write one of %s", k, strings.Join(codes, ", "))})
 		}
 	}
-	slices.SortFunc(ps, func(a, b ConfigProblem) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(ps, func(a, b Problem) int { return strings.Compare(a.Key, b.Key) })
 	return ps
 }

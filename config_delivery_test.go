@@ -64,40 +64,35 @@ func TestParseDeliveryConfigErrors(t *testing.T) {
 contacts:
   AL: [focal.point@example.al, "not an address"]
   seesac: []
-`, `configuration has 3 problems:
-  delivery.from (line 2): "roadmap" is not an e-mail address; write one such as "Roadmap reports <roadmap@seesac.example>"
-  contacts.AL[1] (line 4): "not an address" is not an e-mail address
-  contacts.seesac (line 5): lists no address; write at least one, or leave seesac out`},
+`, `roadmap.yaml:2: delivery.from: "roadmap" is not an e-mail address; write one such as "Roadmap reports <roadmap@seesac.example>"
+roadmap.yaml:4: contacts.AL[1]: "not an address" is not an e-mail address
+roadmap.yaml:5: contacts.seesac: lists no address; write at least one, or leave seesac out`},
 		{"plain text to a remote server", `delivery:
   smtp:
     host: smtp.example.org
     tls: none
     username: roadmap
-`, `configuration has 2 problems:
-  delivery.smtp.tls (line 4): none sends passwords and reports in clear text, which is allowed only to a server on this machine (localhost), not smtp.example.org; write starttls or tls
-  delivery.smtp.username (line 5): username and password_file go together: set both to log in, or neither`},
+`, `roadmap.yaml:4: delivery.smtp.tls: none sends passwords and reports in clear text, which is allowed only to a server on this machine (localhost), not smtp.example.org; write starttls or tls
+roadmap.yaml:5: delivery.smtp.username: username and password_file go together: set both to log in, or neither`},
 		{"tls mode and port", `delivery:
   smtp: {host: smtp.example.org, port: 70000, tls: ssl, timeout: 0s}
-`, `configuration has 3 problems:
-  delivery.smtp.port (line 2): must be between 1 and 65535, not 70000
-  delivery.smtp.tls (line 2): must be starttls, tls or none, not "ssl"
-  delivery.smtp.timeout (line 2): must be longer than zero, such as 30s`},
+`, `roadmap.yaml:2: delivery.smtp.port: must be between 1 and 65535, not 70000
+roadmap.yaml:2: delivery.smtp.tls: must be starttls, tls or none, not "ssl"
+roadmap.yaml:2: delivery.smtp.timeout: must be longer than zero, such as 30s`},
 		{"no host", `delivery:
   smtp:
     username: roadmap
     password_file: /x
-`, `configuration has 1 problem:
-  delivery.smtp.host (line 3): is missing; name the mail server, or leave smtp out to write .eml files into outbox/`},
+`, `roadmap.yaml:3: delivery.smtp.host: is missing; name the mail server, or leave smtp out to write .eml files into outbox/`},
 		{"notify", `notify:
   call_for_data: 1w
   reminders: [14d, off, -3d]
   reports: [draft, draft, proof]
-`, `configuration has 5 problems:
-  notify.call_for_data (line 2): "1w" is not a time: write days such as 7d, hours such as 36h, or off
-  notify.reminders[2] (line 3): "-3d" is not a time: write days such as 7d, hours such as 36h, or off
-  notify.reminders[1] (line 3): off is not a reminder; to send none, write reminders: []
-  notify.reports[1] (line 4): draft is listed twice
-  notify.reports[2] (line 4): must be draft or final, not "proof"`},
+`, `roadmap.yaml:2: notify.call_for_data: "1w" is not a time: write days such as 7d, hours such as 36h, or off
+roadmap.yaml:3: notify.reminders[2]: "-3d" is not a time: write days such as 7d, hours such as 36h, or off
+roadmap.yaml:3: notify.reminders[1]: off is not a reminder; to send none, write reminders: []
+roadmap.yaml:4: notify.reports[1]: draft is listed twice
+roadmap.yaml:4: notify.reports[2]: must be draft or final, not "proof"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,13 +121,13 @@ func TestCheckContacts(t *testing.T) {
 	c := parseString(t, text)
 	cat := &roadmap.Catalogue{Cadence: roadmap.HalfYearly, Jurisdictions: []roadmap.Jurisdiction{{Code: "AL"}, {Code: "BA"}}}
 	err := c.CheckCatalogue(cat)
-	var ce *roadmap.ConfigError
+	var ce roadmap.Problems
 	if !errors.As(err, &ce) {
 		t.Fatalf("CheckCatalogue = %v", err)
 	}
 	ce.Locate([]byte(text))
-	want := `configuration has 1 problem:
-  contacts.XX (line 5): "XX" is not a jurisdiction of the catalogue; write one of seesac, AL, BA`
+	ce.In(roadmap.ConfigFileName)
+	want := `roadmap.yaml:5: contacts.XX: "XX" is not a jurisdiction of the catalogue; write one of seesac, AL, BA`
 	if ce.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", ce, want)
 	}

@@ -182,68 +182,58 @@ meetings:
 func TestParseConfigErrors(t *testing.T) {
 	periodForms := `"2026-H1" (January–June), "2026-H2" (July–December) or "2026" (a calendar year)`
 	tests := []struct{ file, want string }{
-		{"unknown-key", `configuration has 2 problems:
-  timezon (line 1): unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, web, meetings, delivery, contacts, notify
-  intake.stabel (line 3): unknown setting; the settings here are stable, rescan, max_size_mb`},
-		{"timezone", `configuration has 1 problem:
-  timezone (line 1): "Europe/Belgrad" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC`},
-		{"footnote", `configuration has 1 problem:
-  footnote (line 1): must be un or eu, not "UN"`},
-		{"durations", `configuration has 2 problems:
-  intake.stable (line 2): want a duration such as 5s, 90s or 2m, not "5"
-  intake.rescan (line 3): must be longer than zero, such as 60s: network shares send no change events`},
-		{"limits", `configuration has 2 problems:
-  intake.max_size_mb (line 2): must be between 1 and 1024, not 0
-  checks.change_factor (line 4): must be more than 1 (3 warns when a value is over three times larger or smaller than the previous period's), not 1`},
-		{"numbers", `configuration has 2 problems:
-  intake.max_size_mb (line 2): want a whole number, not "2.5"
-  checks.change_factor (line 4): want a number, not "three"`},
-		{"plans", `configuration has 6 problems:
-  plans.regionl (line 3): "regionl" is not a meeting kind; write regional, local or high-level
-  plans.local[0].kind (line 7): must be draft or final, not "drafts"
-  plans.local[0].days_before (line 8): must be zero or more, not -1
-  plans.local[0].at (line 9): "7am" is not a time of day; write it as 07:00
-  plans.local[2].kind (line 13): a second final in the same plan (the first is plans.local[1]); a meeting has at most one draft and one final
-  plans.local[2].at (line 15): "24:00" is not a time of day; write it as 07:00`},
-		{"cron", `configuration has 4 problems:
-  cron[1].name (line 5): "weekly-status" is also the name of cron[0]; names must differ
-  cron[1].job (line 5): is missing; name the job to run, such as status-digest
-  cron[1].spec (line 6): is missing; write a cron schedule such as "0 8 * * 1" (Mondays at 08:00)
-  cron[2].name (line 7): is missing; give the job a name for the log`},
-		{"log-listen", `configuration has 2 problems:
-  log.format (line 2): must be text or json, not "xml"
-  listen (line 3): "localhost" is not an address; write host:port such as 127.0.0.1:8080, or leave it empty`},
-		{"listen-port", `configuration has 1 problem:
-  listen (line 1): "127.0.0.1:99999" has no valid port; write host:port such as 127.0.0.1:8080`},
-		{"web", `configuration has 2 problems:
-  web.listen (line 2): "portal" is not an address; write host:port such as 127.0.0.1:8443, or leave it empty
-  web.tls_cert (line 3): give both web.tls_cert and web.tls_key, or neither (TLS is then the reverse proxy's)`},
-		{"meetings", `configuration has 10 problems:
-  meetings[1].id (line 8): "rcm-16" is also the id of meetings[0]; ids must be unique
-  meetings[2].jurisdiction (line 12): is missing; a local meeting names its jurisdiction, such as AL
-  meetings[3].id (line 16): "RCM 17" cannot name a folder; use lower-case letters, digits, "-", "_" and ".", such as rcm-16
-  meetings[3].period (line 16): is missing; write the period the meeting reviews: ` + periodForms + `
-  meetings[3].kind (line 17): "regionl" is not a meeting kind; write regional, local or high-level
-  meetings[3].deadline (line 19): 2027-07-06 is not before the meeting day 2027-07-06
-  meetings[4].id (line 20): is missing; give each meeting an id such as rcm-16
-  meetings[4].date (line 20): is missing; write the meeting day as 2026-12-15
-  meetings[4].period (line 20): is missing; write the period the meeting reviews: ` + periodForms + `
-  meetings[4].number (line 21): must be zero or more, not -1`},
-		{"meeting-values", `configuration has 5 problems:
-  meetings[0].number (line 4): want a whole number, not "sixteen"
-  meetings[0].date (line 5): date "2026-13-01" is not valid: write it as 2026-12-15
-  meetings[0].period (line 6): period "2026-H3" is not valid: write ` + periodForms + `
-  meetings[0].deadline (line 7): date "15.11.2026" is not valid: write it as 2026-12-15
-  meetings[0].planned (line 8): want true or false, not "yes"`},
-		{"shapes", `configuration has 4 problems:
-  intake (line 1): want a group of settings (key: value lines), not "5"
-  checks.change_factor (line 3): want a single value, not a list
-  plans.regional (line 6): want a list (lines starting with "- "), not a group of settings
-  meetings (line 8): want a list (lines starting with "- "), not a group of settings`},
-		{"duplicate-key", `configuration has 1 problem:
-  timezone (line 3): set twice (first on line 1); keep one`},
-		{"not-a-mapping", `configuration has 1 problem:
-  (file) (line 1): want a group of settings (key: value lines), not a list`},
+		{"unknown-key", `roadmap.yaml:1: timezon: unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, web, meetings, delivery, contacts, notify
+roadmap.yaml:3: intake.stabel: unknown setting; the settings here are stable, rescan, max_size_mb`},
+		{"timezone", `roadmap.yaml:1: timezone: "Europe/Belgrad" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC`},
+		{"footnote", `roadmap.yaml:1: footnote: must be un or eu, not "UN"`},
+		{"durations", `roadmap.yaml:2: intake.stable: want a duration such as 5s, 90s or 2m, not "5"
+roadmap.yaml:3: intake.rescan: must be longer than zero, such as 60s: network shares send no change events`},
+		{"limits", `roadmap.yaml:2: intake.max_size_mb: must be between 1 and 1024, not 0
+roadmap.yaml:4: checks.change_factor: must be more than 1 (3 warns when a value is over three times larger or smaller than the previous period's), not 1`},
+		{"numbers", `roadmap.yaml:2: intake.max_size_mb: want a whole number, not "2.5"
+roadmap.yaml:4: checks.change_factor: want a number, not "three"`},
+		{"plans", `roadmap.yaml:3: plans.regionl: "regionl" is not a meeting kind; write regional, local or high-level
+roadmap.yaml:7: plans.local[0].kind: must be draft or final, not "drafts"
+roadmap.yaml:8: plans.local[0].days_before: must be zero or more, not -1
+roadmap.yaml:9: plans.local[0].at: "7am" is not a time of day; write it as 07:00
+roadmap.yaml:13: plans.local[2].kind: a second final in the same plan (the first is plans.local[1]); a meeting has at most one draft and one final
+roadmap.yaml:15: plans.local[2].at: "24:00" is not a time of day; write it as 07:00`},
+		{"cron", `roadmap.yaml:5: cron[1].name: "weekly-status" is also the name of cron[0]; names must differ
+roadmap.yaml:5: cron[1].job: is missing; name the job to run: status-digest
+roadmap.yaml:6: cron[1].spec: is missing; write a cron schedule such as "0 8 * * 1" (Mondays at 08:00)
+roadmap.yaml:7: cron[2].name: is missing; give the job a name for the log
+roadmap.yaml:10: cron[3].spec: cron spec "@every 1s" fires every 1s: once a minute at most, such as "0 6 * * 1" (06:00 on Mondays)
+roadmap.yaml:13: cron[4].spec: cron spec "0 0 30 2 *" never fires (no day matches it): write one that does, such as "0 6 * * 1"
+roadmap.yaml:14: cron[4].job: "coffee" is not a job the daemon knows; write status-digest`},
+		{"log-listen", `roadmap.yaml:2: log.format: must be text or json, not "xml"
+roadmap.yaml:3: listen: "localhost" is not an address; write host:port such as 127.0.0.1:8080, or leave it empty`},
+		{"listen-port", `roadmap.yaml:1: listen: "127.0.0.1:99999" has no valid port; write host:port such as 127.0.0.1:8080`},
+		{"web", `roadmap.yaml:2: web.listen: "portal" is not an address; write host:port such as 127.0.0.1:8443, or leave it empty
+roadmap.yaml:3: web.tls_cert: give both web.tls_cert and web.tls_key, or neither (TLS is then the reverse proxy's)`},
+		{"meetings", `roadmap.yaml:8: meetings[1].id: "rcm-16" is also the id of meetings[0]; ids must be unique
+roadmap.yaml:12: meetings[2].jurisdiction: is missing; a local meeting names its jurisdiction, such as AL
+roadmap.yaml:16: meetings[3].id: "RCM 17" cannot name a folder; use lower-case letters, digits, "-", "_" and ".", such as rcm-16
+roadmap.yaml:16: meetings[3].period: is missing; write the period the meeting reviews: ` + periodForms + `
+roadmap.yaml:17: meetings[3].kind: "regionl" is not a meeting kind; write regional, local or high-level
+roadmap.yaml:19: meetings[3].deadline: 2027-07-06 is not before the meeting day 2027-07-06
+roadmap.yaml:20: meetings[4].id: is missing; give each meeting an id such as rcm-16
+roadmap.yaml:20: meetings[4].date: is missing; write the meeting day as 2026-12-15
+roadmap.yaml:20: meetings[4].period: is missing; write the period the meeting reviews: ` + periodForms + `
+roadmap.yaml:21: meetings[4].number: must be zero or more, not -1
+roadmap.yaml:25: meetings[5].period: 2026-H1 has not ended by the meeting day 2026-06-30; a meeting reviews a period that has ended
+roadmap.yaml:26: meetings[6].id: "status" cannot name a folder of reports/: reports/status is kept for the program's own use; choose another id
+roadmap.yaml:27: meetings[7].id: "manifest.json" cannot name a folder of reports/: reports/manifest.json is kept for the program's own use; choose another id`},
+		{"meeting-values", `roadmap.yaml:4: meetings[0].number: want a whole number, not "sixteen"
+roadmap.yaml:5: meetings[0].date: date "2026-13-01" is not valid: write it as 2026-12-15
+roadmap.yaml:6: meetings[0].period: period "2026-H3" is not valid: write ` + periodForms + `
+roadmap.yaml:7: meetings[0].deadline: date "15.11.2026" is not valid: write it as 2026-12-15
+roadmap.yaml:8: meetings[0].planned: want true or false, not "yes"`},
+		{"shapes", `roadmap.yaml:1: intake: want a group of settings (key: value lines), not "5"
+roadmap.yaml:3: checks.change_factor: want a single value, not a list
+roadmap.yaml:6: plans.regional: want a list (lines starting with "- "), not a group of settings
+roadmap.yaml:8: meetings: want a list (lines starting with "- "), not a group of settings`},
+		{"duplicate-key", `roadmap.yaml:3: timezone: set twice (first on line 1); keep one`},
+		{"not-a-mapping", `roadmap.yaml:1: want a group of settings (key: value lines), not a list`},
 		{"not-yaml", `configuration is not valid YAML: yaml: line 3: found unexpected end of stream`},
 	}
 	for _, tt := range tests {
@@ -260,9 +250,9 @@ func TestParseConfigErrors(t *testing.T) {
 			if err.Error() != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", err, tt.want)
 			}
-			var ce *roadmap.ConfigError
-			if isYAML := tt.file != "not-yaml"; errors.As(err, &ce) != isYAML {
-				t.Errorf("errors.As(*ConfigError) = %v, want %v", !isYAML, isYAML)
+			var ps roadmap.Problems
+			if isYAML := tt.file != "not-yaml"; errors.As(err, &ps) != isYAML {
+				t.Errorf("errors.As(Problems) = %v, want %v", !isYAML, isYAML)
 			}
 		})
 	}
@@ -298,9 +288,8 @@ func TestValidateWithoutFile(t *testing.T) {
 	c.Timezone = ""
 	c.Intake.Stable = 0
 	err := c.Validate()
-	want := `configuration has 2 problems:
-  timezone: is empty; write an IANA time zone such as Europe/Belgrade or UTC
-  intake.stable: must be longer than zero, such as 5s`
+	want := `timezone: is empty; write an IANA time zone such as Europe/Belgrade or UTC
+intake.stable: must be longer than zero, such as 5s`
 	if err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
 	}
@@ -316,9 +305,8 @@ func TestCheckCatalogue(t *testing.T) {
   - {id: bad, kind: local, jurisdiction: AL, date: 2027-03-01, period: 2026-H2}
 `)
 	err := c.CheckCatalogue(cat)
-	want := `configuration has 2 problems:
-  meetings[1].jurisdiction: "AL" is not in the catalogue; write one of AG, BS
-  meetings[1].period: 2026-H2 is not a reporting period of this yearly catalogue; write a year such as 2026`
+	want := `meetings[1].jurisdiction: "AL" is not in the catalogue; write one of AG, BS
+meetings[1].period: 2026-H2 is not a reporting period of this yearly catalogue; write a year such as 2026`
 	if err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
 	}
@@ -345,9 +333,9 @@ func FuzzParseConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		cfg, err := roadmap.ParseConfig(strings.NewReader(s))
 		if err != nil {
-			var ce *roadmap.ConfigError
-			if errors.As(err, &ce) && len(ce.Problems) == 0 {
-				t.Fatal("a ConfigError without problems")
+			var ps roadmap.Problems
+			if errors.As(err, &ps) && len(ps) == 0 {
+				t.Fatal("Problems without a problem")
 			}
 			return
 		}

@@ -1,13 +1,14 @@
 package schedule
 
 import (
-	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
 )
 
 func date(s string) roadmap.Date {
@@ -32,11 +33,8 @@ func TestDefaultCalendarHeldMeetings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ValidateCalendar(ms); err != nil {
-		t.Fatalf("the built-in calendar does not pass its own checks: %v", err)
-	}
 	ids := byID(t, ms)
-	// The regional meetings of domain.md, with the period each reviewed.
+	// The regional meetings held (docs/cycle.md), with the period each reviewed.
 	held := []struct {
 		id, date, place, period string
 	}{
@@ -145,165 +143,49 @@ func checkDeadline(t *testing.T, m roadmap.Meeting) {
 	}
 }
 
-func TestParseCalendar(t *testing.T) {
-	ms, err := ParseCalendar([]byte(`
-meetings:
-  - id: rcm-16            # comment
-    kind: regional
-    number: 16
-    date: 2026-12-15
-    place: Tirana
-    period: 2026-H1
-    deadline: 2026-11-13
-    planned: true
-  - {id: local-16-al, kind: local, date: 2026-11-09, jurisdiction: AL, period: 2026-H1, place: Tiranë}
-  - {id: hl-2027, kind: high-level, date: 2027-02-01, period: 2026}
-`))
+// TestDefaultCalendarForAYearlyCatalogue: with the 16-state yearly test
+// catalogue, the built-in calendar reviews years only, never a half-year that
+// catalogue cannot have, and keeps no local meeting of a jurisdiction it does
+// not have.
+func TestDefaultCalendarForAYearlyCatalogue(t *testing.T) {
+	t.Parallel()
+	cat, err := templates.LoadCatalogue(filepath.Join("..", "templates", "testdata", "caribbean.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []roadmap.Meeting{
-		{ID: "rcm-16", Kind: roadmap.Regional, Number: 16, Date: date("2026-12-15"), Place: "Tirana", Period: roadmap.MustPeriod("2026-H1"), Deadline: date("2026-11-13"), Planned: true},
-		{ID: "local-16-al", Kind: roadmap.Local, Date: date("2026-11-09"), Jurisdiction: "AL", Period: roadmap.MustPeriod("2026-H1"), Place: "Tiranë"},
-		{ID: "hl-2027", Kind: roadmap.HighLevel, Date: date("2027-02-01"), Period: roadmap.MustPeriod("2026")},
+	if cat.Cadence != roadmap.Yearly {
+		t.Fatalf("the test catalogue is %s, want yearly", cat.Cadence)
 	}
-	if len(ms) != len(want) {
-		t.Fatalf("got %d meetings, want %d", len(ms), len(want))
+	ms, err := DefaultCalendarFor(cat)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range want {
-		if ms[i] != want[i] {
-			t.Errorf("meeting %d = %+v, want %+v", i, ms[i], want[i])
+	ids := byID(t, ms)
+	for _, m := range ms {
+		if !m.Period.IsYear() {
+			t.Errorf("%s reviews %s, which a yearly catalogue cannot have", m.ID, m.Period)
+		}
+		if m.Kind == roadmap.Local {
+			t.Errorf("%s is the local meeting of %s, which the catalogue does not have", m.ID, m.Jurisdiction)
 		}
 	}
-
-	empty, err := ParseCalendar([]byte("meetings: []\n"))
-	if err != nil || len(empty) != 0 {
-		t.Errorf("empty list: %v, %v", empty, err)
+	if _, ok := ids["rcm-16"]; ok {
+		t.Error("rcm-16 (December 2026) reviews 2026-H1: it has no year to review and must be left out")
 	}
-}
-
-func TestParseCalendarProblems(t *testing.T) {
-	tests := []struct {
-		name string
-		yaml string
-		want []string // every problem, in order
-	}{
-		{"duplicate id", `
-meetings:
-  - {id: rcm-1, kind: regional, date: 2026-12-15, period: 2026-H1}
-  - {id: rcm-1, kind: regional, date: 2027-07-06, period: 2026-H2}
-`, []string{`meetings[1] (rcm-1), line 4: id "rcm-1" is already used by meetings[0]: each meeting needs its own id`}},
-		{"unknown kind and missing jurisdiction", `
-meetings:
-  - {id: a, kind: regionl, date: 2026-12-15, period: 2026-H1}
-  - {id: b, kind: local, date: 2026-11-15, period: 2026-H1}
-  - {id: c, date: 2026-11-15, period: 2026-H1}
-`, []string{
-			`meetings[0] (a), line 3: kind "regionl" is not known: write regional, local or high-level`,
-			`meetings[1] (b), line 4: a local meeting needs a jurisdiction, such as AL`,
-			`meetings[2] (c), line 5: the meeting has no kind: write regional, local or high-level`,
-		}},
-		{"no period, no date, no id", `
-meetings:
-  - kind: regional
-    place: Tirana
-`, []string{
-			`meetings[0] (), line 3: the meeting has no id: give it a short unique name such as "rcm-16"`,
-			`meetings[0] (), line 3: the meeting has no date: write it as 2026-12-15`,
-			`meetings[0] (), line 3: the meeting has no period: name the period it reviews, such as "2026-H1"`,
-		}},
-		{"deadline after date, period not ended", `
-meetings:
-  - {id: x, kind: regional, date: 2026-12-15, period: 2026-H2, deadline: 2026-12-15}
-`, []string{
-			`meetings[0] (x), line 3: the period 2026-H2 ends on or after the meeting's date 2026-12-15: a meeting reviews a period that has ended`,
-			`meetings[0] (x), line 3: the deadline 2026-12-15 is not before the meeting's date 2026-12-15: submissions must be due before the meeting`,
-		}},
-		{"bad values are named with their key and line", `
-meetings:
-  - id: x
-    kind: regional
-    date: 15.12.2026
-    period: 2026-H3
-    number: sixteen
-    planned: maybe
-    dat: 2026-12-15
-  - {id: ../etc, kind: regional, date: 2026-12-15, period: 2026-H1}
-`, []string{
-			`meetings[0], line 5, date: date "15.12.2026" is not valid: write it as 2026-12-15`,
-			`meetings[0], line 6, period: period "2026-H3" is not valid: write ` + roadmap.PeriodForms,
-			`meetings[0], line 7, number: number "sixteen" is not a whole number`,
-			`meetings[0], line 8, planned: planned "maybe" must be true or false`,
-			`meetings[0], line 9: unknown key "dat": the keys are id, kind, number, date, place, jurisdiction, period, deadline and planned`,
-			`meetings[0] (../etc), line 10: id "../etc" may only use letters, digits, '-', '_' and '.', and must not start with '.', because it names the meeting's report folder`,
-		}},
-		{"ids the data folder reserves", `
-meetings:
-  - {id: status, kind: regional, date: 2026-12-15, period: 2026-H1}
-  - {id: manifest.json, kind: regional, date: 2026-12-16, period: 2026-H1}
-`, []string{
-			`meetings[0] (status), line 3: id "status" cannot name a folder of reports/: reports/status is kept for the program's own use: choose another id`,
-			`meetings[1] (manifest.json), line 4: id "manifest.json" cannot name a folder of reports/: reports/manifest.json is kept for the program's own use: choose another id`,
-		}},
-		{"no meetings key", "meeting:\n  - {id: x}\n", []string{`calendar: there is no key "meetings": list the meetings under it`}},
-		{"empty file", "", []string{`calendar: the file is empty: list the meetings under the key "meetings"`}},
-		{"not a list", "meetings: rcm-16\n", []string{`meetings, line 1: meetings must be a list, one entry per meeting starting with "- id:"`}},
-		{"entry not a mapping", "meetings:\n  - rcm-16\n", []string{`meetings[0], line 2: each meeting must be a set of keys such as id, kind, date and period`}},
+	if m, ok := ids["rcm-15"]; !ok || m.Period != roadmap.MustPeriod("2025") {
+		t.Errorf("rcm-15 (July 2026) = %+v, want it to review the year 2025", m)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseCalendar([]byte(tt.yaml))
-			var ve *ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("err = %v, want a *ValidationError", err)
-			}
-			var got []string
-			for _, p := range ve.Problems {
-				got = append(got, p.String())
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
-			}
-		})
+	if err := (roadmap.Config{Meetings: ms, Timezone: "UTC"}).CheckCatalogue(cat); err != nil {
+		t.Errorf("the adapted calendar does not fit the catalogue: %v", err)
 	}
-}
-
-func TestParseCalendarNotYAML(t *testing.T) {
-	_, err := ParseCalendar([]byte("meetings: [\n"))
-	if err == nil || !strings.HasPrefix(err.Error(), "meeting calendar: ") {
-		t.Errorf("err = %v, want a YAML error naming the calendar", err)
+	// With the built-in catalogue nothing changes.
+	def, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func FuzzParseCalendar(f *testing.F) {
-	f.Add(defaultCalendar)
-	f.Add([]byte("meetings:\n  - {id: a, kind: local, date: 2026-11-15, period: 2026-H1, jurisdiction: AL}\n"))
-	f.Add([]byte("meetings:\n  - id: [x]\n    date: {a: b}\n"))
-	f.Add([]byte("meetings: !!binary aGVsbG8=\n"))
-	f.Add([]byte("- a\n- b\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		ms, err := ParseCalendar(data)
-		if err != nil {
-			return
-		}
-		if err := ValidateCalendar(ms); err != nil {
-			t.Fatalf("ParseCalendar accepted a calendar that ValidateCalendar rejects: %v", err)
-		}
-		seen := map[string]bool{}
-		for _, m := range ms {
-			if seen[m.ID] || m.Date.IsZero() || m.Period.IsZero() {
-				t.Fatalf("accepted an invalid meeting %+v", m)
-			}
-			seen[m.ID] = true
-		}
-	})
-}
-
-func BenchmarkParseDefaultCalendar(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ParseCalendar(defaultCalendar); err != nil {
-			b.Fatal(err)
-		}
+	all, _ := DefaultCalendar()
+	same, err := DefaultCalendarFor(def)
+	if err != nil || len(same) != len(all) {
+		t.Errorf("with the built-in catalogue: %d of %d meetings, %v", len(same), len(all), err)
 	}
 }

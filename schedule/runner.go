@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/seesac/roadmap"
 )
 
 // Runner runs the due builds of the plan, one at a time, from a cron entry
@@ -117,21 +119,6 @@ func (r *Runner) build(ctx context.Context, p Planned) (err error) {
 	return r.Build(ctx, p)
 }
 
-// ValidateSpec checks a cron spec (five fields, or a descriptor such as
-// "@daily" or "@every 1h", optionally after CRON_TZ=Zone). Parsing runs under
-// recover because robfig/cron panics on "CRON_TZ=UTC" without fields.
-func ValidateSpec(spec string) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("cron spec %q is not valid: write five fields such as \"0 6 * * 1\" (06:00 on Mondays)", spec)
-		}
-	}()
-	if _, perr := cron.ParseStandard(spec); perr != nil {
-		return fmt.Errorf("cron spec %q is not valid: %w", spec, perr)
-	}
-	return nil
-}
-
 // AddCron adds an extra entry (a status digest, say) read in the runner's
 // zone. The job gets the context given to Start; a panic in it is logged and
 // the entry stays; a run still going when the next is due is skipped.
@@ -139,7 +126,7 @@ func ValidateSpec(spec string) (err error) {
 // Entries at 01:00–03:59 local time may be skipped or run twice on the nights
 // the clocks change: cron reads wall clocks. Prefer other hours, or CRON_TZ=UTC.
 func (r *Runner) AddCron(name, spec string, job func(ctx context.Context)) error {
-	if err := ValidateSpec(spec); err != nil {
+	if _, err := roadmap.ParseCronSpec(spec); err != nil {
 		return fmt.Errorf("cron entry %q: %w", name, err)
 	}
 	_, err := r.cron.AddFunc(spec, func() {

@@ -27,7 +27,7 @@ const DefaultFileName = "catalogue.yaml"
 func DefaultCatalogue() (*roadmap.Catalogue, error) { return ParseCatalogue(defaultCatalogue) }
 
 // ParseCatalogue reads and checks a catalogue and sets its Hash. Problems are
-// reported all at once as a *CatalogueError naming "catalogue.yaml".
+// reported all at once as roadmap.Problems naming "catalogue.yaml".
 func ParseCatalogue(data []byte) (*roadmap.Catalogue, error) {
 	return parseCatalogue(DefaultFileName, data)
 }
@@ -42,48 +42,19 @@ func LoadCatalogue(path string) (*roadmap.Catalogue, error) {
 	return parseCatalogue(path, data)
 }
 
-// Problem is one thing wrong in a catalogue file, at its place.
-type Problem struct {
-	Line    int    // 1-based line in the file
-	Path    string // where in the catalogue, e.g. "indicators[3].levels" (lists count from 0)
-	Message string // one plain sentence
-}
-
-// CatalogueError lists every problem found in a catalogue file.
-type CatalogueError struct {
-	File     string
-	Problems []Problem
-}
-
-// Error prints one problem per line as "catalogue.yaml:LINE: PATH: message".
-func (e *CatalogueError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if p.Path == "" {
-			fmt.Fprintf(&b, "%s:%d: %s", e.File, p.Line, p.Message)
-			continue
-		}
-		fmt.Fprintf(&b, "%s:%d: %s: %s", e.File, p.Line, p.Path, p.Message)
-	}
-	return b.String()
-}
-
 func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &CatalogueError{File: file, Problems: []Problem{syntaxProblem(err)}}
+		return nil, roadmap.Problems{syntaxProblem(err)}.In(file)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, &CatalogueError{File: file, Problems: []Problem{{Line: 1, Message: "the file is empty: a catalogue needs an id, a title, jurisdictions, goals and indicators"}}}
+		return nil, roadmap.Problems{{Line: 1, Message: "the file is empty: a catalogue needs an id, a title, jurisdictions, goals and indicators"}}.In(file)
 	}
 	var doc catalogueDoc
 	decodeErr := root.Decode(&doc)
 	var typeErr *yaml.TypeError
 	if decodeErr != nil && !errors.As(decodeErr, &typeErr) {
-		return nil, &CatalogueError{File: file, Problems: []Problem{syntaxProblem(decodeErr)}}
+		return nil, roadmap.Problems{syntaxProblem(decodeErr)}.In(file)
 	}
 
 	c := &checker{lines: map[string]int{"": root.Content[0].Line}}
@@ -92,13 +63,13 @@ func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
 		// The walk checks the same types as the decoder; this is a safety net
 		// that still names the line if the two ever disagree.
 		for _, msg := range typeErr.Errors {
-			c.problems = append(c.problems, Problem{Line: lineOf(msg), Message: "this value has the wrong type for its key"})
+			c.problems = append(c.problems, roadmap.Problem{Line: lineOf(msg), Message: "this value has the wrong type for its key"})
 		}
 	}
 	c.validate(&doc)
 	c.crossCheck(&doc)
 	if len(c.problems) > 0 {
-		return nil, &CatalogueError{File: file, Problems: c.sorted()}
+		return nil, roadmap.Problems(c.sorted()).In(file)
 	}
 	cat := doc.convert()
 	sum := sha256.Sum256(data)
@@ -123,7 +94,7 @@ func lineOf(msg string) int {
 // syntaxProblem turns a YAML parser error into a problem. The parser's own
 // words are kept after "yaml: line N:" because they describe the text (a tab,
 // a missing colon), which is what the reader has to fix.
-func syntaxProblem(err error) Problem {
+func syntaxProblem(err error) roadmap.Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := yamlLinePrefix.FindStringSubmatch(msg); m != nil {
@@ -136,7 +107,7 @@ func syntaxProblem(err error) Problem {
 			break
 		}
 	}
-	return Problem{Line: max(line, 1), Message: "the file is not valid YAML: " + msg}
+	return roadmap.Problem{Line: max(line, 1), Message: "the file is not valid YAML: " + msg}
 }
 
 // yamlHints add what to do to the parser's most common complaints.
@@ -149,13 +120,13 @@ var yamlHints = []struct{ clue, hint string }{
 // checker collects problems and remembers the line of every place in the file.
 type checker struct {
 	lines        map[string]int
-	problems     []Problem
+	problems     []roadmap.Problem
 	typeProblems bool
 	bad          map[string]bool // places already reported as the wrong type
 }
 
 func (c *checker) add(path, format string, args ...any) {
-	c.problems = append(c.problems, Problem{Line: c.line(path), Path: path, Message: fmt.Sprintf(format, args...)})
+	c.problems = append(c.problems, roadmap.Problem{Line: c.line(path), Key: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // line is the line of path, or of its nearest parent that is in the file
@@ -177,13 +148,13 @@ func (c *checker) line(path string) int {
 	}
 }
 
-func (c *checker) sorted() []Problem {
+func (c *checker) sorted() []roadmap.Problem {
 	out := c.problems
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
 			return out[i].Line < out[j].Line
 		}
-		return out[i].Path < out[j].Path
+		return out[i].Key < out[j].Key
 	})
 	// The same problem found twice (a place reached through a YAML alias)
 	// is reported once.

@@ -204,7 +204,7 @@ func (c *checker) walk(n *yaml.Node, path string, t reflect.Type) {
 			p := join(path, k.Value)
 			ft, ok := fields[k.Value]
 			if !ok {
-				c.problems = append(c.problems, Problem{Line: k.Line, Path: p, Message: unknownKey(k.Value, fields)})
+				c.problems = append(c.problems, roadmap.Problem{Line: k.Line, Key: p, Message: unknownKey(k.Value, fields)})
 				return
 			}
 			c.lines[p] = k.Line
@@ -265,7 +265,7 @@ func (c *checker) mapping(n *yaml.Node, path string, fn func(k, v *yaml.Node)) {
 		if k.ShortTag() != "!!merge" {
 			if line, ok := first[k.Value]; ok {
 				c.typeProblems = true
-				c.problems = append(c.problems, Problem{Line: k.Line, Path: join(path, k.Value), Message: fmt.Sprintf("key %q is written twice: the first is at line %d", k.Value, line)})
+				c.problems = append(c.problems, roadmap.Problem{Line: k.Line, Key: join(path, k.Value), Message: fmt.Sprintf("key %q is written twice: the first is at line %d", k.Value, line)})
 				continue
 			}
 			first[k.Value] = k.Line
@@ -280,7 +280,7 @@ func (c *checker) wrongType(path string, n *yaml.Node, want string) {
 	}
 	c.typeProblems = true
 	c.bad[path] = true
-	c.problems = append(c.problems, Problem{Line: n.Line, Path: path, Message: fmt.Sprintf("should be %s, not %s", want, describeNode(n))})
+	c.problems = append(c.problems, roadmap.Problem{Line: n.Line, Key: path, Message: fmt.Sprintf("should be %s, not %s", want, describeNode(n))})
 }
 
 func describeNode(n *yaml.Node) string {

@@ -201,9 +201,9 @@ func TestCatalogueErrors(t *testing.T) {
 			if cat != nil {
 				t.Errorf("a catalogue was returned despite the problems")
 			}
-			var ce *CatalogueError
+			var ce roadmap.Problems
 			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v (%T), want *CatalogueError", err, err)
+				t.Fatalf("err = %v (%T), want roadmap.Problems", err, err)
 			}
 			want := make([]string, len(tt.want))
 			for i, w := range tt.want {
@@ -212,10 +212,10 @@ func TestCatalogueErrors(t *testing.T) {
 			if got := err.Error(); got != strings.Join(want, "\n") {
 				t.Errorf("problems:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 			}
-			if len(ce.Problems) != len(tt.want) {
-				t.Errorf("%d problems, want %d", len(ce.Problems), len(tt.want))
+			if len(ce) != len(tt.want) {
+				t.Errorf("%d problems, want %d", len(ce), len(tt.want))
 			}
-			for _, p := range ce.Problems {
+			for _, p := range ce {
 				if p.Line < 1 || p.Message == "" {
 					t.Errorf("problem without a place or a message: %+v", p)
 				}
@@ -240,9 +240,9 @@ func TestCatalogueErrors(t *testing.T) {
 
 func TestParseCatalogueNamesTheEmbeddedFile(t *testing.T) {
 	_, err := ParseCatalogue([]byte("id: x\n"))
-	var ce *CatalogueError
-	if !errors.As(err, &ce) || ce.File != DefaultFileName {
-		t.Fatalf("err = %v, want a *CatalogueError naming %s", err, DefaultFileName)
+	var ce roadmap.Problems
+	if !errors.As(err, &ce) || ce[0].File != DefaultFileName {
+		t.Fatalf("err = %v, want roadmap.Problems naming %s", err, DefaultFileName)
 	}
 	want := `catalogue.yaml:1: baseline: is missing or empty: it is required
 catalogue.yaml:1: cadence: is missing or empty: it is required
@@ -319,11 +319,11 @@ func FuzzParseCatalogue(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cat, err := ParseCatalogue(data)
 		if err != nil {
-			var ce *CatalogueError
-			if !errors.As(err, &ce) || len(ce.Problems) == 0 {
-				t.Fatalf("err = %v, want a *CatalogueError with problems", err)
+			var ce roadmap.Problems
+			if !errors.As(err, &ce) || len(ce) == 0 {
+				t.Fatalf("err = %v, want roadmap.Problems", err)
 			}
-			for _, p := range ce.Problems {
+			for _, p := range ce {
 				if p.Line < 1 || p.Message == "" {
 					t.Fatalf("problem without a place or a message: %+v", p)
 				}

@@ -5,7 +5,7 @@
 // that an operator can replace. LoadCatalogue and ParseCatalogue check the
 // whole file (shape, allowed values, cross-references between goals,
 // indicators, levels, footnotes and periods) and report every problem with
-// its line as a *CatalogueError, so that a replacement can be fixed in one
+// its line as roadmap.Problems, so that a replacement can be fixed in one
 // pass.
 //
 // The workbook follows the layout pinned in the root package (workbook.go):

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -244,12 +245,20 @@ func (e *env) load(f *flags) (*setup, error) {
 			return nil, fmt.Errorf("configuration %s: %w", p, err)
 		}
 	}
+	// Every problem of the configuration, the catalogue and the calendar in
+	// force is reported at once, each with its file and line.
+	var problems roadmap.Problems
+	var configData []byte
 	if s.ConfigPath != "" {
-		cfg, err := readConfig(s.ConfigPath)
+		data, err := os.ReadFile(s.ConfigPath)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read configuration: %w", err)
 		}
-		s.Config = cfg
+		cfg, err := roadmap.ParseConfigFile(s.ConfigPath, bytes.NewReader(data))
+		if !errors.As(err, &problems) && err != nil {
+			return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
+		}
+		s.Config, configData = cfg, data
 	}
 	switch {
 	case f.catalogue != "":
@@ -266,31 +275,32 @@ func (e *env) load(f *flags) (*setup, error) {
 	} else {
 		s.Catalogue, err = templates.DefaultCatalogue()
 	}
-	if err != nil {
+	var catProblems roadmap.Problems
+	switch {
+	case errors.As(err, &catProblems):
+		problems = append(problems, catProblems...)
+	case err != nil:
 		return nil, err
+	default:
+		var ps roadmap.Problems
+		if errors.As(s.Config.CheckCatalogue(s.Catalogue), &ps) {
+			ps.Locate(configData)
+			problems = append(problems, ps.In(orBuiltIn(s.ConfigPath))...)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
 	}
 	if s.Location, err = s.Config.Location(); err != nil {
 		return nil, err
 	}
-	if err := s.Config.CheckCatalogue(s.Catalogue); err != nil {
-		var ce *roadmap.ConfigError
-		if data, rerr := os.ReadFile(s.ConfigPath); rerr == nil && errors.As(err, &ce) {
-			ce.Locate(data)
-		}
-		return nil, fmt.Errorf("%s: %w", orBuiltIn(s.ConfigPath), err)
-	}
-	if s.Config.Meetings == nil {
-		meetings, err := schedule.DefaultCalendar()
-		if err != nil {
+	meetings := s.Config.Meetings
+	if meetings == nil {
+		if meetings, err = schedule.DefaultCalendarFor(s.Catalogue); err != nil {
 			return nil, err
 		}
-		s.Calendar = roadmap.NewCalendar(meetings, s.Location)
-		return s, nil
 	}
-	if err := schedule.ValidateCalendar(s.Config.Meetings); err != nil {
-		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
-	}
-	s.Calendar = roadmap.NewCalendar(s.Config.Meetings, s.Location)
+	s.Calendar = roadmap.NewCalendar(meetings, s.Location)
 	return s, nil
 }
 
@@ -311,19 +321,6 @@ func (e *env) checkFolder(f *flags) error {
 		}
 	}
 	return datadir.New(f.data).Check()
-}
-
-func readConfig(path string) (roadmap.Config, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return roadmap.Config{}, fmt.Errorf("read configuration: %w", err)
-	}
-	defer file.Close()
-	cfg, err := roadmap.ParseConfig(file)
-	if err != nil {
-		return roadmap.Config{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return cfg, nil
 }
 
 // jurisdictionCodes lists the catalogue's codes for messages: "AL, BA, XK".

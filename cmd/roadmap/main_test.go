@@ -224,8 +224,7 @@ func TestInitOtherCatalogueAndBrokenConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := roadmapCmd(t, "init", "--data", data).want(t, exitProblem)
-	want := "roadmap init: " + filepath.Join(data, "roadmap.yaml") + ": configuration has 1 problem:\n" +
-		"  timezone (line 1): \"Mars/Olympus\" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC\n"
+	want := "roadmap init: " + filepath.Join(data, "roadmap.yaml") + ":1: timezone: \"Mars/Olympus\" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC\n"
 	if r.stderr != want {
 		t.Errorf("stderr\n%s\nwant\n%s", r.stderr, want)
 	}
@@ -318,12 +317,22 @@ func TestConfigAndCatalogueResolution(t *testing.T) {
 		want string
 	}{
 		{[]string{"--config", filepath.Join(data, "nope.yaml")}, "roadmap catalogue: read configuration: open " + filepath.Join(data, "nope.yaml") + ": no such file or directory\n"},
-		{[]string{"--config", "testdata/bad-config.yaml"}, `roadmap catalogue: testdata/bad-config.yaml: configuration has 2 problems:
-  timezone (line 1): "Mars/Olympus" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC
-  intake.stable (line 3): want a duration such as 5s, 90s or 2m, not "soon"
+		{[]string{"--config", "testdata/bad-config.yaml"}, `roadmap catalogue: testdata/bad-config.yaml:1: timezone: "Mars/Olympus" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC
+testdata/bad-config.yaml:3: intake.stable: want a duration such as 5s, 90s or 2m, not "soon"
 `},
-		{[]string{"--config", "testdata/wrong-jurisdiction-config.yaml"}, `roadmap catalogue: testdata/wrong-jurisdiction-config.yaml: configuration has 1 problem:
-  meetings[0].jurisdiction (line 4): "QQ" is not in the catalogue; write one of AL, BA, XK, ME, MK, RS
+		{[]string{"--config", "testdata/wrong-jurisdiction-config.yaml"}, `roadmap catalogue: testdata/wrong-jurisdiction-config.yaml:4: meetings[0].jurisdiction: "QQ" is not in the catalogue; write one of AL, BA, XK, ME, MK, RS
+`},
+		// Every problem of the configuration and of the catalogue it names,
+		// cron specs and the calendar included, at once.
+		{[]string{"--config", "testdata/all-at-once.yaml"}, `roadmap catalogue: testdata/all-at-once.yaml:3: cron[0].spec: cron spec "0 0 30 2 *" never fires (no day matches it): write one that does, such as "0 6 * * 1"
+testdata/all-at-once.yaml:6: cron[1].spec: cron spec "@every 1s" fires every 1s: once a minute at most, such as "0 6 * * 1" (06:00 on Mondays)
+testdata/all-at-once.yaml:9: meetings[0].id: "RCM-16" cannot name a folder; use lower-case letters, digits, "-", "_" and ".", such as rcm-16
+testdata/all-at-once.yaml:11: meetings[0].number: must be zero or more, not -1
+testdata/all-at-once.yaml:13: meetings[0].period: 2027-H1 has not ended by the meeting day 2026-12-15; a meeting reviews a period that has ended
+testdata/bad-catalogue.yaml:5: cadence: "monthly" is not allowed: write one of half-yearly, yearly
+testdata/bad-catalogue.yaml:7: jurisdictions: is missing or empty: list at least one
+testdata/bad-catalogue.yaml:8: goals: is missing or empty: list at least one
+testdata/bad-catalogue.yaml:9: indicators: is missing or empty: list at least one
 `},
 		{[]string{"--catalogue", "testdata/bad-catalogue.yaml"}, `roadmap catalogue: testdata/bad-catalogue.yaml:5: cadence: "monthly" is not allowed: write one of half-yearly, yearly
 testdata/bad-catalogue.yaml:7: jurisdictions: is missing or empty: list at least one

@@ -176,7 +176,7 @@ func startServeTLS(t testing.TB, dir string, now func() time.Time, mailTLS *tls.
 	d := &daemonRun{log: &syncBuffer{}, stop: cancel, done: make(chan int, 1), reload: make(chan os.Signal, 1)}
 	e := serveEnv(d.log, now)
 	go func() {
-		d.done <- e.serve(ctx, []string{"--data", dir}, serveTuning{tick: time.Second, reload: d.reload, mailTLS: mailTLS})
+		d.done <- e.serve(ctx, []string{"--data", dir}, serveTuning{tick: time.Second, reload: d.reload, mailTLS: mailTLS, cron: "@every 1s"})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -246,7 +246,7 @@ func buildsOf(t *testing.T, db *store.DB, meeting string, kind roadmap.BuildKind
 func TestServeTakesDropsAndBuildsWhenDue(t *testing.T) {
 	dir := serveData(t, `cron:
   - name: digest
-    spec: "@every 1s"
+    spec: "* * * * *"
     job: status-digest`)
 	clock := &testClock{t: before}
 	d := startServe(t, dir, clock.now)
@@ -422,7 +422,7 @@ func TestServeReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	reloadAndWait("configuration not reloaded; the one in force is kept")
-	if !strings.Contains(d.log.String(), "intake.stable (line 2)") {
+	if !strings.Contains(d.log.String(), "roadmap.yaml:2: intake.stable:") {
 		t.Errorf("the refusal does not name the key and line:\n%s", d.log.String())
 	}
 	const bad = `cron:

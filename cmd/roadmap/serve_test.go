@@ -1,9 +1,9 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,32 +11,6 @@ import (
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/templates"
 )
-
-func TestCheckServeConfig(t *testing.T) {
-	cfg := roadmap.DefaultConfig()
-	if err := checkServeConfig(cfg); err != nil {
-		t.Errorf("defaults: %v", err)
-	}
-	cfg.Cron = []roadmap.CronEntry{
-		{Name: "ok", Spec: "0 8 * * 1", Job: jobStatusDigest},
-		{Name: "every", Spec: "@every 1h", Job: jobStatusDigest},
-		{Name: "job", Spec: "0 8 * * 1", Job: "coffee"},
-		{Name: "spec", Spec: "CRON_TZ=UTC", Job: jobStatusDigest}, // panics inside robfig/cron
-		{Name: "fields", Spec: "0 8 * *", Job: jobStatusDigest},
-	}
-	err := checkServeConfig(cfg)
-	var ce *roadmap.ConfigError
-	if !errors.As(err, &ce) {
-		t.Fatalf("got %v, want a ConfigError", err)
-	}
-	var keys []string
-	for _, p := range ce.Problems {
-		keys = append(keys, p.Key)
-	}
-	if want := []string{"cron[2].job", "cron[3].spec", "cron[4].spec"}; !slices.Equal(keys, want) {
-		t.Errorf("problems at %v, want %v:\n%v", keys, want, err)
-	}
-}
 
 func TestConfigChanges(t *testing.T) {
 	d := roadmap.Date{Year: 2026, Month: 12, Day: 15}
@@ -70,12 +44,14 @@ func TestConfigChanges(t *testing.T) {
 
 // The example configuration in samples/ must be one the daemon runs with.
 func TestExampleConfig(t *testing.T) {
-	cfg, err := readConfig(filepath.Join("..", "..", "samples", "roadmap.example.yaml"))
+	path := filepath.Join("..", "..", "samples", "roadmap.example.yaml")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checkServeConfig(cfg); err != nil {
-		t.Error(err)
+	cfg, err := roadmap.ParseConfigFile(path, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
 	}
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {

@@ -116,3 +116,36 @@ func TestOneAnswerForLate(t *testing.T) {
 		t.Errorf("the digest does not say AL is late:\n%s", txt)
 	}
 }
+
+// TestBuiltInCalendarWithAYearlyCatalogue: the 16-state yearly test
+// catalogue with the built-in calendar asks nobody for 2026-H1, a period it
+// cannot have: status looks ahead to the meeting reviewing the year 2026,
+// and rcm-16 (which reviews 2026-H1) is not in the calendar in force, so
+// neither a build by hand nor the daemon tries it.
+func TestBuiltInCalendarWithAYearlyCatalogue(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	caribbean := filepath.Join("..", "..", "templates", "testdata", "caribbean.yaml")
+	roadmapCmd(t, "init", "--data", data, "--catalogue", caribbean).want(t, exitOK)
+	now := time.Date(2026, 11, 15, 9, 0, 0, 0, belgrade)
+	r := roadmapAt(t, now, "status", "--data", data, "--json").want(t, exitOK)
+	var st status
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if st.Meeting == nil || !st.Meeting.Period.IsYear() {
+		t.Fatalf("the next meeting %+v, want one reviewing a year", st.Meeting)
+	}
+	if len(st.Jurisdictions) != 16 {
+		t.Errorf("%d jurisdictions, want the catalogue's 16", len(st.Jurisdictions))
+	}
+	for _, j := range st.Jurisdictions {
+		if j.State == roadmap.Overdue {
+			t.Errorf("%s is overdue for %s before its deadline", j.Code, st.Meeting.Period)
+		}
+	}
+	roadmapAt(t, now, "build", "--data", data, "--meeting", "rcm-16").want(t, exitUsage)
+	if r := roadmapAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK); strings.Contains(r.stdout, "2026-H1") {
+		t.Errorf("the calendar in force still reviews a half-year:\n%s", r.stdout)
+	}
+}
