@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// DeliveryConfig is how messages leave (design.md "Delivery"): the sender's
+// DeliveryConfig is how messages leave (docs/configuration.md, "Delivery keys"): the sender's
 // address and the SMTP server; with no server, messages are written as .eml
 // files into the data folder's outbox/.
 type DeliveryConfig struct {
@@ -98,7 +98,7 @@ const (
 	DefaultSMTPTimeout     = 30 * time.Second
 )
 
-// DefaultNotify sends everything at the times design.md shows.
+// DefaultNotify sends everything at the times docs/configuration.md shows.
 func DefaultNotify() NotifyConfig {
 	return NotifyConfig{
 		CallForData: Offset(7 * day), Reminders: []Offset{Offset(14 * day), Offset(3 * day)},

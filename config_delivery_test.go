@@ -10,7 +10,7 @@ import (
 	"github.com/seesac/roadmap"
 )
 
-// The keys design.md pins read into the settings they name.
+// The keys docs/configuration.md pins read into the settings they name.
 func TestParseDeliveryConfig(t *testing.T) {
 	t.Parallel()
 	c := parseString(t, `delivery:

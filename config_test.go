@@ -71,7 +71,7 @@ func TestInitYAMLIsTheDefaults(t *testing.T) {
 }
 
 // Uncommenting the calendar example of the init file gives a valid calendar
-// with the meeting pinned by design.md.
+// with the meeting pinned by docs/cycle.md.
 func TestInitYAMLMeetingsExample(t *testing.T) {
 	text := string(roadmap.InitYAML())
 	i := strings.Index(text, "# meetings:")

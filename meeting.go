@@ -79,7 +79,7 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Meeting is one entry of the calendar. Its YAML keys are pinned by design.md.
+// Meeting is one entry of the calendar. Its YAML keys are pinned (docs/cycle.md).
 type Meeting struct {
 	ID           string      `yaml:"id" json:"id"`
 	Kind         MeetingKind `yaml:"kind" json:"kind"`

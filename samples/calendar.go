@@ -48,7 +48,7 @@ func local(n int, j, date, place, reviewed string, regionalDeadline string, plan
 	}}
 }
 
-// calendarEntries is the sample calendar: the regional meetings held (domain.md),
+// calendarEntries is the sample calendar: the regional meetings held (docs/domain.md),
 // the Berlin donor conference, local meetings of rounds 3, 4 and 16, and planned
 // meetings continuing the July/December cadence.
 func calendarEntries() []calendarEntry {

@@ -169,7 +169,7 @@ func TestStatusLevelsNeverFallBack(t *testing.T) {
 	}
 }
 
-// TestMagnitudes checks the figures against domain.md's orders of magnitude.
+// TestMagnitudes checks the figures against docs/domain.md's orders of magnitude.
 func TestMagnitudes(t *testing.T) {
 	cat, d := build(t)
 	num := func(j, p, row string) float64 {
@@ -206,7 +206,7 @@ func TestMagnitudes(t *testing.T) {
 	if !bigEvent {
 		t.Error("no destruction event of thousands of weapons")
 	}
-	// Region-wide incidents a year: about 3,000-3,500 (domain.md).
+	// Region-wide incidents a year: about 3,000-3,500 (docs/domain.md).
 	year := 0.0
 	for _, j := range cat.Jurisdictions {
 		year += num(j.Code, "2022-H1", "G5.2") + num(j.Code, "2022-H2", "G5.2")

@@ -40,7 +40,7 @@ type profile struct {
 }
 
 // profiles holds the recipes of the default catalogue's indicators, with the
-// magnitudes of domain.md; any other indicator gets a plain recipe by kind.
+// magnitudes of docs/domain.md; any other indicator gets a plain recipe by kind.
 var profiles = map[string]profile{
 	"G2.2": {base: 9, trend: 3.8, noise: 4, ceiling: 92},
 	"G3.1": {base: 740, trend: 0.012, noise: 0.08, flow: true,

@@ -54,7 +54,7 @@ type DB struct {
 }
 
 // pragmas are per connection, so they go in the DSN: every connection the
-// pool opens gets them (libraries.md).
+// pool opens gets them (docs/traps.md).
 const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 

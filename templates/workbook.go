@@ -23,7 +23,7 @@ func FileName(jurisdiction string, period roadmap.Period) string {
 }
 
 // NewWorkbook builds the blank Commission workbook for one jurisdiction and
-// period, described in design.md ("The workbook") with the layout of
+// period, described in docs/workbook.md with the layout of
 // roadmap's workbook.go. The caller owns the file: it may fill it (the sample
 // generator does) before writing it, and must Close it.
 func NewWorkbook(cat *roadmap.Catalogue, jurisdiction string, period roadmap.Period) (*excelize.File, error) {

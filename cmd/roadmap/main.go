@@ -24,7 +24,7 @@ func main() {
 	os.Exit(code)
 }
 
-// Exit codes, pinned by design.md.
+// Exit codes, pinned (README.md, "Command line").
 const (
 	exitOK      = 0 // done
 	exitProblem = 1 // the work found a problem: an invalid file, a failed build
@@ -53,7 +53,7 @@ const (
 	makesFolder
 )
 
-// commands is the dispatch table, in the order of design.md; each command's
+// commands is the dispatch table, in the order of the README; each command's
 // function lives in its own file.
 var commands = []command{
 	{"init", "creates the data folder layout and a commented roadmap.yaml", runInit, makesFolder},

@@ -77,7 +77,7 @@ func TestTopLevelUsage(t *testing.T) {
 	}
 }
 
-// Every command in design.md is in the table, in its order.
+// Every command of the README is in the table, in its order.
 func TestCommandTable(t *testing.T) {
 	want := []string{"init", "template", "validate", "ingest", "build", "serve", "status", "meetings", "history", "reindex", "catalogue", "demo", "outbox", "user"}
 	var got []string

@@ -16,7 +16,7 @@ import (
 
 var fixed = time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC)
 
-// scriptStrings are the test strings of domain.md: every script of the region,
+// scriptStrings are the test strings of docs/domain.md: every script of the region,
 // the Montenegrin letters that exist only with a combining acute included.
 var scriptStrings = []string{
 	"Tarčin", "Prishtinë / Priština", "Скопје", "Tiranë", "Ђорђе Њежић", "С́ецање",
