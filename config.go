@@ -30,7 +30,7 @@ type Config struct {
 	// relative path is read from the folder of the configuration file.
 	Catalogue string `yaml:"catalogue"`
 	// Footnote is the form of the Kosovo* footnote in reports: "un" or "eu".
-	Footnote string       `yaml:"footnote"`
+	Footnote FootnoteForm `yaml:"footnote"`
 	Intake   IntakeConfig `yaml:"intake"`
 	Checks   ChecksConfig `yaml:"checks"`
 	// Plans is the build plan of each meeting kind. A kind with an empty plan
@@ -97,7 +97,7 @@ type WebConfig struct {
 // LogConfig sets the daemon's log output.
 type LogConfig struct {
 	// Format is "text" or "json".
-	Format string `yaml:"format"`
+	Format LogFormat `yaml:"format"`
 }
 
 // Defaults of the configuration, named so that documentation and tests agree.
@@ -470,9 +470,6 @@ func (w *walker) mapping(n *yaml.Node, path string, v reflect.Value) {
 // reports/ID/, so it must be one safe path element on every system.
 var meetingID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
-// clock is a wall-clock time of day, "07:00".
-var clock = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-
 // Validate checks the meaning of every setting and returns Problems listing
 // every problem with its key, or nil.
 func (c Config) Validate() error {
@@ -485,8 +482,8 @@ func (c Config) Validate() error {
 	} else if _, err := time.LoadLocation(c.Timezone); err != nil {
 		add("timezone", "%q is not a known time zone; write an IANA name such as Europe/Belgrade or UTC", c.Timezone)
 	}
-	if c.Footnote != "un" && c.Footnote != "eu" {
-		add("footnote", "must be un or eu, not %q", c.Footnote)
+	if err := c.Footnote.Check(); err != nil {
+		add("footnote", "%s", err.Error())
 	}
 	if c.Intake.Stable <= 0 {
 		add("intake.stable", "must be longer than zero, such as 5s")
@@ -526,8 +523,8 @@ func (c Config) Validate() error {
 			if s.DaysBefore < 0 {
 				add(sk+".days_before", "must be zero or more, not %d", s.DaysBefore)
 			}
-			if !clock.MatchString(s.At) {
-				add(sk+".at", "%q is not a time of day; write it as 07:00", s.At)
+			if _, _, err := s.At.Parse(); err != nil {
+				add(sk+".at", "%s", err.Error())
 			}
 		}
 	}
@@ -552,8 +549,8 @@ func (c Config) Validate() error {
 			add(key+".job", "%q is not a job the daemon knows; write %s", e.Job, strings.Join(CronJobs, ", "))
 		}
 	}
-	if c.Log.Format != "text" && c.Log.Format != "json" {
-		add("log.format", "must be text or json, not %q", c.Log.Format)
+	if err := c.Log.Format.Check(); err != nil {
+		add("log.format", "%s", err.Error())
 	}
 	for _, l := range []struct{ key, addr, example string }{
 		{"listen", c.Listen, "127.0.0.1:8080"}, {"web.listen", c.Web.Listen, "127.0.0.1:8443"},

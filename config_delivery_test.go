@@ -91,8 +91,8 @@ roadmap.yaml:2: delivery.smtp.timeout: must be longer than zero, such as 30s`},
 `, `roadmap.yaml:2: notify.call_for_data: "1w" is not a time: write days such as 7d, hours such as 36h, or off
 roadmap.yaml:3: notify.reminders[2]: "-3d" is not a time: write days such as 7d, hours such as 36h, or off
 roadmap.yaml:3: notify.reminders[1]: off is not a reminder; to send none, write reminders: []
-roadmap.yaml:4: notify.reports[1]: draft is listed twice
-roadmap.yaml:4: notify.reports[2]: must be draft or final, not "proof"`},
+roadmap.yaml:4: notify.reports[2]: must be draft or final, not "proof"
+roadmap.yaml:4: notify.reports[1]: draft is listed twice`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

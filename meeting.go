@@ -106,7 +106,7 @@ const (
 type BuildStep struct {
 	Kind       BuildKind `yaml:"kind" json:"kind"`
 	DaysBefore int       `yaml:"days_before" json:"days_before"`
-	At         string    `yaml:"at" json:"at"`
+	At         Clock     `yaml:"at" json:"at"`
 }
 
 // Build is one run of a report build, as recorded in the ledger.

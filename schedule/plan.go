@@ -2,9 +2,7 @@ package schedule
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,25 +13,6 @@ import (
 // configured (roadmap.DefaultConfig): a draft 14 days and a final 3 days
 // before the meeting, at 07:00.
 func DefaultSteps() map[roadmap.MeetingKind][]roadmap.BuildStep { return roadmap.DefaultConfig().Plans }
-
-// ParseClock reads a 24-hour wall-clock time "HH:MM" such as "07:00".
-func ParseClock(s string) (hour, minute int, err error) {
-	h, m, ok := strings.Cut(s, ":")
-	bad := fmt.Errorf("time %q is not valid: write it as 07:00 (24-hour clock)", s)
-	if !ok || !twoDigits(h) || !twoDigits(m) {
-		return 0, 0, bad
-	}
-	hour, err1 := strconv.Atoi(h)
-	minute, err2 := strconv.Atoi(m)
-	if err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
-		return 0, 0, bad
-	}
-	return hour, minute, nil
-}
-
-func twoDigits(s string) bool {
-	return len(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
-}
 
 // Planned is one build of the plan: a meeting's report of one kind, due at a
 // wall-clock instant in the configured zone.
@@ -95,14 +74,14 @@ func (p Planned) Upcoming(now time.Time) bool {
 // Missed marks a step whose time has passed (At <= now), that is not done, and
 // whose meeting is today or later in loc: it is what a daemon that was down
 // has to catch up. Steps of past meetings are neither done nor missed, and are
-// never run. Steps whose At is not a valid "HH:MM" are left out: ValidateSteps
-// reports them.
+// never run. Steps whose At is not a valid "HH:MM" are left out: the
+// configuration's check reports them.
 func Plan(meetings []roadmap.Meeting, steps map[roadmap.MeetingKind][]roadmap.BuildStep, builds []roadmap.Build, now time.Time, loc *time.Location) []Planned {
 	today := roadmap.DateOf(now.In(loc))
 	var plan []Planned
 	for _, m := range meetings {
 		for _, s := range steps[m.Kind] {
-			h, mi, err := ParseClock(s.At)
+			h, mi, err := s.At.Parse()
 			if err != nil {
 				continue
 			}

@@ -280,23 +280,6 @@ func TestDueNewData(t *testing.T) {
 	}
 }
 
-func TestParseClock(t *testing.T) {
-	tests := []struct {
-		in     string
-		h, m   int
-		failed bool
-	}{
-		{"07:00", 7, 0, false}, {"00:00", 0, 0, false}, {"23:59", 23, 59, false}, {"02:30", 2, 30, false},
-		{"24:00", 0, 0, true}, {"7:00", 0, 0, true}, {"07:60", 0, 0, true}, {"0700", 0, 0, true}, {"", 0, 0, true}, {"-1:00", 0, 0, true}, {"+7:00", 0, 0, true},
-	}
-	for _, tt := range tests {
-		h, m, err := ParseClock(tt.in)
-		if (err != nil) != tt.failed || h != tt.h || m != tt.m {
-			t.Errorf("ParseClock(%q) = %d, %d, %v", tt.in, h, m, err)
-		}
-	}
-}
-
 // BenchmarkDue: the daemon asks every minute over the whole default calendar
 // and a ledger of a few hundred builds.
 func BenchmarkDue(b *testing.B) {

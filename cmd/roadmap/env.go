@@ -200,8 +200,8 @@ func (e *env) printJSON(v any) error {
 
 // logger is the log of long-running commands, on stderr, in the configured
 // format ("text" or "json").
-func (e *env) logger(format string) *slog.Logger {
-	if format == "json" {
+func (e *env) logger(format roadmap.LogFormat) *slog.Logger {
+	if format == roadmap.LogJSON {
 		return slog.New(slog.NewJSONHandler(e.stderr, nil))
 	}
 	return slog.New(slog.NewTextHandler(e.stderr, nil))

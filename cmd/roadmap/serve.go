@@ -66,7 +66,7 @@ func (e *env) serve(ctx context.Context, args []string, tune serveTuning) int {
 	if code, ok := e.parseNone(f, args); !ok {
 		return code
 	}
-	if d.formatFlag != "" && d.formatFlag != "text" && d.formatFlag != "json" {
+	if d.formatFlag != "" && roadmap.LogFormat(d.formatFlag).Check() != nil {
 		return e.usageError("--log-format must be text or json, not %q", d.formatFlag)
 	}
 	return d.run(ctx)
@@ -99,8 +99,8 @@ type generation struct {
 	s        *setup
 	loc      *time.Location
 	meetings []roadmap.Meeting
-	format   string // log format in force
-	listen   string // listener address in force ("" none)
+	format   roadmap.LogFormat // log format in force
+	listen   string            // listener address in force ("" none)
 	intake   *ingest.Intake
 	watcher  *ingest.Watcher
 	runner   *schedule.Runner
@@ -182,9 +182,9 @@ func (d *daemon) run(ctx context.Context) int {
 	}
 }
 
-func (d *daemon) logFormat(s *setup) string {
+func (d *daemon) logFormat(s *setup) roadmap.LogFormat {
 	if d.formatFlag != "" {
-		return d.formatFlag
+		return roadmap.LogFormat(d.formatFlag)
 	}
 	return s.Config.Log.Format
 }

@@ -160,7 +160,7 @@ func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger
 func newBuilder(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) *render.Builder {
 	return &render.Builder{
 		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Calendar: s.Calendar,
-		Footnote: s.Config.Footnote, Now: now, Log: log, Write: render.WritePDF, WriteNote: render.WriteQualityNote,
+		Footnote: string(s.Config.Footnote), Now: now, Log: log, Write: render.WritePDF, WriteNote: render.WriteQualityNote,
 	}
 }
 
