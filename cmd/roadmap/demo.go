@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +20,7 @@ import (
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/web"
 )
 
 // The demo runs on a fixed clock so that it is the same on every machine and
@@ -29,9 +32,10 @@ import (
 const demoHour = 9
 
 func runDemo(ctx context.Context, e *env, args []string) int {
-	f := e.newFlags(true, "[--dir DIR] [--json]")
-	var dir string
+	f := e.newFlags(true, "[--dir DIR] [--web ADDR] [--json]")
+	var dir, webAddr string
 	f.StringVar(&dir, "dir", "", "make the demo's data folder in `DIR`, which must be empty or new (default a new temporary folder); it replaces --data")
+	f.StringVar(&webAddr, "web", "", "then serve the portal on `ADDR`, such as 127.0.0.1:8443, until interrupted")
 	if code, ok := e.parseNone(f, args); !ok {
 		return code
 	}
@@ -52,12 +56,23 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
+	if out.Accounts, err = demoAccounts(f.data); err != nil {
+		return e.fail(err)
+	}
 	if f.json {
 		if err := e.printJSON(out); err != nil {
 			return e.fail(err)
 		}
-		return exitOK
+	} else {
+		e.printDemo(out, dir)
 	}
+	if webAddr != "" {
+		return e.demoPortal(ctx, f, webAddr)
+	}
+	return exitOK
+}
+
+func (e *env) printDemo(out *demoOutput, dir string) {
 	fmt.Fprintf(e.stdout, "ingested %d sample workbooks as of %s: %d accepted, %d rejected\n",
 		out.Files, out.Received.Format(time.RFC3339), out.Accepted, out.Rejected)
 	for _, r := range out.Reports {
@@ -68,6 +83,73 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	} else {
 		fmt.Fprintf(e.stdout, "%d messages sent through the configured SMTP server ('roadmap outbox --data %s' lists them)\n", out.Messages, dir)
 	}
+	for _, a := range out.Accounts {
+		fmt.Fprintf(e.stdout, "portal account %s (role %s), password: %s\n", a.Name, a.Role, a.Password)
+	}
+}
+
+// demoAccount is an account of the demo's portal, with its password.
+type demoAccount struct {
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Password string `json:"password"`
+}
+
+// demoAccounts creates the demo's portal accounts, SEESAC's and Albania's
+// Commission's, with new random passwords.
+func demoAccounts(data string) ([]demoAccount, error) {
+	accounts := &web.Accounts{Path: datadir.New(data).Accounts(), WriteFile: writePrivate}
+	var out []demoAccount
+	for _, a := range []struct{ name, role string }{{"seesac", web.RoleSEESAC}, {"AL", "AL"}} {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		pw := base64.RawURLEncoding.EncodeToString(b)
+		if err := accounts.Add(a.name, a.role, []byte(pw)); err != nil {
+			return nil, err
+		}
+		out = append(out, demoAccount{a.name, a.role, pw})
+	}
+	return out, nil
+}
+
+// demoPortal serves the demo's data folder on addr, taking uploads through
+// the intake as the daemon does, until ctx is cancelled.
+func (e *env) demoPortal(ctx context.Context, f *flags, addr string) int {
+	s, err := e.load(f)
+	if err != nil {
+		return e.fail(err)
+	}
+	release, err := s.data().Lock()
+	if err != nil {
+		return e.fail(err)
+	}
+	defer release()
+	log := e.logger(s.Config.Log.Format)
+	db, err := store.Open(s.data().Ledger())
+	if err != nil {
+		return e.fail(err)
+	}
+	defer db.Close()
+	checker, err := newChecker(ctx, s, db, log)
+	if err != nil {
+		return e.fail(err)
+	}
+	in := newIntake(s, db, checker, log, 0, e.now)
+	watcher := &ingest.Watcher{Root: s.data().Inbox(), Rescan: s.Config.Intake.Rescan, Log: log,
+		Process: func(ctx context.Context, path string) error { _, err := in.ProcessFile(ctx, path); return err }}
+	if err := watcher.Open(ctx); err != nil {
+		return e.fail(err)
+	}
+	defer watcher.Close()
+	srv, err := listenHTTPS(addr, newPortal(s, db, in, log, e.now).Handler(), portalHTTPLimits, "the portal", "", "", log)
+	if err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprintf(e.stdout, "portal: http://%s/ (sign in with an account above; Ctrl-C stops it)\n", srv.addr)
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_ = srv.close(sctx)
 	return exitOK
 }
 
@@ -83,6 +165,8 @@ type demoOutput struct {
 	// configured SMTP server (Outbox "").
 	Messages int    `json:"messages"`
 	Outbox   string `json:"outbox,omitempty"`
+	// Accounts are the portal's, with their passwords.
+	Accounts []demoAccount `json:"accounts"`
 }
 
 type demoReport struct {

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -111,6 +115,11 @@ func TestDemo(t *testing.T) {
 		t.Errorf("recorded builds: %+v", builds)
 	}
 
+	if !strings.Contains(r.stdout, "portal account seesac (role seesac), password: ") {
+		t.Errorf("the demo does not print SEESAC's portal account:\n%s", r.stdout)
+	}
+	demoPortalServes(t, dir, r.stdout)
+
 	// A second demo on another day gives the same regional report, byte for byte.
 	other := demoJSON(t, filepath.Join(t.TempDir(), "again"), wallClock.AddDate(1, 0, 0))
 	a, _ := os.ReadFile(regional)
@@ -166,5 +175,84 @@ func TestDemoDeadlines(t *testing.T) {
 	reg, loc16 := demoMeetings(cal.Reviewing(p))
 	if reg == nil || reg.ID != "rcm-16" || loc16 == nil || loc16.ID != "local-16-al" {
 		t.Errorf("demo meetings = %v, %v", reg, loc16)
+	}
+}
+
+// demoPortalServes serves the demo's folder as `demo --web` does, and signs
+// in as AL with the password the demo printed: AL's home shows its round as
+// the status model has it, and the final regional report.
+func demoPortalServes(t *testing.T, dir, printed string) {
+	t.Helper()
+	m := regexp.MustCompile(`portal account AL \(role AL\), password: (\S+)`).FindStringSubmatch(printed)
+	if m == nil {
+		t.Fatalf("the demo does not print AL's portal account:\n%s", printed)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: out, stderr: io.Discard, getenv: func(string) string { return "" },
+		now: func() time.Time { return time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC) }, cmd: command{name: "demo"}}
+	f := e.newFlags(true)
+	f.data = dir
+	done := make(chan int, 1)
+	go func() { done <- e.demoPortal(ctx, f, "127.0.0.1:0") }()
+	defer func() {
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("demo --web exited %d", code)
+		}
+	}()
+	addr := regexp.MustCompile(`portal: (http://\S+)/ `)
+	var base string
+	eventually(t, "demo --web says its address", func() bool {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		return base != ""
+	})
+	// By hand, not with a cookie jar: the session cookie is Secure, and the
+	// demo serves plain HTTP on the loopback address.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send := func(req *http.Request, cookie string) (*http.Response, string) {
+		t.Helper()
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+	cookieOf := func(resp *http.Response) string {
+		for _, c := range resp.Cookies() {
+			return c.Name + "=" + c.Value
+		}
+		t.Fatalf("%s set no cookie", resp.Request.URL)
+		return ""
+	}
+	req, _ := http.NewRequest("GET", base+"/login", nil)
+	resp, body := send(req, "")
+	anon := cookieOf(resp)
+	token := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
+	if token == nil {
+		t.Fatalf("no login form:\n%s", body)
+	}
+	form := url.Values{"username": {"AL"}, "password": {m[1]}, "csrf_token": {token[1]}}
+	req, _ = http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, body = send(req, anon); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("AL's login: %s\n%s", resp.Status, body)
+	}
+	req, _ = http.NewRequest("GET", base+"/", nil)
+	resp, body = send(req, cookieOf(resp))
+	for _, want := range []string{"Albania: SALW Commission", "on time", "rcm-16-regional-final.pdf", "roadmap-AL-2026-H1.xlsx"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("AL's home (%s) lacks %q", resp.Status, want)
+		}
+	}
+	if strings.Contains(body, "roadmap-BA-") || strings.Contains(body, "draft") {
+		t.Errorf("AL's home shows another jurisdiction's file or a draft")
 	}
 }
