@@ -7,17 +7,16 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
@@ -52,21 +51,12 @@ type Checker struct {
 	// Calendar decides the submission deadline of a report and whether the
 	// file came in time (roadmap.Calendar). Nil means no deadline check.
 	Calendar *roadmap.Calendar
-
-	once     sync.Once
-	validate *validator.Validate
 }
 
 // NewChecker is a Checker for cat with the default limits.
 func NewChecker(cat *roadmap.Catalogue) *Checker {
-	c := &Checker{Catalogue: cat, MaxSize: DefaultMaxSize, ChangeFactor: DefaultChangeFactor}
-	c.once.Do(c.setup)
-	return c
+	return &Checker{Catalogue: cat, MaxSize: DefaultMaxSize, ChangeFactor: DefaultChangeFactor}
 }
-
-// setup creates the one validator a Checker uses; a Checker built as a
-// struct literal gets it on its first check.
-func (c *Checker) setup() { c.validate = newValidator() }
 
 func (c *Checker) maxSize() int64 {
 	if c.MaxSize > 0 {
@@ -213,7 +203,6 @@ func (c *Checker) check(sub *roadmap.Submission, data []byte) (out *roadmap.Subm
 			out = c.finish(sub, *damaged())
 		}
 	}()
-	c.once.Do(c.setup)
 	if c.Catalogue == nil {
 		return c.finish(sub, fileFinding(roadmap.CodeNotTemplate,
 			"No indicator catalogue is configured, so no workbook can be checked: ask the operator to configure the catalogue."))
@@ -459,26 +448,28 @@ func (r *run) checkCover() {
 			roadmap.CoverStatus, roadmap.CoverStatus)
 	}
 	r.sub.Cover = cv
-	in := coverInput{Contact: cv.Contact, Email: cv.Email}
-	for _, fe := range fieldErrors(r.c.validate.Struct(in)) {
-		switch fe.StructField() + "/" + fe.Tag() {
-		case "Contact/required":
-			r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, roadmap.CoverContact, "",
-				"The Cover names no contact person (cell %s is empty): type the name of the person SEESAC can ask about this report.",
-				roadmap.CoverContact)
-		case "Email/required":
-			r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, roadmap.CoverEmail, "",
-				"The Cover gives no e-mail address (cell %s is empty): type the address where SEESAC can reach the contact person.",
-				roadmap.CoverEmail)
-		case "Email/email":
-			r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, roadmap.CoverEmail, "",
-				"Cell %s on the Cover says %q, which is not an e-mail address: type an address such as name@example.org.",
-				roadmap.CoverEmail, cv.Email)
-		default:
-			r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, "", "",
-				"The contact details on the Cover are incomplete: fill in the contact person and their e-mail address.")
-		}
+	if cv.Contact == "" {
+		r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, roadmap.CoverContact, "",
+			"The Cover names no contact person (cell %s is empty): type the name of the person SEESAC can ask about this report.",
+			roadmap.CoverContact)
 	}
+	switch {
+	case cv.Email == "":
+		r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, roadmap.CoverEmail, "",
+			"The Cover gives no e-mail address (cell %s is empty): type the address where SEESAC can reach the contact person.",
+			roadmap.CoverEmail)
+	case !isEmail(cv.Email):
+		r.warnf(roadmap.CodeCoverIncomplete, roadmap.SheetCover, roadmap.CoverEmail, "",
+			"Cell %s on the Cover says %q, which is not an e-mail address: type an address such as name@example.org.",
+			roadmap.CoverEmail, cv.Email)
+	}
+}
+
+// isEmail reports whether s is one bare e-mail address (name@example.org),
+// not a display name with an address nor a list.
+func isEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".")
 }
 
 // coverDate is the cover's date as ISO 2006-01-02 when the cell holds a date,
@@ -737,38 +728,28 @@ func plainZero(n float64) float64 {
 	return n
 }
 
-// validNumber applies the indicator kind's range and type rules through the
-// validator and turns each failure into a sentence.
+// maxFigure bounds counts and quantities: no SALW figure comes near it, and
+// a larger one is a typing slip.
+const maxFigure = 1e12
+
+// validNumber applies the indicator kind's range and type rules, each beside
+// its sentence; the first rule broken is the one to fix first.
 func (r *run) validNumber(row roadmap.Row, n float64, shown string, fail func(roadmap.Code, string, ...any)) bool {
 	ind := row.Indicator
-	var in any
 	switch ind.Kind {
-	case roadmap.Count:
-		in = countInput{Number: n}
-	case roadmap.Quantity:
-		in = quantityInput{Number: n}
-	case roadmap.Percent:
-		in = percentInput{Number: n}
+	case roadmap.Count, roadmap.Quantity, roadmap.Percent:
 	default:
 		fail(roadmap.CodeWrongType, "belongs to an indicator of a kind (%q) this system cannot check: ask SEESAC for a corrected template.", ind.Kind)
 		return false
 	}
-	errs := fieldErrors(r.c.validate.Struct(in))
-	if len(errs) == 0 {
-		return true
-	}
-	// One sentence per cell: the first rule broken is the one to fix first.
-	fe := errs[0]
-	switch fe.Tag() {
-	case "gte":
+	switch {
+	case n < 0:
 		fail(roadmap.CodeOutOfRange, "says %s, but a figure here cannot be negative: type 0 or more, or leave it blank if not known.", shown)
-	case "lte":
-		if ind.Kind == roadmap.Percent {
-			fail(roadmap.CodeOutOfRange, "says %s, but a percentage cannot be more than 100: type a share from 0 to 100 (45 for 45 %%), or leave it blank if not known.", shown)
-		} else {
-			fail(roadmap.CodeOutOfRange, tooLarge, shown)
-		}
-	case "whole":
+	case ind.Kind == roadmap.Percent && n > 100:
+		fail(roadmap.CodeOutOfRange, "says %s, but a percentage cannot be more than 100: type a share from 0 to 100 (45 for 45 %%), or leave it blank if not known.", shown)
+	case n > maxFigure:
+		fail(roadmap.CodeOutOfRange, tooLarge, shown)
+	case ind.Kind == roadmap.Count && n != math.Trunc(n):
 		what := "whole numbers"
 		if ind.Unit != "" {
 			what = "whole " + ind.Unit
@@ -776,7 +757,7 @@ func (r *run) validNumber(row roadmap.Row, n float64, shown string, fail func(ro
 		fail(roadmap.CodeWrongType, "says %s, but this indicator counts %s: type a whole number such as %s, or leave it blank if not known.",
 			shown, what, formatNumber(math.Max(0, math.Round(n))))
 	default:
-		fail(roadmap.CodeWrongType, "says %s, which is not a valid figure for this indicator: %s.", shown, howToFill(ind))
+		return true
 	}
 	return false
 }
@@ -974,46 +955,6 @@ func (r *run) checkDeadline() {
 	r.warnf(roadmap.CodeLate, "", "", "",
 		"This report for %s arrived on %s, after the deadline of %s: it is recorded, but a late report may miss the meeting's report, so send the next one before its deadline.",
 		r.sub.Period, r.sub.Received.In(deadline.Location()).Format(time.DateOnly), deadline.Format(time.DateOnly))
-}
-
-// Typed inputs for the validator: a cell is converted first, then checked by
-// the rules of its indicator's kind.
-type countInput struct {
-	Number float64 `validate:"gte=0,lte=1000000000000,whole"`
-}
-
-type quantityInput struct {
-	Number float64 `validate:"gte=0,lte=1000000000000"`
-}
-
-type percentInput struct {
-	Number float64 `validate:"gte=0,lte=100"`
-}
-
-type coverInput struct {
-	Contact string `validate:"required"`
-	Email   string `validate:"required,email"`
-}
-
-// newValidator builds the one validator of a Checker, with the "whole" rule
-// for counts.
-func newValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	// The only error RegisterValidation returns is for an empty tag name or
-	// a nil function, neither of which can happen here.
-	_ = v.RegisterValidation("whole", func(fl validator.FieldLevel) bool {
-		f := fl.Field().Float()
-		return f == math.Trunc(f)
-	})
-	return v
-}
-
-func fieldErrors(err error) validator.ValidationErrors {
-	var ve validator.ValidationErrors
-	if errors.As(err, &ve) {
-		return ve
-	}
-	return nil
 }
 
 // cleanText trims the spaces a spreadsheet user leaves around a value,
