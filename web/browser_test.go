@@ -242,8 +242,8 @@ func TestScreenshots(t *testing.T) {
 				opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 			}
 			do(t, ctx, name, chromedp.EmulateViewport(w.width, w.height, opts...))
-			img := value(t, ctx, name, chromedp.FullScreenshot(80))
-			if err := os.WriteFile(filepath.Join(*screenshots, name+"-"+w.name+".jpg"), img, 0o644); err != nil {
+			img := value(t, ctx, name, chromedp.FullScreenshot(100))
+			if err := os.WriteFile(filepath.Join(*screenshots, name+"-"+w.name+".png"), img, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -254,15 +254,15 @@ func TestScreenshots(t *testing.T) {
 	do(t, ctx, "wrong password", chromedp.SendKeys(chromedp.ID("username"), "al"), chromedp.SendKeys(chromedp.ID("password"), "nope nope nope"),
 		chromedp.Click(`//button[normalize-space()="Sign in"]`), chromedp.WaitVisible(chromedp.CSS(".error")))
 	shoot("login-refused")
-	do(t, ctx, "seesac", signIn(f, "seesac"), h1)
+	do(t, ctx, "seesac", signIn(f, "seesac"), chromedp.WaitVisible(`//h1[text()="Reporting cycle"]`))
 	shoot("seesac-home")
-	do(t, ctx, "jurisdiction", chromedp.Navigate(f.ts.URL+"/jurisdictions/AL"), h1)
+	do(t, ctx, "jurisdiction", chromedp.Navigate(f.ts.URL+"/jurisdictions/AL"), chromedp.WaitVisible(`//h1[contains(., "every file")]`))
 	shoot("jurisdiction-AL")
-	do(t, ctx, "not found", chromedp.Navigate(f.ts.URL+"/jurisdictions/ZZ"), h1)
+	do(t, ctx, "not found", chromedp.Navigate(f.ts.URL+"/jurisdictions/ZZ"), chromedp.WaitVisible(`//h1[text()="Not Found"]`))
 	shoot("not-found")
 	do(t, ctx, "sign out", chromedp.Click(`//button[normalize-space()="Sign out"]`), chromedp.WaitVisible(chromedp.ID("username")))
-	do(t, ctx, "al", signIn(f, "al"), h1)
+	do(t, ctx, "al", signIn(f, "al"), chromedp.WaitVisible(`//h1[contains(., "Commission")]`))
 	shoot("commission-home")
-	do(t, ctx, "forbidden", chromedp.Navigate(f.ts.URL+"/jurisdictions/BA"), h1)
+	do(t, ctx, "forbidden", chromedp.Navigate(f.ts.URL+"/jurisdictions/BA"), chromedp.WaitVisible(`//h1[text()="Forbidden"]`))
 	shoot("forbidden")
 }

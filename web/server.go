@@ -290,7 +290,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if !validCSRF(s.key, cookie(r), r.PostFormValue("csrf_token")) {
-		s.render(w, r, http.StatusForbidden, "login", page{Title: "Sign in",
+		s.render(w, r, http.StatusForbidden, "login", page{Title: "Sign in", Data: r.PostFormValue("username"),
 			Error: "The sign-in form had expired. Please sign in again."})
 		return
 	}
@@ -304,7 +304,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if wait > 0 {
 		s.audit(r, Event{Kind: EventLoginRefused, Account: name, Detail: "too many failed sign-ins, from " + addr})
 		minutes := int((wait + time.Minute - 1) / time.Minute)
-		s.render(w, r, http.StatusTooManyRequests, "login", page{Title: "Sign in", Error: fmt.Sprintf(
+		s.render(w, r, http.StatusTooManyRequests, "login", page{Title: "Sign in", Data: name, Error: fmt.Sprintf(
 			"Too many failed sign-ins for this account or from this address. Wait %d minute%s and try again; if you have forgotten your password, ask SEESAC's administrator to set a new one.",
 			minutes, plural(minutes))})
 		return
@@ -318,7 +318,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.limiter.fail("account:"+name, now)
 		s.limiter.fail("address:"+addr, now)
 		s.audit(r, Event{Kind: EventLoginRefused, Account: name, Detail: "wrong user name or password, from " + addr})
-		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "The user name or the password is wrong."})
+		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Data: name, Error: "The user name or the password is wrong."})
 		return
 	}
 	s.limiter.reset("account:" + name)
