@@ -1,6 +1,8 @@
 package roadmap
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -76,20 +78,23 @@ const (
 
 // Catalogue is a roadmap's indicator catalogue: who reports, on which goals and
 // indicators, and how often. It is data (templates/catalogue.yaml by default),
-// never code.
+// never code. Its YAML keys and validate tags are the catalogue file's one
+// schema: templates reads the file straight into these types (its kinds
+// parse themselves) and states the structural rules with
+// go-playground/validator (docs/configuration.md).
 type Catalogue struct {
-	ID            string         `yaml:"id" json:"id"`
-	Title         string         `yaml:"title" json:"title"`
+	ID            string         `yaml:"id" json:"id" validate:"required,code"`
+	Title         string         `yaml:"title" json:"title" validate:"required"`
 	Short         string         `yaml:"short" json:"short"`
-	Version       string         `yaml:"version" json:"version"`
+	Version       string         `yaml:"version" json:"version" validate:"required"`
 	Illustrative  bool           `yaml:"illustrative" json:"illustrative"`
 	Note          string         `yaml:"note" json:"note,omitempty"`
-	Cadence       Cadence        `yaml:"cadence" json:"cadence"`
-	Baseline      Period         `yaml:"baseline" json:"baseline"`
-	Footnotes     []Footnote     `yaml:"footnotes" json:"footnotes,omitempty"`
-	Jurisdictions []Jurisdiction `yaml:"jurisdictions" json:"jurisdictions"`
-	Goals         []Goal         `yaml:"goals" json:"goals"`
-	Indicators    []Indicator    `yaml:"indicators" json:"indicators"`
+	Cadence       Cadence        `yaml:"cadence" json:"cadence" validate:"required"`
+	Baseline      Period         `yaml:"baseline" json:"baseline" validate:"required"`
+	Footnotes     []Footnote     `yaml:"footnotes" json:"footnotes,omitempty" validate:"dive"`
+	Jurisdictions []Jurisdiction `yaml:"jurisdictions" json:"jurisdictions" validate:"min=1,dive"`
+	Goals         []Goal         `yaml:"goals" json:"goals" validate:"min=1,dive"`
+	Indicators    []Indicator    `yaml:"indicators" json:"indicators" validate:"min=1,dive"`
 
 	// Hash is the SHA-256 (hex) of the catalogue file's bytes, set by the loader.
 	Hash string `yaml:"-" json:"hash"`
@@ -98,45 +103,45 @@ type Catalogue struct {
 // Footnote is a text that a report prints where a jurisdiction that carries it is
 // first named (the Kosovo* footnote), in one or more forms (un, eu).
 type Footnote struct {
-	ID    string            `yaml:"id" json:"id"`
-	Forms map[string]string `yaml:"forms" json:"forms"`
+	ID    string            `yaml:"id" json:"id" validate:"required,code"`
+	Forms map[string]string `yaml:"forms" json:"forms" validate:"min=1,dive,keys,code,endkeys,required"`
 }
 
 // Jurisdiction is one reporting party.
 type Jurisdiction struct {
-	Code       string   `yaml:"code" json:"code"`
-	Name       string   `yaml:"name" json:"name"`
+	Code       string   `yaml:"code" json:"code" validate:"required,code"`
+	Name       string   `yaml:"name" json:"name" validate:"required"`
 	Capital    string   `yaml:"capital" json:"capital"`
-	LocalNames []string `yaml:"local_names" json:"local_names,omitempty"`
+	LocalNames []string `yaml:"local_names" json:"local_names,omitempty" validate:"dive,required"`
 	// Footnote is the id of a Footnote that goes with the name ("kosovo").
 	Footnote string `yaml:"footnote" json:"footnote,omitempty"`
 }
 
 // Goal is one of the roadmap's goals.
 type Goal struct {
-	Code   string `yaml:"code" json:"code"`
-	Number int    `yaml:"number" json:"number"`
-	Title  string `yaml:"title" json:"title"`
+	Code   string `yaml:"code" json:"code" validate:"required,code"`
+	Number int    `yaml:"number" json:"number" validate:"gte=1"`
+	Title  string `yaml:"title" json:"title" validate:"required"`
 }
 
 // Indicator is a key performance indicator (KPI).
 type Indicator struct {
-	Code        string      `yaml:"code" json:"code"`
-	Goal        string      `yaml:"goal" json:"goal"`
-	Title       string      `yaml:"title" json:"title"`
-	Definition  string      `yaml:"definition" json:"definition"`
-	Kind        Kind        `yaml:"kind" json:"kind"`
+	Code        string      `yaml:"code" json:"code" validate:"required,code"`
+	Goal        string      `yaml:"goal" json:"goal" validate:"required"`
+	Title       string      `yaml:"title" json:"title" validate:"required"`
+	Definition  string      `yaml:"definition" json:"definition" validate:"required"`
+	Kind        Kind        `yaml:"kind" json:"kind" validate:"required"`
 	Unit        string      `yaml:"unit" json:"unit,omitempty"`
-	Levels      []string    `yaml:"levels" json:"levels,omitempty"`
+	Levels      []string    `yaml:"levels" json:"levels,omitempty" validate:"dive,required"`
 	Breakdown   *Breakdown  `yaml:"breakdown" json:"breakdown,omitempty"`
-	Direction   Direction   `yaml:"direction" json:"direction"`
+	Direction   Direction   `yaml:"direction" json:"direction" validate:"required"`
 	Target      *Target     `yaml:"target" json:"target,omitempty"`
 	Required    bool        `yaml:"required" json:"required"`
-	Aggregation Aggregation `yaml:"aggregation" json:"aggregation"`
+	Aggregation Aggregation `yaml:"aggregation" json:"aggregation" validate:"required"`
 	// Decimals is how many decimals a report prints for the indicator's
 	// figures, the same in every table, chart and data file; nil means the
 	// kind's default (DecimalPlaces).
-	Decimals *int `yaml:"decimals" json:"decimals,omitempty"`
+	Decimals *int `yaml:"decimals" json:"decimals,omitempty" validate:"omitempty,min=0,max=4"`
 }
 
 // DecimalPlaces is the number of decimals a report prints for the
@@ -154,22 +159,22 @@ func (ind *Indicator) DecimalPlaces() int {
 
 // Breakdown splits an indicator's total into parts (by sex, by item, by stage).
 type Breakdown struct {
-	By    string    `yaml:"by" json:"by"`
-	Parts []Part    `yaml:"parts" json:"parts"`
-	Rule  PartsRule `yaml:"rule" json:"rule"`
+	By    string    `yaml:"by" json:"by" validate:"required"`
+	Parts []Part    `yaml:"parts" json:"parts" validate:"min=2,dive"`
+	Rule  PartsRule `yaml:"rule" json:"rule" validate:"required"`
 }
 
 // Part is one part of a breakdown.
 type Part struct {
-	Code  string `yaml:"code" json:"code"`
-	Label string `yaml:"label" json:"label"`
+	Code  string `yaml:"code" json:"code" validate:"required,code"`
+	Label string `yaml:"label" json:"label" validate:"required"`
 }
 
 // Target is what an indicator should reach: a status level, or a relative
 // change against the baseline (-0.3 is "30 % below the baseline").
 type Target struct {
 	Level  string   `yaml:"level" json:"level,omitempty"`
-	Change *float64 `yaml:"change" json:"change,omitempty"`
+	Change *float64 `yaml:"change" json:"change,omitempty" validate:"omitempty,gte=-1"`
 	By     Period   `yaml:"by" json:"by,omitempty"`
 }
 
@@ -297,4 +302,43 @@ func (c *Catalogue) Footnote(id, form string) string {
 		}
 	}
 	return ""
+}
+
+// parseEnum reads one of the allowed values of a catalogue kind into v; the
+// empty text leaves the zero value, which the catalogue's check reports as
+// missing.
+func parseEnum[T ~string](b []byte, v *T, allowed ...T) error {
+	t := T(b)
+	if t != "" && !slices.Contains(allowed, t) {
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = string(a)
+		}
+		return fmt.Errorf("%q is not allowed: write one of %s", string(t), strings.Join(names, ", "))
+	}
+	*v = t
+	return nil
+}
+
+// UnmarshalText reads half-yearly or yearly.
+func (c *Cadence) UnmarshalText(b []byte) error { return parseEnum(b, c, HalfYearly, Yearly) }
+
+// UnmarshalText reads count, quantity, percent or status.
+func (k *Kind) UnmarshalText(b []byte) error {
+	return parseEnum(b, k, Count, Quantity, Percent, Status)
+}
+
+// UnmarshalText reads higher, lower or neutral.
+func (d *Direction) UnmarshalText(b []byte) error {
+	return parseEnum(b, d, HigherBetter, LowerBetter, Neutral)
+}
+
+// UnmarshalText reads sum, mean, range or distribution.
+func (a *Aggregation) UnmarshalText(b []byte) error {
+	return parseEnum(b, a, Sum, Mean, Range, Distribution)
+}
+
+// UnmarshalText reads equal or at-most.
+func (r *PartsRule) UnmarshalText(b []byte) error {
+	return parseEnum(b, r, PartsEqualTotal, PartsAtMostTotal)
 }

@@ -50,15 +50,17 @@ func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, roadmap.Problems{{Line: 1, Message: "the file is empty: a catalogue needs an id, a title, jurisdictions, goals and indicators"}}.In(file)
 	}
-	var doc catalogueDoc
-	decodeErr := root.Decode(&doc)
+	// The walk comes first: it records every line, reports every value of
+	// the wrong shape, and sets aside a period that cannot be read, so that
+	// decoding straight into the catalogue's types goes through.
+	c := &checker{lines: map[string]int{"": root.Content[0].Line}}
+	c.walk(root.Content[0], "", catalogueType)
+	cat := &roadmap.Catalogue{}
+	decodeErr := root.Decode(cat)
 	var typeErr *yaml.TypeError
 	if decodeErr != nil && !errors.As(decodeErr, &typeErr) {
-		return nil, roadmap.Problems{syntaxProblem(decodeErr)}.In(file)
+		return nil, roadmap.Problems(append(c.sorted(), syntaxProblem(decodeErr))).In(file)
 	}
-
-	c := &checker{lines: map[string]int{"": root.Content[0].Line}}
-	c.walk(root.Content[0], "", docType)
 	if typeErr != nil && !c.typeProblems {
 		// The walk checks the same types as the decoder; this is a safety net
 		// that still names the line if the two ever disagree.
@@ -66,12 +68,11 @@ func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
 			c.problems = append(c.problems, roadmap.Problem{Line: lineOf(msg), Message: "this value has the wrong type for its key"})
 		}
 	}
-	c.validate(&doc)
-	c.crossCheck(&doc)
+	c.validate(cat)
+	c.crossCheck(cat)
 	if len(c.problems) > 0 {
 		return nil, roadmap.Problems(c.sorted()).In(file)
 	}
-	cat := doc.convert()
 	sum := sha256.Sum256(data)
 	cat.Hash = hex.EncodeToString(sum[:])
 	return cat, nil
@@ -175,18 +176,14 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-func (c *checker) crossCheck(d *catalogueDoc) {
-	cadence := roadmap.Cadence(d.Cadence)
+func (c *checker) crossCheck(d *roadmap.Catalogue) {
+	cadence := d.Cadence
 	var baseline roadmap.Period
-	if d.Baseline != "" && !c.bad["baseline"] {
-		p, err := roadmap.ParsePeriod(d.Baseline)
-		switch {
-		case err != nil:
-			c.add("baseline", "%q is not a period: write a calendar year such as 2018", d.Baseline)
-		case !p.IsYear():
-			c.add("baseline", "the baseline must be a whole calendar year such as %d, not %s", p.Year, p)
-		default:
+	if p := d.Baseline; !p.IsZero() {
+		if p.IsYear() {
 			baseline = p
+		} else {
+			c.add("baseline", "the baseline must be a whole calendar year such as %d, not %s", p.Year, p)
 		}
 	}
 
@@ -235,8 +232,8 @@ func (c *checker) crossCheck(d *catalogueDoc) {
 	}
 }
 
-func (c *checker) checkIndicator(ind *indicatorDoc, path string, cadence roadmap.Cadence, baseline roadmap.Period) {
-	kind := roadmap.Kind(ind.Kind)
+func (c *checker) checkIndicator(ind *roadmap.Indicator, path string, cadence roadmap.Cadence, baseline roadmap.Period) {
+	kind := ind.Kind
 	known := kind == roadmap.Count || kind == roadmap.Quantity || kind == roadmap.Percent || kind == roadmap.Status
 	if !known {
 		return // the validator reported the kind; the rest depends on it
@@ -264,7 +261,7 @@ func (c *checker) checkIndicator(ind *indicatorDoc, path string, cadence roadmap
 		c.add(path+".unit", "a quantity needs a unit, such as kg or tonnes")
 	}
 
-	agg := roadmap.Aggregation(ind.Aggregation)
+	agg := ind.Aggregation
 	allowed := map[roadmap.Kind][]roadmap.Aggregation{
 		roadmap.Count:    {roadmap.Sum},
 		roadmap.Quantity: {roadmap.Sum},
@@ -299,11 +296,8 @@ func (c *checker) checkIndicator(ind *indicatorDoc, path string, cadence roadmap
 		case kind == roadmap.Status && len(ind.Levels) > 0 && !containsStr(ind.Levels, t.Level):
 			c.add(tp+".level", "target level %q is not on the indicator's scale (%s)", t.Level, listOf(ind.Levels))
 		}
-		if t.By != "" && !c.bad[tp+".by"] {
-			p, err := roadmap.ParsePeriod(t.By)
+		if p := t.By; !p.IsZero() {
 			switch {
-			case err != nil:
-				c.add(tp+".by", "%q is not a period: write %s", t.By, roadmap.PeriodForms)
 			case (cadence == roadmap.HalfYearly || cadence == roadmap.Yearly) && !cadence.Fits(p):
 				c.add(tp+".by", "%s is not a reporting period of a %s catalogue: write a calendar year such as %d", p, cadence, p.Year)
 			case !baseline.IsZero() && !baseline.Before(p):

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"reflect"
@@ -14,81 +15,14 @@ import (
 	"github.com/seesac/roadmap"
 )
 
-// The catalogue file as written, mirrored with validation tags so that the
-// root package's types stay free of them. Field names in problems are the
-// yaml keys.
-type catalogueDoc struct {
-	ID            string            `yaml:"id" validate:"required,code"`
-	Title         string            `yaml:"title" validate:"required"`
-	Short         string            `yaml:"short"`
-	Version       string            `yaml:"version" validate:"required"`
-	Illustrative  bool              `yaml:"illustrative"`
-	Note          string            `yaml:"note"`
-	Cadence       string            `yaml:"cadence" validate:"required,oneof=half-yearly yearly"`
-	Baseline      string            `yaml:"baseline" validate:"required"`
-	Footnotes     []footnoteDoc     `yaml:"footnotes" validate:"dive"`
-	Jurisdictions []jurisdictionDoc `yaml:"jurisdictions" validate:"min=1,dive"`
-	Goals         []goalDoc         `yaml:"goals" validate:"min=1,dive"`
-	Indicators    []indicatorDoc    `yaml:"indicators" validate:"min=1,dive"`
-}
+// catalogueTypes lists every type of the catalogue's schema, for the test
+// that validates each once (a mistyped validate tag only panics when its
+// struct is first validated).
+var catalogueTypes = []any{roadmap.Catalogue{}, roadmap.Footnote{}, roadmap.Jurisdiction{}, roadmap.Goal{}, roadmap.Indicator{}, roadmap.Breakdown{}, roadmap.Part{}, roadmap.Target{}}
 
-type footnoteDoc struct {
-	ID    string            `yaml:"id" validate:"required,code"`
-	Forms map[string]string `yaml:"forms" validate:"min=1,dive,keys,code,endkeys,required"`
-}
+var catalogueType = reflect.TypeFor[roadmap.Catalogue]()
 
-type jurisdictionDoc struct {
-	Code       string   `yaml:"code" validate:"required,code"`
-	Name       string   `yaml:"name" validate:"required"`
-	Capital    string   `yaml:"capital"`
-	LocalNames []string `yaml:"local_names" validate:"dive,required"`
-	Footnote   string   `yaml:"footnote"`
-}
-
-type goalDoc struct {
-	Code   string `yaml:"code" validate:"required,code"`
-	Number int    `yaml:"number" validate:"gte=1"`
-	Title  string `yaml:"title" validate:"required"`
-}
-
-type indicatorDoc struct {
-	Code        string        `yaml:"code" validate:"required,code"`
-	Goal        string        `yaml:"goal" validate:"required"`
-	Title       string        `yaml:"title" validate:"required"`
-	Definition  string        `yaml:"definition" validate:"required"`
-	Kind        string        `yaml:"kind" validate:"required,oneof=count quantity percent status"`
-	Unit        string        `yaml:"unit"`
-	Levels      []string      `yaml:"levels" validate:"dive,required"`
-	Breakdown   *breakdownDoc `yaml:"breakdown"`
-	Direction   string        `yaml:"direction" validate:"required,oneof=higher lower neutral"`
-	Target      *targetDoc    `yaml:"target"`
-	Required    bool          `yaml:"required"`
-	Aggregation string        `yaml:"aggregation" validate:"required,oneof=sum mean range distribution"`
-	Decimals    *int          `yaml:"decimals" validate:"omitempty,min=0,max=4"`
-}
-
-type breakdownDoc struct {
-	By    string    `yaml:"by" validate:"required"`
-	Parts []partDoc `yaml:"parts" validate:"min=2,dive"`
-	Rule  string    `yaml:"rule" validate:"required,oneof=equal at-most"`
-}
-
-type partDoc struct {
-	Code  string `yaml:"code" validate:"required,code"`
-	Label string `yaml:"label" validate:"required"`
-}
-
-type targetDoc struct {
-	Level  string   `yaml:"level"`
-	Change *float64 `yaml:"change" validate:"omitempty,gte=-1"`
-	By     string   `yaml:"by"`
-}
-
-// docTypes lists every mirror type, for the test that validates each once
-// (a mistyped validate tag only panics when its struct is first validated).
-var docTypes = []any{catalogueDoc{}, footnoteDoc{}, jurisdictionDoc{}, goalDoc{}, indicatorDoc{}, breakdownDoc{}, partDoc{}, targetDoc{}}
-
-var docType = reflect.TypeFor[catalogueDoc]()
+var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // codePattern is what a code may look like: it ends up in row codes
 // ("G3.1/female"), file names and folder names, so no spaces and no slash.
@@ -139,15 +73,12 @@ var fieldMessages = map[string]func(fe validator.FieldError) string{
 		}
 		return fmt.Sprintf("must be a number, %s or more", fe.Param())
 	},
-	"oneof": func(fe validator.FieldError) string {
-		return fmt.Sprintf("%q is not allowed: write one of %s", fmt.Sprint(fe.Value()), strings.Join(strings.Fields(fe.Param()), ", "))
-	},
 	"code": func(fe validator.FieldError) string {
 		return fmt.Sprintf("%q is not a valid code: use up to 32 letters, digits, '.', '-' or '_', without spaces or '/'", fmt.Sprint(fe.Value()))
 	},
 }
 
-func (c *checker) validate(d *catalogueDoc) {
+func (c *checker) validate(d *roadmap.Catalogue) {
 	err := validate.Struct(d)
 	if err == nil {
 		return
@@ -159,7 +90,7 @@ func (c *checker) validate(d *catalogueDoc) {
 	}
 	for _, fe := range verrs {
 		path := fe.Namespace()
-		// Drop the struct's own name ("catalogueDoc.").
+		// Drop the struct's own name ("Catalogue.").
 		if _, rest, ok := strings.Cut(path, "."); ok {
 			path = rest
 		}
@@ -174,7 +105,7 @@ func (c *checker) validate(d *catalogueDoc) {
 	}
 }
 
-// walk follows the YAML tree along the mirror types to record the line of
+// walk follows the YAML tree along the catalogue's types to record the line of
 // every place, to report unknown keys (typos), repeated keys and values of
 // the wrong shape, each where it is.
 func (c *checker) walk(n *yaml.Node, path string, t reflect.Type) {
@@ -185,6 +116,22 @@ func (c *checker) walk(n *yaml.Node, path string, t reflect.Type) {
 		n = n.Alias
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		// A period or a kind reads itself; one that cannot is reported here,
+		// in its own words, and left out of the decoding, which would
+		// otherwise stop at it.
+		if n.Kind != yaml.ScalarNode {
+			c.wrongType(path, n, "a single value")
+			return
+		}
+		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			c.bad = setBad(c.bad, path)
+			c.typeProblems = true
+			c.problems = append(c.problems, roadmap.Problem{Line: n.Line, Key: path, Message: err.Error()})
+			n.Tag, n.Value = "!!null", ""
+		}
 		return
 	}
 	switch t.Kind() {
@@ -274,12 +221,17 @@ func (c *checker) mapping(n *yaml.Node, path string, fn func(k, v *yaml.Node)) {
 	}
 }
 
-func (c *checker) wrongType(path string, n *yaml.Node, want string) {
-	if c.bad == nil {
-		c.bad = map[string]bool{}
+func setBad(bad map[string]bool, path string) map[string]bool {
+	if bad == nil {
+		bad = map[string]bool{}
 	}
+	bad[path] = true
+	return bad
+}
+
+func (c *checker) wrongType(path string, n *yaml.Node, want string) {
+	c.bad = setBad(c.bad, path)
 	c.typeProblems = true
-	c.bad[path] = true
 	c.problems = append(c.problems, roadmap.Problem{Line: n.Line, Key: path, Message: fmt.Sprintf("should be %s, not %s", want, describeNode(n))})
 }
 
@@ -348,78 +300,4 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
-}
-
-// convert builds the root package's catalogue from a checked document.
-func (d *catalogueDoc) convert() *roadmap.Catalogue {
-	cat := &roadmap.Catalogue{
-		ID:           d.ID,
-		Title:        d.Title,
-		Short:        d.Short,
-		Version:      d.Version,
-		Illustrative: d.Illustrative,
-		Note:         d.Note,
-		Cadence:      roadmap.Cadence(d.Cadence),
-		Baseline:     checkedPeriod(d.Baseline),
-	}
-	for _, f := range d.Footnotes {
-		forms := make(map[string]string, len(f.Forms))
-		for k, v := range f.Forms {
-			forms[k] = v
-		}
-		cat.Footnotes = append(cat.Footnotes, roadmap.Footnote{ID: f.ID, Forms: forms})
-	}
-	for _, j := range d.Jurisdictions {
-		cat.Jurisdictions = append(cat.Jurisdictions, roadmap.Jurisdiction{
-			Code: j.Code, Name: j.Name, Capital: j.Capital,
-			LocalNames: append([]string(nil), j.LocalNames...), Footnote: j.Footnote,
-		})
-	}
-	for _, g := range d.Goals {
-		cat.Goals = append(cat.Goals, roadmap.Goal{Code: g.Code, Number: g.Number, Title: g.Title})
-	}
-	for _, ind := range d.Indicators {
-		out := roadmap.Indicator{
-			Code:        ind.Code,
-			Goal:        ind.Goal,
-			Title:       ind.Title,
-			Definition:  ind.Definition,
-			Kind:        roadmap.Kind(ind.Kind),
-			Unit:        ind.Unit,
-			Levels:      append([]string(nil), ind.Levels...),
-			Direction:   roadmap.Direction(ind.Direction),
-			Required:    ind.Required,
-			Aggregation: roadmap.Aggregation(ind.Aggregation),
-		}
-		if ind.Decimals != nil {
-			out.Decimals = new(*ind.Decimals)
-		}
-		if bd := ind.Breakdown; bd != nil {
-			b := &roadmap.Breakdown{By: bd.By, Rule: roadmap.PartsRule(bd.Rule)}
-			for _, p := range bd.Parts {
-				b.Parts = append(b.Parts, roadmap.Part{Code: p.Code, Label: p.Label})
-			}
-			out.Breakdown = b
-		}
-		if t := ind.Target; t != nil {
-			tt := &roadmap.Target{Level: t.Level, By: checkedPeriod(t.By)}
-			if t.Change != nil {
-				v := *t.Change
-				tt.Change = &v
-			}
-			out.Target = tt
-		}
-		cat.Indicators = append(cat.Indicators, out)
-	}
-	return cat
-}
-
-// checkedPeriod reads a period that the checks have already accepted; ""
-// (no period) is the zero period.
-func checkedPeriod(s string) roadmap.Period {
-	var p roadmap.Period
-	if p.UnmarshalText([]byte(s)) != nil {
-		return roadmap.Period{}
-	}
-	return p
 }
