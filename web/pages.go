@@ -395,7 +395,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, a Account) {
 		return
 	}
 	token, _ := io.ReadAll(io.LimitReader(part, maxField))
-	if !validCSRF(s.key, cookie(r), string(token)) {
+	if !validCSRF(s.State.key, cookie(r), string(token)) {
 		s.problem(w, r, http.StatusForbidden, "This form has expired: go back, reload the page and send it again.")
 		return
 	}

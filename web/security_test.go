@@ -51,12 +51,12 @@ func TestLoginCookieAndLogout(t *testing.T) {
 	}
 	// Nor after its time: a session expires.
 	c2 := f.as(t, "al")
-	f.srv.sessions.mu.Lock()
-	for k, v := range f.srv.sessions.m {
+	f.srv.State.sessions.mu.Lock()
+	for k, v := range f.srv.State.sessions.m {
 		v.expires = fixtureNow
-		f.srv.sessions.m[k] = v
+		f.srv.State.sessions.m[k] = v
 	}
-	f.srv.sessions.mu.Unlock()
+	f.srv.State.sessions.mu.Unlock()
 	if resp, _ := get(t, c2, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("an expired session still opens /: %s", resp.Status)
 	}

@@ -57,11 +57,27 @@ type Server struct {
 	// reverse proxy appends it, for the per-address login limit.
 	BehindProxy bool
 
-	once     sync.Once
+	// State is the sessions, the CSRF key and the login failures; nil makes
+	// a new one. A daemon passes the same State to the Server of each
+	// configuration, so that a reload signs nobody out.
+	State *State
+
+	once  sync.Once
+	pages map[string]*template.Template
+}
+
+// State is what the portal keeps in memory.
+type State struct {
 	key      []byte
-	pages    map[string]*template.Template
 	sessions sessions
 	limiter  limiter
+}
+
+// NewState is a State with a new random key and no session.
+func NewState() *State {
+	st := &State{key: make([]byte, 32)}
+	_, _ = rand.Read(st.key)
+	return st
 }
 
 // Content-Security-Policy of every response: no script at all, styles and
@@ -77,8 +93,9 @@ const (
 
 func (s *Server) init() {
 	s.once.Do(func() {
-		s.key = make([]byte, 32)
-		_, _ = rand.Read(s.key)
+		if s.State == nil {
+			s.State = NewState()
+		}
 		s.pages = parsePages()
 		if s.SessionTTL == 0 {
 			s.SessionTTL = DefaultSessionTTL
@@ -176,7 +193,7 @@ func (s *Server) account(r *http.Request) (Account, bool) {
 	if c == "" {
 		return Account{}, false
 	}
-	name, ok := s.sessions.get(c, s.Now())
+	name, ok := s.State.sessions.get(c, s.Now())
 	if !ok {
 		return Account{}, false
 	}
@@ -205,7 +222,7 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, Account)) h
 		}
 		if r.Method == http.MethodPost && r.URL.Path != "/upload" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-			if !validCSRF(s.key, cookie(r), r.PostFormValue("csrf_token")) {
+			if !validCSRF(s.State.key, cookie(r), r.PostFormValue("csrf_token")) {
 				s.problem(w, r, http.StatusForbidden, "This form has expired: go back, reload the page and send it again.")
 				return
 			}
@@ -231,7 +248,7 @@ type page struct {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
-	p.CSRF = csrfToken(s.key, s.anchor(w, r))
+	p.CSRF = csrfToken(s.State.key, s.anchor(w, r))
 	if a, ok := s.account(r); ok {
 		p.Account = &a
 	}
@@ -289,7 +306,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if !validCSRF(s.key, cookie(r), r.PostFormValue("csrf_token")) {
+	if !validCSRF(s.State.key, cookie(r), r.PostFormValue("csrf_token")) {
 		s.render(w, r, http.StatusForbidden, "login", page{Title: "Sign in", Data: r.PostFormValue("username"),
 			Error: "The sign-in form had expired. Please sign in again."})
 		return
@@ -300,7 +317,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	addr := clientAddr(r, s.BehindProxy)
 	now := s.Now()
-	wait := max(s.limiter.wait("account:"+name, maxFailsAccount, now), s.limiter.wait("address:"+addr, maxFailsAddress, now))
+	wait := max(s.State.limiter.wait("account:"+name, maxFailsAccount, now), s.State.limiter.wait("address:"+addr, maxFailsAddress, now))
 	if wait > 0 {
 		s.audit(r, Event{Kind: EventLoginRefused, Account: name, Detail: "too many failed sign-ins, from " + addr})
 		minutes := int((wait + time.Minute - 1) / time.Minute)
@@ -315,23 +332,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.internal(w, r, err)
 			return
 		}
-		s.limiter.fail("account:"+name, now)
-		s.limiter.fail("address:"+addr, now)
+		s.State.limiter.fail("account:"+name, now)
+		s.State.limiter.fail("address:"+addr, now)
 		s.audit(r, Event{Kind: EventLoginRefused, Account: name, Detail: "wrong user name or password, from " + addr})
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Data: name, Error: "The user name or the password is wrong."})
 		return
 	}
-	s.limiter.reset("account:" + name)
+	s.State.limiter.reset("account:" + name)
 	// A new token at login: a cookie planted before it is worth nothing after.
 	token := newToken()
-	s.sessions.add(token, a.Name, now.Add(s.SessionTTL))
+	s.State.sessions.add(token, a.Name, now.Add(s.SessionTTL))
 	s.setCookie(w, token, s.SessionTTL)
 	s.audit(r, Event{Kind: EventLogin, Account: a.Name, Jurisdiction: a.Jurisdiction(), Detail: "from " + addr})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, a Account) {
-	s.sessions.remove(cookie(r))
+	s.State.sessions.remove(cookie(r))
 	s.setCookie(w, newToken(), time.Hour)
 	s.audit(r, Event{Kind: EventLogout, Account: a.Name, Jurisdiction: a.Jurisdiction()})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

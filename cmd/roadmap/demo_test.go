@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -209,47 +207,10 @@ func demoPortalServes(t *testing.T, dir, printed string) {
 		}
 		return base != ""
 	})
-	// By hand, not with a cookie jar: the session cookie is Secure, and the
-	// demo serves plain HTTP on the loopback address.
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	send := func(req *http.Request, cookie string) (*http.Response, string) {
-		t.Helper()
-		if cookie != "" {
-			req.Header.Set("Cookie", cookie)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp, string(body)
-	}
-	cookieOf := func(resp *http.Response) string {
-		for _, c := range resp.Cookies() {
-			return c.Name + "=" + c.Value
-		}
-		t.Fatalf("%s set no cookie", resp.Request.URL)
-		return ""
-	}
-	req, _ := http.NewRequest("GET", base+"/login", nil)
-	resp, body := send(req, "")
-	anon := cookieOf(resp)
-	token := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
-	if token == nil {
-		t.Fatalf("no login form:\n%s", body)
-	}
-	form := url.Values{"username": {"AL"}, "password": {m[1]}, "csrf_token": {token[1]}}
-	req, _ = http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if resp, body = send(req, anon); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("AL's login: %s\n%s", resp.Status, body)
-	}
-	req, _ = http.NewRequest("GET", base+"/", nil)
-	resp, body = send(req, cookieOf(resp))
+	body := portalGet(t, base+"/", portalLogin(t, base, "AL", m[1]))
 	for _, want := range []string{"Albania: SALW Commission", "on time", "rcm-16-regional-final.pdf", "roadmap-AL-2026-H1.xlsx"} {
 		if !strings.Contains(body, want) {
-			t.Errorf("AL's home (%s) lacks %q", resp.Status, want)
+			t.Errorf("AL's home lacks %q", want)
 		}
 	}
 	if strings.Contains(body, "roadmap-BA-") || strings.Contains(body, "draft") {

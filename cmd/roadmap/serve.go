@@ -25,6 +25,7 @@ import (
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/schedule"
 	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/web"
 )
 
 // The daemon's timings that are not configuration.
@@ -87,11 +88,13 @@ type daemon struct {
 	db      *store.DB
 	metrics *daemonMetrics
 	http    *httpServer
-	// portal serves the current generation's portal on web (nil: off).
-	portal *swapHandler
-	web    *httpServer
-	log    *slog.Logger
-	cur    *generation
+	// portal serves the current generation's portal on web (nil: off);
+	// portalState outlives reloads, so that they sign nobody out.
+	portal      *swapHandler
+	portalState *web.State
+	web         *httpServer
+	log         *slog.Logger
+	cur         *generation
 }
 
 // generation is what the daemon runs for one configuration.
@@ -430,7 +433,7 @@ func inForce(g *generation) roadmap.Config {
 // servePortal serves the portal of generation g on web.listen, when set:
 // the listener is opened once and kept while its settings stay the same
 // (old is the generation before a reload, nil at start-up); the pages are
-// always those of g's configuration. A reload signs everyone out.
+// always those of g's configuration; the sessions stay.
 func (d *daemon) servePortal(g, old *generation) error {
 	cfg := g.s.Config.Web
 	if old != nil && old.s.Config.Web != cfg {
@@ -442,7 +445,11 @@ func (d *daemon) servePortal(g, old *generation) error {
 	if cfg.Listen == "" {
 		return nil
 	}
+	if d.portalState == nil {
+		d.portalState = web.NewState()
+	}
 	p := newPortal(g.s, d.db, g.intake, d.log, d.e.now)
+	p.State = d.portalState
 	if d.portal != nil {
 		d.portal.set(p.Handler())
 		return nil
