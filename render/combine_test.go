@@ -199,6 +199,18 @@ func TestCombineLatestVersionAsOf(t *testing.T) {
 	}
 }
 
+// oct is a morning of October 2026.
+func oct(d int) time.Time { return time.Date(2026, 10, d, 9, 0, 0, 0, time.UTC) }
+
+// calendar16 is the 2026-H1 round of the built-in calendar in short: the
+// regional rcm-16 (due 13 November) and AL's local meeting (due 9 October).
+func calendar16() *roadmap.Calendar {
+	return roadmap.NewCalendar([]roadmap.Meeting{
+		{ID: "rcm-16", Kind: roadmap.Regional, Period: h1, Date: roadmap.Date{Year: 2026, Month: 12, Day: 15}, Deadline: roadmap.Date{Year: 2026, Month: 11, Day: 13}},
+		{ID: "local-16-al", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1, Date: roadmap.Date{Year: 2026, Month: 10, Day: 30}, Deadline: roadmap.Date{Year: 2026, Month: 10, Day: 9}},
+	}, time.UTC)
+}
+
 // TestCombineCompletenessTimeliness: each jurisdiction's row follows the
 // calendar's one deadline rule, its own (earliest) deadline for the period:
 // AL's local meeting is due on 9 October, before the regional 13 November,
@@ -208,11 +220,7 @@ func TestCombineLatestVersionAsOf(t *testing.T) {
 func TestCombineCompletenessTimeliness(t *testing.T) {
 	t.Parallel()
 	cat := catalogue(t)
-	oct := func(d int) time.Time { return time.Date(2026, 10, d, 9, 0, 0, 0, time.UTC) }
-	cal := roadmap.NewCalendar([]roadmap.Meeting{
-		{ID: "rcm-16", Kind: roadmap.Regional, Period: h1, Date: roadmap.Date{Year: 2026, Month: 12, Day: 15}, Deadline: roadmap.Date{Year: 2026, Month: 11, Day: 13}},
-		{ID: "local-16-al", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1, Date: roadmap.Date{Year: 2026, Month: 10, Day: 30}, Deadline: roadmap.Date{Year: 2026, Month: 10, Day: 9}},
-	}, time.UTC)
+	cal := calendar16()
 	subs := []roadmap.Submission{sub("AL", h1, 1, oct(20), nil), sub("BA", h1, 1, oct(20), nil)}
 	for _, tc := range []struct {
 		asOf time.Time

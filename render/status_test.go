@@ -17,11 +17,7 @@ func TestMeetingStatusAgreesWithCompleteness(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	cat := catalogue(t)
-	oct := func(d int) time.Time { return time.Date(2026, 10, d, 9, 0, 0, 0, time.UTC) }
-	cal := roadmap.NewCalendar([]roadmap.Meeting{
-		{ID: "rcm-16", Kind: roadmap.Regional, Period: h1, Date: roadmap.Date{Year: 2026, Month: 12, Day: 15}, Deadline: roadmap.Date{Year: 2026, Month: 11, Day: 13}},
-		{ID: "local-16-al", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1, Date: roadmap.Date{Year: 2026, Month: 10, Day: 30}, Deadline: roadmap.Date{Year: 2026, Month: 10, Day: 9}},
-	}, time.UTC)
+	cal := calendar16()
 	db, err := store.Open(filepath.Join(t.TempDir(), "roadmap.db"))
 	if err != nil {
 		t.Fatal(err)

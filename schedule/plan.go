@@ -170,3 +170,33 @@ func Due(meetings []roadmap.Meeting, steps map[roadmap.MeetingKind][]roadmap.Bui
 	}
 	return due
 }
+
+// MeetingPlan is a meeting of the calendar with its planned builds.
+type MeetingPlan struct {
+	Meeting roadmap.Meeting
+	Steps   []Planned // in plan order
+}
+
+// ByMeeting pairs each meeting of cal, in date order, with its steps in plan
+// (from Plan). Meetings before today in the calendar's zone are left out and
+// counted in past, unless all is set: what `roadmap meetings` lists and the
+// portal shows ahead.
+func ByMeeting(cal *roadmap.Calendar, plan []Planned, now time.Time, all bool) (out []MeetingPlan, past int) {
+	steps := map[string][]Planned{}
+	for _, p := range plan {
+		steps[p.Meeting.ID] = append(steps[p.Meeting.ID], p)
+	}
+	loc := time.UTC
+	if cal != nil && cal.Location != nil {
+		loc = cal.Location
+	}
+	today := roadmap.DateOf(now.In(loc))
+	for _, m := range cal.Sorted() {
+		if !all && m.Date.Compare(today) < 0 {
+			past++
+			continue
+		}
+		out = append(out, MeetingPlan{Meeting: m, Steps: steps[m.ID]})
+	}
+	return out, past
+}

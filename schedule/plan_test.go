@@ -323,3 +323,22 @@ func TestManualAsOfNeverStandsIn(t *testing.T) {
 		}
 	}
 }
+
+func TestByMeeting(t *testing.T) {
+	t.Parallel()
+	loc := belgrade(t)
+	cal := roadmap.NewCalendar([]roadmap.Meeting{regional("rcm-b", "2026-12-15"), regional("rcm-a", "2026-07-07"), regional("rcm-c", "2026-12-15")}, loc)
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	plan := Plan(cal.Meetings, DefaultSteps(), nil, now, loc)
+	ahead, past := ByMeeting(cal, plan, now, false)
+	if past != 1 || len(ahead) != 2 || ahead[0].Meeting.ID != "rcm-b" || ahead[1].Meeting.ID != "rcm-c" {
+		t.Fatalf("ahead %+v, past %d; want rcm-b then rcm-c (the calendar's order within a day), one past", ahead, past)
+	}
+	if len(ahead[0].Steps) != 2 || ahead[0].Steps[0].Kind != roadmap.Draft || ahead[0].Steps[0].Meeting.ID != "rcm-b" {
+		t.Errorf("rcm-b steps %+v, want its draft and final", ahead[0].Steps)
+	}
+	all, past := ByMeeting(cal, plan, now, true)
+	if past != 0 || len(all) != 3 || all[0].Meeting.ID != "rcm-a" {
+		t.Errorf("all: %d meetings, first %s, past %d", len(all), all[0].Meeting.ID, past)
+	}
+}

@@ -80,22 +80,15 @@ type plannedBuild struct {
 
 // meetingList pairs each meeting, in date order, with its planned builds.
 func meetingList(cal *roadmap.Calendar, plans map[roadmap.MeetingKind][]roadmap.BuildStep, builds []roadmap.Build, now time.Time, loc *time.Location, all bool) meetings {
-	today := roadmap.DateOf(now.In(loc))
-	byID := map[string][]plannedBuild{}
-	for _, p := range schedule.Plan(cal.Meetings, plans, builds, now, loc) {
-		byID[p.Meeting.ID] = append(byID[p.Meeting.ID], plannedBuild{Kind: p.Kind, At: p.At.In(loc), State: p.State(now)})
-	}
 	out := meetings{Now: now.In(loc), Meetings: []meetingBuild{}}
-	for _, m := range cal.Sorted() {
-		if !all && m.Date.Compare(today) < 0 {
-			out.Past++
-			continue
+	var list []schedule.MeetingPlan
+	list, out.Past = schedule.ByMeeting(cal, schedule.Plan(cal.Meetings, plans, builds, now, loc), now, all)
+	for _, mp := range list {
+		bs := []plannedBuild{}
+		for _, p := range mp.Steps {
+			bs = append(bs, plannedBuild{Kind: p.Kind, At: p.At.In(loc), State: p.State(now)})
 		}
-		bs := byID[m.ID]
-		if bs == nil {
-			bs = []plannedBuild{}
-		}
-		out.Meetings = append(out.Meetings, meetingBuild{Meeting: m, Builds: bs})
+		out.Meetings = append(out.Meetings, meetingBuild{Meeting: mp.Meeting, Builds: bs})
 	}
 	return out
 }

@@ -68,20 +68,11 @@ func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := schedule.Plan(s.Calendar.Meetings, s.Config.Plans, builds, now, s.Location)
-	today := roadmap.DateOf(now.In(s.Location))
-	for _, m := range s.Calendar.Sorted() {
-		if len(out.Upcoming) == portalMeetings {
-			break
-		}
-		if m.Date.Compare(today) < 0 {
-			continue
-		}
-		u := web.Upcoming{Meeting: m}
-		for _, p := range plan {
-			if p.Meeting.ID == m.ID {
-				u.Builds = append(u.Builds, web.PlannedBuild{Kind: p.Kind, At: p.At, State: p.State(now)})
-			}
+	ahead, _ := schedule.ByMeeting(s.Calendar, schedule.Plan(s.Calendar.Meetings, s.Config.Plans, builds, now, s.Location), now, false)
+	for _, mp := range ahead[:min(len(ahead), portalMeetings)] {
+		u := web.Upcoming{Meeting: mp.Meeting}
+		for _, p := range mp.Steps {
+			u.Builds = append(u.Builds, web.PlannedBuild{Kind: p.Kind, At: p.At, State: p.State(now)})
 		}
 		out.Upcoming = append(out.Upcoming, u)
 	}
