@@ -45,6 +45,10 @@ const (
 	CodePartsNotSum    Code = "parts-do-not-add-up"
 	CodeFormulaNoValue Code = "formula-without-value" // a formula whose result was never saved
 
+	// SEESAC's synthesis workbook.
+	CodeSynthesisMisplaced Code = "synthesis-misplaced" // a synthesis outside inbox/_seesac/, or a KPI workbook in it
+	CodeSynthesisMeeting   Code = "synthesis-meeting"   // names no meeting of the calendar that has a regional report still ahead
+
 	// Warnings.
 	CodeLargeChange     Code = "large-change"
 	CodeSameAsPrevious  Code = "same-as-previous"

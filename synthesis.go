@@ -1,5 +1,7 @@
 package roadmap
 
+import "time"
+
 // Synthesis is SEESAC's own reading of a meeting's figures and narratives:
 // the key messages of the executive summary, the regional trends of each
 // goal, the support partners and donors give, and the gaps that remain. The
@@ -13,6 +15,17 @@ type Synthesis struct {
 	Trends      []GoalTrend `json:"trends,omitempty"`
 	Partners    []Support   `json:"partners,omitempty"`
 	Gaps        []Gap       `json:"gaps,omitempty"`
+}
+
+// ReceivedSynthesis is a synthesis SEESAC sent for a meeting, with the file
+// it came in: its version among the meeting's syntheses (1, 2, …), when it
+// was received and the SHA-256 of its bytes.
+type ReceivedSynthesis struct {
+	Synthesis
+	File     string
+	Version  int
+	Received time.Time
+	Hash     string
 }
 
 // Trend is the text on goal's regional trends, or "".

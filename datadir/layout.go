@@ -201,8 +201,8 @@ func (d Dir) Check() error {
 	return fmt.Errorf("%s is not a roadmap data folder (%s): check --data, or run 'roadmap init --data %s' to make one", d.root, why, d.root)
 }
 
-// Init creates what is missing of the layout: the data folder, its folders
-// and a folder of the inbox per jurisdiction code given. It never changes
+// Init creates what is missing of the layout: the data folder, its folders,
+// a folder of the inbox per jurisdiction code given and SEESAC's own. It never changes
 // what is there, and returns what it created, in order.
 func (d Dir) Init(jurisdictions []string) ([]string, error) {
 	dirs := []string{d.root}
@@ -212,6 +212,7 @@ func (d Dir) Init(jurisdictions []string) ([]string, error) {
 			for _, j := range jurisdictions {
 				dirs = append(dirs, filepath.Join(d.root, top, j))
 			}
+			dirs = append(dirs, d.Seesac())
 		}
 	}
 	var created []string

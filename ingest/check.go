@@ -280,6 +280,12 @@ func (r *run) checkTemplate() bool {
 			orTitle(r.cat), roadmap.SheetKPI)
 		return false
 	}
+	if wb.Meta[roadmap.MetaKind].Value == roadmap.KindSynthesis {
+		r.errorf(roadmap.CodeSynthesisMisplaced, "", "", "",
+			"This is SEESAC's synthesis workbook, not a Commission's KPI report: only SEESAC sends it, into the inbox folder %s/. Commissions send the KPI template made for their jurisdiction and period.",
+			roadmap.SeesacFolder)
+		return false
+	}
 	version := wb.Meta[roadmap.MetaTemplateVersion]
 	if !contains(knownTemplateVersions, version.Value) {
 		found := "no template version"

@@ -54,6 +54,10 @@ type Intake struct {
 	// Location is the zone in which feedback shows times (the calendar's);
 	// nil shows UTC.
 	Location *time.Location
+	// Checker and Calendar check SEESAC's synthesis workbooks, dropped into
+	// inbox/_seesac/ (synthesis.go); without them such a drop is an error.
+	Checker  *Checker
+	Calendar *roadmap.Calendar
 
 	mu   sync.Mutex
 	seen map[string]stamp // per inbox path: how it looked and since when
@@ -416,6 +420,9 @@ func ignoreReason(name string) string {
 // already knows (by its source key) resumes after the ledger step.
 func (in *Intake) take(ctx context.Context, d drop) (Outcome, error) {
 	out := Outcome{File: d.rel}
+	if !d.folderKnown && datadir.ReservedInboxFolder(d.folder) {
+		return in.takeSynthesis(ctx, d)
+	}
 	if !d.symlink() && !d.info.Mode().IsRegular() {
 		in.log().Warn("not a regular file: left in the inbox", "file", d.rel, "mode", d.info.Mode().String())
 		out.Waiting = "not a regular file"

@@ -165,6 +165,9 @@ func (in *Intake) storedFiles() ([]storedFile, error) {
 			if err != nil {
 				return err
 			}
+			if kept, _ := datadir.ParseKept(filepath.ToSlash(rel)); !ok && kept.Folder == datadir.SeesacName {
+				return nil
+			}
 			if !ok {
 				in.log().Warn("not an original kept by the intake: skipped", "file", filepath.ToSlash(rel))
 				return nil
@@ -199,6 +202,8 @@ func (in *Intake) storedFile(rel string) (storedFile, bool, error) {
 	switch {
 	case !ok:
 		return f, false, nil
+	case kept.Folder == datadir.SeesacName:
+		return f, false, nil // SEESAC's syntheses: their kept files are their record (synthesis.go)
 	case kept.Rejected:
 		f.state = roadmap.Rejected
 	default:
@@ -266,7 +271,7 @@ func ArchivedOriginals(root string) (int, error) {
 		if err != nil {
 			return err
 		}
-		if kept, ok := datadir.ParseKept(filepath.ToSlash(rel)); ok && !kept.Rejected {
+		if kept, ok := datadir.ParseKept(filepath.ToSlash(rel)); ok && !kept.Rejected && kept.Folder != datadir.SeesacName {
 			n++
 		}
 		return nil

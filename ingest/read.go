@@ -96,6 +96,9 @@ type workbook struct {
 	KPI          []kpiLine       // in sheet order
 	Narratives   []narrativeLine // in sheet order
 	Date1904     bool
+	// Synthesis is what a synthesis workbook says (its metadata names it
+	// one); nil for any other workbook.
+	Synthesis *roadmap.Synthesis
 }
 
 // sniff looks at the first bytes of data and says whether it can be an xlsx
@@ -364,6 +367,11 @@ func (r *sheetReader) read() (*workbook, error) {
 	}
 	if wb.HasNarrative {
 		if err := r.readNarrative(wb); err != nil {
+			return nil, err
+		}
+	}
+	if wb.Meta[roadmap.MetaKind].Value == roadmap.KindSynthesis {
+		if err := r.readSynthesis(wb); err != nil {
 			return nil, err
 		}
 	}

@@ -47,6 +47,19 @@ type Builder struct {
 	// WriteNote writes the data-quality note for SEESAC that goes beside the
 	// report (render.WriteQualityNote); nil writes none.
 	WriteNote func(w io.Writer, r *Report) error
+	// Syntheses finds the synthesis SEESAC sent for a meeting (ingest
+	// reads them from inbox/_seesac/ drops); nil: none is ever used.
+	Syntheses SynthesisSource
+	// WriteSynthesis writes the synthesis workbook of meeting m filled with
+	// s (templates.WriteSynthesis); with it, every regional draft for a
+	// meeting gets MEETING-synthesis.xlsx beside it for SEESAC to edit.
+	WriteSynthesis func(w io.Writer, m *roadmap.Meeting, s roadmap.Synthesis) error
+}
+
+// SynthesisSource finds the latest synthesis SEESAC sent for a meeting by a
+// cut-off; nil when there is none.
+type SynthesisSource interface {
+	LatestSynthesis(meeting string, asOf time.Time) (*roadmap.ReceivedSynthesis, error)
 }
 
 // BuildRequest says which report to build: for a meeting (its kind chooses
@@ -82,6 +95,9 @@ type Result struct {
 	// QualityNote is the path of the data-quality note for SEESAC; "" when
 	// the builder writes none.
 	QualityNote string
+	// Synthesis is the path of the synthesis workbook written for SEESAC
+	// with a regional draft for a meeting; "" otherwise.
+	Synthesis string
 	Manifest    string // path of the folder's manifest.json
 	Entry       ManifestBuild
 	Build       roadmap.Build
@@ -216,6 +232,9 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	}
 	snap := Snapshot{Catalogue: b.Catalogue, Submissions: subs, AsOf: asOf, Calendar: b.Calendar}
 	creq := Request{Period: s.period, Jurisdiction: s.jurisdiction, Meeting: s.meeting, Draft: req.Draft, Footnote: b.Footnote}
+	if creq.Synthesis, err = b.synthesis(s, asOf); err != nil {
+		return nil, fmt.Errorf("build %s: %w", s.name, err)
+	}
 	rep := Combine(snap, creq)
 
 	dir := req.OutDir
@@ -234,7 +253,7 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		return nil, fmt.Errorf("build %s: write %s: %w", s.name, pdfName, err)
 	}
 
-	files, paths, err := b.writeCompanions(dir, pdfName, rep)
+	files, paths, err := b.writeCompanions(dir, pdfName, s, rep)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", s.name, err)
 	}
@@ -259,6 +278,11 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 			Received: rfc3339(u.Received), Hash: u.Hash, Path: u.Path,
 		})
 	}
+	if rs := rep.SynthesisFrom; rs != nil {
+		// SEESAC's synthesis is an input too: a new one calls for a new build.
+		hashes = append(hashes, rs.Hash)
+		entry.Synthesis = &ManifestInput{Jurisdiction: roadmap.SeesacFolder, Period: rs.Period, Name: rs.File, Version: rs.Version, Received: rfc3339(rs.Received), Hash: rs.Hash}
+	}
 	entry.InputsHash = InputsHash(hashes, b.Catalogue.Hash)
 	rec.InputsHash = entry.InputsHash
 
@@ -277,20 +301,48 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	}
 
 	rec.Outputs = []string{b.rel(pdfPath)}
-	for _, p := range paths {
-		rec.Outputs = append(rec.Outputs, b.rel(p))
+	for _, f := range files {
+		rec.Outputs = append(rec.Outputs, b.rel(paths[f.Role]))
 	}
 	rec.Outputs = append(rec.Outputs, b.rel(manPath))
 	rec.OK = true
 	if err := b.Ledger.RecordBuild(ctx, rec); err != nil {
 		return nil, fmt.Errorf("build %s: record the build: %w", s.name, err)
 	}
-	res := &Result{Report: rep, PDF: pdfPath, DataXLSX: paths[0], DataCSV: paths[1], Manifest: manPath, Entry: entry, Build: *rec}
-	if len(paths) > 2 {
-		res.QualityNote = paths[2]
-	}
-	return res, nil
+	return &Result{Report: rep, PDF: pdfPath, DataXLSX: paths[RoleDataXLSX], DataCSV: paths[RoleDataCSV], QualityNote: paths[RoleQualityNote],
+		Synthesis: paths[RoleSynthesis], Manifest: manPath, Entry: entry, Build: *rec}, nil
 }
+
+// synthesis is the synthesis SEESAC sent that the report uses: the latest
+// received by the cut-off for its meeting or, for a local meeting, for the
+// regional meeting that reviews the same period; nil when there is none.
+func (b *Builder) synthesis(s spec, asOf time.Time) (*roadmap.ReceivedSynthesis, error) {
+	if b.Syntheses == nil || s.meeting == nil {
+		return nil, nil
+	}
+	id := s.meeting.ID
+	if s.meeting.Kind == roadmap.Local {
+		id = ""
+		for _, m := range b.Calendar.Reviewing(s.period) {
+			if m.Kind != roadmap.Local {
+				id = m.ID
+				break
+			}
+		}
+		if id == "" {
+			return nil, nil
+		}
+	}
+	rs, err := b.Syntheses.LatestSynthesis(id, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("read SEESAC's synthesis: %w", err)
+	}
+	return rs, nil
+}
+
+// SynthesisName is the name of the synthesis workbook of a meeting, written
+// beside its regional draft: "rcm-16-synthesis.xlsx".
+func SynthesisName(meeting string) string { return meeting + "-synthesis.xlsx" }
 
 // DataFileNames are the names of the data workbook and CSV that go with the
 // report document pdfName: "rcm-16-regional-final-data.xlsx" and ".csv".
@@ -306,9 +358,10 @@ func QualityNoteName(pdfName string) string {
 }
 
 // writeCompanions writes the files that go with the document pdfName in dir
-// (the data workbook and CSV, then the data-quality note where the builder
-// writes one) and returns them for the manifest, with their paths in that order.
-func (b *Builder) writeCompanions(dir, pdfName string, rep *Report) ([]ManifestFile, []string, error) {
+// (the data workbook and CSV, the data-quality note where the builder writes
+// one, and with a regional draft for a meeting the synthesis workbook) and
+// returns them for the manifest, with their paths by role.
+func (b *Builder) writeCompanions(dir, pdfName string, s spec, rep *Report) ([]ManifestFile, map[string]string, error) {
 	xlsxName, csvName := DataFileNames(pdfName)
 	type companion struct {
 		name, role string
@@ -318,8 +371,13 @@ func (b *Builder) writeCompanions(dir, pdfName string, rep *Report) ([]ManifestF
 	if b.WriteNote != nil {
 		outs = append(outs, companion{QualityNoteName(pdfName), RoleQualityNote, b.WriteNote})
 	}
+	if m := s.meeting; b.WriteSynthesis != nil && m != nil && rep.Draft && rep.Kind == RegionalReport {
+		outs = append(outs, companion{SynthesisName(m.ID), RoleSynthesis, func(w io.Writer, r *Report) error {
+			return b.WriteSynthesis(w, m, r.Synthesis)
+		}})
+	}
 	var files []ManifestFile
-	var paths []string
+	paths := map[string]string{}
 	for _, o := range outs {
 		p := filepath.Join(dir, o.name)
 		h, err := writeAtomic(p, func(w io.Writer) error { return o.write(w, rep) })
@@ -327,7 +385,7 @@ func (b *Builder) writeCompanions(dir, pdfName string, rep *Report) ([]ManifestF
 			return nil, nil, fmt.Errorf("write %s: %w", o.name, err)
 		}
 		files = append(files, ManifestFile{Name: o.name, Role: o.role, Hash: h})
-		paths = append(paths, p)
+		paths[o.role] = p
 	}
 	return files, paths, nil
 }

@@ -38,7 +38,7 @@ type Request struct {
 	Footnote string
 	// Synthesis is the latest synthesis SEESAC sent for the meeting by the
 	// cut-off; nil: the report prints the one it generates.
-	Synthesis *ReceivedSynthesis
+	Synthesis *roadmap.ReceivedSynthesis
 }
 
 // Thresholds of the rating rules.

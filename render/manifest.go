@@ -47,6 +47,9 @@ type ManifestBuild struct {
 	// catalogue's hash (see InputsHash): equal for equal inputs.
 	InputsHash string          `json:"inputs_hash"`
 	Inputs     []ManifestInput `json:"inputs"`
+	// Synthesis is SEESAC's synthesis the report used; nil when it used
+	// the generated text.
+	Synthesis *ManifestInput `json:"synthesis,omitempty"`
 	// Files are the other files the build wrote beside the document.
 	Files []ManifestFile `json:"files,omitempty"`
 }
@@ -64,6 +67,9 @@ const (
 	RoleDataCSV  = "data-csv"  // the same, as CSV
 	// RoleQualityNote is the data-quality note for SEESAC: sources and warnings.
 	RoleQualityNote = "quality-note"
+	// RoleSynthesis is the synthesis workbook for SEESAC to edit, written
+	// with a regional draft for a meeting.
+	RoleSynthesis = "synthesis"
 )
 
 // ManifestCatalogue names the catalogue a build used.

@@ -97,7 +97,7 @@ type Report struct {
 	// sent (SynthesisFrom says which) or, without one, the text generated
 	// from the figures (key messages and trends; no support, no gaps).
 	Synthesis     roadmap.Synthesis
-	SynthesisFrom *ReceivedSynthesis
+	SynthesisFrom *roadmap.ReceivedSynthesis
 	// OtherGaps are the synthesis's gaps that name no goal of the catalogue.
 	OtherGaps []roadmap.Gap
 

@@ -5,20 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/seesac/roadmap"
 )
-
-// ReceivedSynthesis is a synthesis SEESAC sent for a meeting, with the file
-// it came in.
-type ReceivedSynthesis struct {
-	roadmap.Synthesis
-	File     string
-	Version  int
-	Received time.Time
-	Hash     string
-}
 
 // WomenShare is the pooled share of women of an indicator broken down by sex:
 // the women counted over the jurisdictions that reported both the total and

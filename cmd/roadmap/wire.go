@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/store"
+	"github.com/seesac/roadmap/templates"
 )
 
 // This file is the one place that builds the ingest stack (ledger, checker,
@@ -151,6 +153,7 @@ func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger
 	return &ingest.Intake{
 		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
 		Stable: stable, Now: now, Log: log, Location: s.Location,
+		Checker: checker, Calendar: s.Calendar,
 	}
 }
 
@@ -161,6 +164,10 @@ func newBuilder(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) 
 	return &render.Builder{
 		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Calendar: s.Calendar,
 		Footnote: string(s.Config.Footnote), Now: now, Log: log, Write: render.WritePDF, WriteNote: render.WriteQualityNote,
+		Syntheses: ingest.Syntheses{Root: s.Data, Checker: ingest.NewChecker(s.Catalogue)},
+		WriteSynthesis: func(w io.Writer, m *roadmap.Meeting, syn roadmap.Synthesis) error {
+			return templates.WriteSynthesis(w, s.Catalogue, m, syn)
+		},
 	}
 }
 
