@@ -98,9 +98,9 @@ type Result struct {
 	// Synthesis is the path of the synthesis workbook written for SEESAC
 	// with a regional draft for a meeting; "" otherwise.
 	Synthesis string
-	Manifest    string // path of the folder's manifest.json
-	Entry       ManifestBuild
-	Build       roadmap.Build
+	Manifest  string // path of the folder's manifest.json
+	Entry     ManifestBuild
+	Build     roadmap.Build
 }
 
 // Build combines the report the request asks for from the ledger as of the
