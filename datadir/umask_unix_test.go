@@ -22,7 +22,7 @@ func TestInitCreatesTheLayoutWithThePolicy(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{root}
-		for _, p := range []string{"inbox", "inbox/AL", "inbox/BA", "archive", "rejected", "feedback", "reports", "outbox"} {
+		for _, p := range []string{"inbox", "inbox/AL", "inbox/BA", "inbox/_seesac", "archive", "rejected", "feedback", "reports", "outbox"} {
 			want = append(want, filepath.Join(root, filepath.FromSlash(p)))
 		}
 		if !slices.Equal(created, want) {

@@ -142,6 +142,7 @@ func layout(codes ...string) []string {
 	for _, c := range codes {
 		dirs = append(dirs, filepath.Join("inbox", c))
 	}
+	dirs = append(dirs, filepath.Join("inbox", "_seesac"))
 	return append(dirs, "archive", "rejected", "feedback", "reports", "outbox")
 }
 
@@ -212,7 +213,7 @@ func TestInitOtherCatalogueAndBrokenConfig(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{"AG", "BB", "BS"}) {
+	if !slices.Equal(names, []string{"AG", "BB", "BS", "_seesac"}) {
 		t.Errorf("inbox folders = %v", names)
 	}
 	// The catalogue named to init stays in force without the flag.
