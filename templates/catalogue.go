@@ -198,7 +198,9 @@ func (c *checker) crossCheck(d *roadmap.Catalogue) {
 	seen = map[string]string{}
 	for i, j := range d.Jurisdictions {
 		path := fmt.Sprintf("jurisdictions[%d]", i)
-		c.unique(seen, "jurisdiction code", j.Code, path+".code")
+		// Codes are looked up regardless of case (Catalogue.Jurisdiction),
+		// so "al" and "AL" would be one jurisdiction.
+		c.unique(seen, "jurisdiction code", strings.ToUpper(j.Code), path+".code")
 		if j.Footnote != "" && !footnotes[j.Footnote] {
 			c.add(path+".footnote", "footnote %q is not defined: add it under footnotes, or use one of: %s", j.Footnote, listOf(keys(footnotes)))
 		}
