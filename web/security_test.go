@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestLoginCookieAndLogout(t *testing.T) {
@@ -210,6 +211,49 @@ func TestUploadNames(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("uploadName(%q) = %q, %v; want %q", name, got, ok, want)
 		}
+	}
+}
+
+// FuzzUploadName: whatever name a browser sends, what is kept is a plain
+// name of the inbox folder: no folder part, not hidden, printable.
+func FuzzUploadName(f *testing.F) {
+	for _, s := range []string{"report.xlsx", `C:\a\Tiranë.xlsx`, "../../x.xlsx", ".x", "a\x00b", "~$x.xlsx"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got, ok := uploadName(name)
+		if !ok {
+			return
+		}
+		if got == "" || strings.ContainsAny(got, `/\<>:"|?*`) || strings.HasPrefix(got, ".") || got != strings.TrimSpace(got) {
+			t.Fatalf("uploadName(%q) = %q", name, got)
+		}
+		for _, c := range got {
+			if !unicode.IsPrint(c) {
+				t.Fatalf("uploadName(%q) = %q holds %U", name, got, c)
+			}
+		}
+	})
+}
+
+// Anonymous posts are refused, whatever they carry.
+func TestAnonymousPostsRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.client(t)
+	token := f.csrfOf(t, c, "/login")
+	for _, path := range []string{"/upload", "/logout"} {
+		resp, err := c.PostForm(f.ts.URL+path, url.Values{"csrf_token": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("anonymous POST %s: %s", path, resp.Status)
+		}
+	}
+	if names, _ := f.intake.Waiting("AL"); len(names) != 0 {
+		t.Errorf("an anonymous post left files: %v", names)
 	}
 }
 
