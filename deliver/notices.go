@@ -89,10 +89,10 @@ func (n *Notices) Receipt(v Verdict) (*roadmap.Message, error) {
 		m.Key = fmt.Sprintf("receipt:%s:%s:v%d", j, s.Period, s.Version)
 		m.Subject = fmt.Sprintf("[Roadmap] %s: accepted (version %d)", about, s.Version)
 	case roadmap.Duplicate:
-		m.Key = fmt.Sprintf("duplicate:%s:%d", j, s.ID)
+		m.Key = fmt.Sprintf("duplicate:%s:%s", j, dropKey(s))
 		m.Subject = fmt.Sprintf("[Roadmap] %s: already received, nothing new recorded", about)
 	case roadmap.Rejected:
-		m.Key = fmt.Sprintf("rejection:%s:%d", j, s.ID)
+		m.Key = fmt.Sprintf("rejection:%s:%s", j, dropKey(s))
 		m.Subject = fmt.Sprintf("[Roadmap] %s: not accepted (%s to correct)", about, plural(countErrors(s), "problem"))
 	default:
 		return nil, nil
@@ -130,6 +130,21 @@ func (n *Notices) Receipt(v Verdict) (*roadmap.Message, error) {
 	b.WriteString(signature)
 	m.Body = b.String()
 	return m, nil
+}
+
+// dropKey names one drop in a key by when it was received and the start
+// of its content's hash, "20261102T093000Z-1a2b3c4d": unlike the ledger's
+// ids, both survive a reindex, so a key recorded before one never names a
+// different file after it.
+func dropKey(s *roadmap.Submission) string {
+	h := s.Hash
+	if len(h) > 8 {
+		h = h[:8]
+	}
+	if h == "" {
+		h = "none"
+	}
+	return s.Received.UTC().Format("20060102T150405Z") + "-" + h
 }
 
 const signature = "\n-- \nSent by the Roadmap reporting engine on behalf of SEESAC. Replies are not read;\nwrite to SEESAC if something is wrong.\n"

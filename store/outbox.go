@@ -266,3 +266,54 @@ func (db *DB) Pending(ctx context.Context) (int, time.Time, error) {
 	t, err := parseTime(oldest.String)
 	return n, t, err
 }
+
+// copyOutbox copies every message of prev's outbox, in its state, and the
+// attachments they carry into db, in one transaction (a reindex keeps what
+// was sent and what is still to send). It returns how many it copied.
+func (db *DB) copyOutbox(ctx context.Context, prev *DB) (int, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n := 0
+	err = eachPrevRow(ctx, prev, `SELECT `+messageColumns+` FROM outbox`, 15, func(v []any) error {
+		n++
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (`+messageColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v...)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("copy the outbox: %w", err)
+	}
+	err = eachPrevRow(ctx, prev, `SELECT hash, data FROM blobs`, 2, func(v []any) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO blobs (hash, data) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING`, v...)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("copy the outbox's attachments: %w", err)
+	}
+	return n, tx.Commit()
+}
+
+// eachPrevRow calls fn with the values of each row of q in prev.
+func eachPrevRow(ctx context.Context, prev *DB, q string, cols int, fn func([]any) error) error {
+	rows, err := prev.r.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v := make([]any, cols)
+		ptrs := make([]any, cols)
+		for i := range v {
+			ptrs[i] = &v[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -15,11 +15,13 @@ import (
 // RebuildSuffix names the ledger being rebuilt beside the one in force.
 const RebuildSuffix = ".reindex"
 
-// Carried is what Rebuild carried over from the old ledger: the builds and
-// the delivery records, which no kept file can rebuild.
+// Carried is what Rebuild carried over from the old ledger: the builds, the
+// delivery records and the outbox's messages, which no kept file can
+// rebuild.
 type Carried struct {
 	Builds     int
 	Deliveries int
+	Messages   int
 	// Unreadable says why the old ledger could not be read, if it could not
 	// (a damaged ledger is a reason to rebuild): nothing was carried over.
 	Unreadable string
@@ -77,8 +79,8 @@ func rebuild(ctx context.Context, old, tmp string, fill func(*DB) error) (c Carr
 	return carryOver(ctx, old, db)
 }
 
-// carryOver copies the build records and delivery events of the old ledger,
-// if there is one, into db. An old ledger that cannot be opened or read is
+// carryOver copies the build records, delivery events and outbox of the old
+// ledger, if there is one, into db. An old ledger that cannot be opened or read is
 // noted, not an error; a failure to write db is.
 func carryOver(ctx context.Context, old string, db *DB) (Carried, error) {
 	var c Carried
@@ -107,6 +109,9 @@ func carryOver(ctx context.Context, old string, db *DB) (Carried, error) {
 			return c, fmt.Errorf("carry over build %s %s: %w", b.Meeting, b.Kind, err)
 		}
 		c.Builds++
+	}
+	if c.Messages, err = db.copyOutbox(ctx, prev); err != nil {
+		return c, err
 	}
 	for _, ev := range events {
 		if ev.Kind != EventDelivered {

@@ -21,6 +21,14 @@ func TestRebuildCarriesOverAndSwaps(t *testing.T) {
 	if err := db.Audit(ctx, Event{Time: t0, Kind: EventDelivered, Detail: "rcm-16 draft"}); err != nil {
 		t.Fatal(err)
 	}
+	msg := &roadmap.Message{Key: "report:rcm-16:draft", To: []string{"reports@seesac.example"}, Subject: "s", Body: "b",
+		Attachments: []roadmap.Attachment{{Name: "r.pdf", Data: []byte("%PDF")}}}
+	if _, err := db.Enqueue(ctx, msg, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Attempt(ctx, msg.Key, t0); err != nil {
+		t.Fatal(err)
+	}
 	// The old ledger stays open, as a crashed writer's would, with its WAL.
 	carried, err := Rebuild(ctx, path, func(n *DB) error {
 		record(t, n, sub("BA", h1, "new", t0.Add(time.Hour), roadmap.Accepted))
@@ -29,8 +37,8 @@ func TestRebuildCarriesOverAndSwaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if carried.Builds != 1 || carried.Deliveries != 1 || carried.Unreadable != "" {
-		t.Errorf("carried %+v, want one build and one delivery", carried)
+	if carried.Builds != 1 || carried.Deliveries != 1 || carried.Messages != 1 || carried.Unreadable != "" {
+		t.Errorf("carried %+v, want one build, one delivery and one message", carried)
 	}
 	for _, leftover := range []string{path + RebuildSuffix, path + RebuildSuffix + "-wal"} {
 		if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
@@ -50,6 +58,17 @@ func TestRebuildCarriesOverAndSwaps(t *testing.T) {
 	}
 	if builds, _ := got.Builds(ctx); len(builds) != 1 || builds[0].Meeting != "rcm-16" {
 		t.Errorf("builds after the swap: %+v", builds)
+	}
+	// The message keeps its state, even in flight, and its attachment.
+	m, err := got.Message(ctx, msg.Key)
+	if err != nil || m.State != roadmap.MessagePending || m.Tries != 1 {
+		t.Fatalf("message after the swap: %+v, %v", m, err)
+	}
+	if fl, _ := got.InFlight(ctx, msg.Key); !fl {
+		t.Error("the in-flight mark was lost")
+	}
+	if err := got.Load(ctx, m); err != nil || string(m.Attachments[0].Data) != "%PDF" {
+		t.Errorf("attachment after the swap: %v", err)
 	}
 }
 

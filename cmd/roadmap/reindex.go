@@ -34,8 +34,8 @@ func runReindex(ctx context.Context, e *env, args []string) int {
 	switch {
 	case out.OldLedger != "":
 		fmt.Fprintf(e.stdout, "the old ledger could not be read (%s): its build records were not carried over\n", out.OldLedger)
-	case out.Builds > 0 || out.Deliveries > 0:
-		fmt.Fprintf(e.stdout, "carried over from the old ledger: %d build(s), %d delivery record(s)\n", out.Builds, out.Deliveries)
+	case out.Builds > 0 || out.Deliveries > 0 || out.Messages > 0:
+		fmt.Fprintf(e.stdout, "carried over from the old ledger: %d build(s), %d delivery record(s), %d message(s) of the outbox\n", out.Builds, out.Deliveries, out.Messages)
 	}
 	return exitOK
 }
@@ -48,10 +48,11 @@ type reindexOutput struct {
 	// Disagreements lists the kept files that the checks would now decide
 	// otherwise than when they were received (recorded as decided then).
 	Disagreements []string `json:"disagreements"`
-	// Builds and Deliveries count the records carried over from the old
-	// ledger, which the archive cannot rebuild.
+	// Builds, Deliveries and Messages count the records carried over from
+	// the old ledger, which the archive cannot rebuild.
 	Builds     int `json:"builds"`
 	Deliveries int `json:"deliveries"`
+	Messages   int `json:"messages"`
 	// OldLedger says why the old ledger could not be read, if it could not.
 	OldLedger string `json:"old_ledger_unreadable,omitempty"`
 }
@@ -89,7 +90,7 @@ func (e *env) reindex(ctx context.Context, s *setup) (*reindexOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.Builds, out.Deliveries, out.OldLedger = carried.Builds, carried.Deliveries, carried.Unreadable
+	out.Builds, out.Deliveries, out.Messages, out.OldLedger = carried.Builds, carried.Deliveries, carried.Messages, carried.Unreadable
 	if carried.Unreadable != "" {
 		log.Warn("the old ledger could not be read: its builds are not carried over", "ledger", path, "err", carried.Unreadable)
 	}
