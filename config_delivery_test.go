@@ -167,3 +167,35 @@ func FuzzParseOffset(f *testing.F) {
 		}
 	})
 }
+
+// Uncommenting the init file's examples of a mail server and of contacts
+// gives valid settings.
+func TestInitYAMLDeliveryExamples(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	inSMTP, inContacts := false, false
+	for _, line := range strings.Split(string(roadmap.InitYAML()), "\n") {
+		switch {
+		case strings.HasPrefix(line, "  # smtp:"):
+			inSMTP = true
+		case strings.HasPrefix(line, "# contacts:"):
+			inContacts = true
+		case strings.TrimSpace(line) == "":
+			inSMTP, inContacts = false, false
+		}
+		switch {
+		case inSMTP:
+			line = strings.Replace(line, "# ", "", 1)
+		case inContacts:
+			line = strings.TrimPrefix(line, "# ")
+		}
+		b.WriteString(line + "\n")
+	}
+	c := parseString(t, b.String())
+	if c.Delivery.SMTP.Address() != "smtp.example.org:587" || c.Delivery.SMTP.PasswordFile != "/etc/roadmap/smtp-password" {
+		t.Errorf("smtp = %+v", c.Delivery.SMTP)
+	}
+	if len(c.Contacts["AL"]) != 2 || len(c.Contacts["seesac"]) != 1 {
+		t.Errorf("contacts = %v", c.Contacts)
+	}
+}

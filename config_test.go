@@ -323,6 +323,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add("plans:\n  regional: &p [{kind: draft, days_before: 1, at: \"07:00\"}]\n  local: *p\n")
 	f.Add("meetings:\n  - {id: rcm-16, kind: regional, date: 2026-12-15, period: 2026-H1, deadline: 2026-11-13}\n")
 	f.Add("intake: {stable: 1h, rescan: 1ns, max_size_mb: 7}\ncron: [{name: a, spec: '* * * * *', job: b}]\n")
+	f.Add("delivery: {from: a@b.c, smtp: {host: localhost, tls: none}}\ncontacts: {AL: [x@y.z]}\nnotify: {call_for_data: 3d, reminders: [36h]}\n")
 	entries, _ := os.ReadDir(filepath.Join("testdata", "config"))
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join("testdata", "config", e.Name()))

@@ -81,7 +81,7 @@ func (e *env) printDemo(out *demoOutput, dir string) {
 	if out.Outbox != "" {
 		fmt.Fprintf(e.stdout, "%d messages written as .eml files into %s ('roadmap outbox --data %s' lists them)\n", out.Messages, out.Outbox, dir)
 	} else {
-		fmt.Fprintf(e.stdout, "%d messages sent through the configured SMTP server ('roadmap outbox --data %s' lists them)\n", out.Messages, dir)
+		fmt.Fprintf(e.stdout, "%d messages sent through the configured SMTP server, %d not sent ('roadmap outbox --data %s' says why)\n", out.Messages, out.Unsent, dir)
 	}
 	for _, a := range out.Accounts {
 		fmt.Fprintf(e.stdout, "portal account %s (role %s), password: %s\n", a.Name, a.Role, a.Password)
@@ -164,6 +164,7 @@ type demoOutput struct {
 	// Messages went out: as .eml files into Outbox, or through the
 	// configured SMTP server (Outbox "").
 	Messages int    `json:"messages"`
+	Unsent   int    `json:"unsent"`
 	Outbox   string `json:"outbox,omitempty"`
 	// Accounts are the portal's, with their passwords.
 	Accounts []demoAccount `json:"accounts"`
@@ -245,6 +246,9 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 		builds = append(builds, res.Build)
 	}
 	if out.Messages, err = demoMessages(ctx, s, db, log, sum.Outcomes, builds, received.Add(time.Hour)); err != nil {
+		return nil, err
+	}
+	if out.Unsent, _, err = db.Pending(ctx); err != nil {
 		return nil, err
 	}
 	if !s.Config.Delivery.SMTP.Configured() {

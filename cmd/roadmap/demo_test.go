@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -130,6 +131,29 @@ func TestDemo(t *testing.T) {
 	}
 	if other.Accepted != n || len(other.Reports) != 2 || other.Reports[1].Meeting != "local-16-ba" {
 		t.Errorf("demo --json: %+v", other)
+	}
+
+	// The run's messages are .eml files in outbox/, recorded as sent there:
+	// a receipt per sample, a call for data per jurisdiction, two reports.
+	outbox := datadir.New(dir).Outbox()
+	if want := fmt.Sprintf("%d messages written as .eml files into %s", n+6+2, outbox); !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+	}
+	emls, err := filepath.Glob(filepath.Join(outbox, "*.eml"))
+	if err != nil || len(emls) != n+8 {
+		t.Errorf("outbox has %d .eml files, want %d", len(emls), n+8)
+	}
+	ms, err := db.Messages(context.Background())
+	if err != nil || len(ms) != n+8 {
+		t.Fatalf("outbox records %d messages, %v", len(ms), err)
+	}
+	for _, m := range ms {
+		if m.State != roadmap.MessageSent || !strings.HasPrefix(m.Via, "outbox/") {
+			t.Errorf("%s: %s via %q", m.Key, m.State, m.Via)
+		}
+	}
+	if !bytes.Equal(mustRead(t, filepath.Join(outbox, "report_rcm-16_final.eml")), mustRead(t, filepath.Join(other.Outbox, "report_rcm-16_final.eml"))) {
+		t.Error("two demo runs wrote different report messages")
 	}
 }
 
