@@ -32,7 +32,7 @@ const (
 var knownTemplateVersions = []string{roadmap.TemplateVersion}
 
 // Checker reads a Commission workbook and checks it against a catalogue. It
-// is safe for concurrent use once set up; each Check opens its own file.
+// is safe for concurrent use; each Check reads its own file.
 type Checker struct {
 	Catalogue *roadmap.Catalogue
 	// MaxSize is the largest file accepted, in bytes (DefaultMaxSize if 0).
