@@ -1,9 +1,7 @@
 package deliver
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"slices"
@@ -350,34 +348,27 @@ func meetingText(m *roadmap.Meeting) string {
 }
 
 // Report is the message that sends a meeting's report build to SEESAC: the
-// PDF, its data workbook and, with a draft, the synthesis workbook to edit,
-// attached while together they stay under MaxAttachment, else named by
-// their paths in the data folder. It is nil when none is due: the build
+// PDF, its data workbook, the data-quality note and, with a regional draft,
+// the synthesis workbook to edit, as the build lists them, attached while
+// together they stay under MaxAttachment, else named by their paths in the
+// data folder. It is nil when none is due: the build
 // failed, its kind is not in notify.reports, or SEESAC has no contacts.
 func (n *Notices) Report(b roadmap.Build, m roadmap.Meeting) (*roadmap.Message, error) {
 	to := n.Contacts[roadmap.ContactSEESAC]
 	if !b.OK || len(to) == 0 || !slices.Contains(n.Notify.Reports, b.Kind) {
 		return nil, nil
 	}
+	// The build lists what it wrote: the report, its companions (the data
+	// workbook, the data-quality note, with a regional draft the synthesis
+	// workbook), the CSV and the manifest. The PDFs and workbooks are sent.
 	var files []string
 	for _, o := range b.Outputs {
-		if strings.HasSuffix(o, ".pdf") {
-			files = append(files, o)
-			if data := strings.TrimSuffix(o, ".pdf") + "-data.xlsx"; !slices.Contains(b.Outputs, data) && n.exists(data) {
-				files = append(files, data)
-			}
-		} else if strings.HasSuffix(o, "-data.xlsx") || strings.HasSuffix(o, "-synthesis.xlsx") {
+		if ext := strings.ToLower(path.Ext(o)); ext == ".pdf" || ext == ".xlsx" {
 			files = append(files, o)
 		}
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("report %s %s: the build lists no PDF", m.ID, b.Kind)
-	}
-	if b.Kind == roadmap.Draft {
-		syn := path.Join(path.Dir(files[0]), m.ID+"-synthesis.xlsx")
-		if !slices.Contains(files, syn) && n.exists(syn) {
-			files = append(files, syn)
-		}
 	}
 	slices.Sort(files)
 	files = slices.Compact(files)
@@ -448,11 +439,6 @@ func (n *Notices) ReportsDue(builds []roadmap.Build, now time.Time) []ReportDue 
 type ReportDue struct {
 	Build   roadmap.Build
 	Meeting roadmap.Meeting
-}
-
-func (n *Notices) exists(rel string) bool {
-	_, err := os.Stat(n.Data.Abs(rel))
-	return !errors.Is(err, fs.ErrNotExist)
 }
 
 func (n *Notices) loc() *time.Location {

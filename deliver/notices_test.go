@@ -220,12 +220,18 @@ func TestRoundNotices(t *testing.T) {
 func TestReportMessage(t *testing.T) {
 	t.Parallel()
 	n := testNotices(t)
-	pdf := write(t, n.Data.Root(), "reports/rcm-16/rcm-16-regional-draft.pdf", "%PDF-1.7")
-	write(t, n.Data.Root(), "reports/rcm-16/rcm-16-regional-draft-data.xlsx", "PK data")
-	write(t, n.Data.Root(), "reports/rcm-16/rcm-16-synthesis.xlsx", "PK synthesis")
+	root := n.Data.Root()
+	outputs := []string{
+		write(t, root, "reports/rcm-16/rcm-16-regional-draft.pdf", "%PDF-1.7"),
+		write(t, root, "reports/rcm-16/rcm-16-regional-draft-data.xlsx", "PK data"),
+		write(t, root, "reports/rcm-16/rcm-16-regional-draft-data.csv", "a,b"),
+		write(t, root, "reports/rcm-16/rcm-16-regional-draft-quality.pdf", "%PDF-1.7 note"),
+		write(t, root, "reports/rcm-16/rcm-16-synthesis.xlsx", "PK synthesis"),
+		write(t, root, "reports/rcm-16/manifest.json", "{}"),
+	}
 	meeting, _ := n.Calendar.Find("rcm-16")
 	b := roadmap.Build{Meeting: "rcm-16", Kind: roadmap.Draft, OK: true, Scheduled: true,
-		AsOf: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), Outputs: []string{pdf, "reports/rcm-16/manifest.json"}}
+		AsOf: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), Outputs: outputs}
 	m, err := n.Report(b, *meeting)
 	if err != nil || m == nil {
 		t.Fatalf("Report = %v, %v", m, err)
@@ -234,7 +240,7 @@ func TestReportMessage(t *testing.T) {
 	for _, a := range m.Attachments {
 		names = append(names, a.Name)
 	}
-	want := []string{"rcm-16-regional-draft-data.xlsx", "rcm-16-regional-draft.pdf", "rcm-16-synthesis.xlsx"}
+	want := []string{"rcm-16-regional-draft-data.xlsx", "rcm-16-regional-draft-quality.pdf", "rcm-16-regional-draft.pdf", "rcm-16-synthesis.xlsx"}
 	if m.Key != "report:rcm-16:draft" || !slices.Equal(m.To, []string{"reports@seesac.example"}) ||
 		m.Subject != "[Roadmap] rcm-16 2026-H1: draft report" || !slices.Equal(names, want) {
 		t.Errorf("got %q to %v %q %v", m.Key, m.To, m.Subject, names)

@@ -198,8 +198,10 @@ func TestServeDeliversOverSMTP(t *testing.T) {
 			names = append(names, p.FileName())
 		}
 	}
-	if !slices.ContainsFunc(names, func(n string) bool { return strings.HasSuffix(n, ".pdf") }) {
-		t.Errorf("the draft's attachments are %v, want its PDF", names)
+	for _, want := range []string{"rcm-test-regional-draft.pdf", "rcm-test-regional-draft-data.xlsx", "rcm-test-synthesis.xlsx"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("the draft's attachments are %v, want %s among them", names, want)
+		}
 	}
 
 	ms.Fail(nil, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"})
