@@ -167,15 +167,19 @@ func plural(n int, word string) string {
 // Accepted reports whether jurisdiction j has an accepted file for period p.
 type Accepted func(j string, p roadmap.Period) (bool, error)
 
+// Recorded reports whether a message with the key is in the outbox already;
+// Round then does not compose it again (a call for data writes a template).
+type Recorded func(key string) (bool, error)
+
 // Round lists the notices of the reporting rounds that are due at now: for
 // every period reviewed by a meeting still ahead and every jurisdiction with
 // contacts, the call for data once the period has ended (with the
 // jurisdiction's template), the latest reminder whose time has come before
 // the deadline, and the late notice from the day after the deadline until
 // the last meeting that reviews the period, the last two only while nothing
-// is accepted. A notice whose
-// time has passed (its deadline or meeting gone) is never sent late.
-func (n *Notices) Round(now time.Time, accepted Accepted) ([]roadmap.Message, error) {
+// is accepted. A notice whose time has passed (its deadline or meeting gone)
+// is never sent late. recorded may be nil.
+func (n *Notices) Round(now time.Time, accepted Accepted, recorded Recorded) ([]roadmap.Message, error) {
 	var out []roadmap.Message
 	type round struct {
 		j string
@@ -197,7 +201,7 @@ func (n *Notices) Round(now time.Time, accepted Accepted) ([]roadmap.Message, er
 			if !ok {
 				continue
 			}
-			ms, err := n.round(now, j, p, due, accepted)
+			ms, err := n.round(now, j, p, due, accepted, recorded)
 			if err != nil {
 				return nil, err
 			}
@@ -207,7 +211,7 @@ func (n *Notices) Round(now time.Time, accepted Accepted) ([]roadmap.Message, er
 	return out, nil
 }
 
-func (n *Notices) round(now time.Time, j string, p roadmap.Period, due time.Time, accepted Accepted) ([]roadmap.Message, error) {
+func (n *Notices) round(now time.Time, j string, p roadmap.Period, due time.Time, accepted Accepted, recorded Recorded) ([]roadmap.Message, error) {
 	loc := n.loc()
 	dueDay := roadmap.DateOf(due.In(loc))
 	meeting := n.meetingFor(j, p)
@@ -215,11 +219,20 @@ func (n *Notices) round(now time.Time, j string, p roadmap.Period, due time.Time
 	if o := n.Notify.CallForData; o != 0 {
 		ended := roadmap.DateOf(p.Last()).AddDays(1).At(notifyHour, 0, loc)
 		if at := shift(ended, o); !now.Before(at) && now.Before(due) {
-			m, err := n.call(j, p, dueDay, meeting)
-			if err != nil {
-				return nil, err
+			done := false
+			if recorded != nil {
+				var err error
+				if done, err = recorded(callKey(j, p)); err != nil {
+					return nil, err
+				}
 			}
-			out = append(out, *m)
+			if !done {
+				m, err := n.call(j, p, dueDay, meeting)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, *m)
+			}
 		}
 	}
 	var reminder roadmap.Offset
@@ -279,6 +292,8 @@ func (n *Notices) ahead(j string, p roadmap.Period, now time.Time) bool {
 	return false
 }
 
+func callKey(j string, p roadmap.Period) string { return fmt.Sprintf("call:%s:%s", j, p) }
+
 func (n *Notices) call(j string, p roadmap.Period, due roadmap.Date, mt *roadmap.Meeting) (*roadmap.Message, error) {
 	name, data, err := n.Template(j, p)
 	if err != nil {
@@ -292,7 +307,7 @@ func (n *Notices) call(j string, p roadmap.Period, due roadmap.Date, mt *roadmap
 	fmt.Fprintf(&b, "Due: %s%s.\n", dayText(due), meetingText(mt))
 	b.WriteString(signature)
 	return &roadmap.Message{
-		Key: fmt.Sprintf("call:%s:%s", j, p), Jurisdiction: j, To: slices.Clone(n.Contacts[j]),
+		Key: callKey(j, p), Jurisdiction: j, To: slices.Clone(n.Contacts[j]),
 		Subject:     fmt.Sprintf("[Roadmap] %s %s: call for data, due %s", j, p, dayText(due)),
 		Body:        b.String(),
 		Attachments: []roadmap.Attachment{{Name: name, Data: data}},

@@ -162,7 +162,7 @@ func TestRoundNotices(t *testing.T) {
 		return tm
 	}
 	keys := func(now string) []string {
-		ms, err := n.Round(at(now), accepted)
+		ms, err := n.Round(at(now), accepted, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestRoundNotices(t *testing.T) {
 	if got := keys("2026-11-07 08:00"); !slices.Equal(got, []string{"call:BA:2026-H1", "reminder:BA:2026-H1:14d"}) {
 		t.Errorf("with AL accepted: %v", got)
 	}
-	ms, err := n.Round(at("2026-11-04 09:00"), accepted)
+	ms, err := n.Round(at("2026-11-04 09:00"), accepted, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,6 +208,15 @@ func TestRoundNotices(t *testing.T) {
 	}
 	if r := ms[2]; !strings.Contains(r.Body, "9 days left") || r.Subject != "[Roadmap] BA 2026-H1: reminder, due 13 November 2026" {
 		t.Errorf("reminder: %s\n%s", r.Subject, r.Body)
+	}
+	// A call already recorded is not composed again (its template not written).
+	n.Template = func(string, roadmap.Period) (string, []byte, error) {
+		t.Fatal("template written again")
+		return "", nil, nil
+	}
+	ms, err = n.Round(at("2026-07-09 08:00"), accepted, func(key string) (bool, error) { return strings.HasPrefix(key, "call:"), nil })
+	if err != nil || len(ms) != 0 {
+		t.Errorf("with the calls recorded: %v, %v", ms, err)
 	}
 	n.Notify = roadmap.NotifyConfig{}
 	if got := keys("2026-11-07 08:00"); got != nil {

@@ -88,7 +88,7 @@ func (p *Planner) Tick(ctx context.Context) error {
 	ms, err := p.Notices.Round(now, func(j string, per roadmap.Period) (bool, error) {
 		s, err := p.Ledger.Latest(ctx, j, per)
 		return s != nil, err
-	})
+	}, func(key string) (bool, error) { return p.Ledger.Has(ctx, key) })
 	if err != nil {
 		return err
 	}
@@ -124,16 +124,5 @@ func (p *Planner) record(ctx context.Context, m *roadmap.Message) error {
 	return nil
 }
 
-func (p *Planner) now() time.Time {
-	if p.Now == nil {
-		return time.Now()
-	}
-	return p.Now()
-}
-
-func (p *Planner) log() *slog.Logger {
-	if p.Log == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return p.Log
-}
+func (p *Planner) now() time.Time    { return clockOf(p.Now) }
+func (p *Planner) log() *slog.Logger { return loggerOf(p.Log) }

@@ -246,16 +246,21 @@ func (s *Sender) maxTries() int {
 	return s.MaxTries
 }
 
-func (s *Sender) now() time.Time {
-	if s.Now == nil {
+func (s *Sender) now() time.Time    { return clockOf(s.Now) }
+func (s *Sender) log() *slog.Logger { return loggerOf(s.Log) }
+
+// clockOf reads now, or the real clock when none is injected.
+func clockOf(now func() time.Time) time.Time {
+	if now == nil {
 		return time.Now()
 	}
-	return s.Now()
+	return now()
 }
 
-func (s *Sender) log() *slog.Logger {
-	if s.Log == nil {
+// loggerOf is log, or a logger that discards when none is injected.
+func loggerOf(log *slog.Logger) *slog.Logger {
+	if log == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return s.Log
+	return log
 }

@@ -28,6 +28,16 @@ const deliveryContacts = `contacts:
   RS: [rs@example.rs]
 `
 
+// deliveryData is a new data folder whose configuration has the contacts.
+func deliveryData(t *testing.T) string {
+	t.Helper()
+	data := newDataFolder(t)
+	if err := os.WriteFile(datadir.New(data).Config(), []byte(deliveryContacts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // outboxAt runs 'outbox --json'.
 func outboxAt(t *testing.T, data string) outboxOutput {
 	t.Helper()
@@ -50,10 +60,7 @@ func sampleOf(t *testing.T, j, period string) string {
 // the jurisdiction its content names, and nobody else gets anything.
 func TestReceiptRecipientsPerJurisdiction(t *testing.T) {
 	t.Parallel()
-	data := newDataFolder(t)
-	if err := os.WriteFile(datadir.New(data).Config(), []byte(deliveryContacts), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	data := deliveryData(t)
 	drop(t, data, "AL", sampleOf(t, "AL", "2026-H1"), "")
 	drop(t, data, "AL", sampleOf(t, "BA", "2026-H1"), "from-ba.xlsx") // BA's data in AL's folder
 	drop(t, data, "", sampleOf(t, "RS", "2026-H1"), "")               // shared inbox, names RS
@@ -113,10 +120,7 @@ func TestReceiptRecipientsPerJurisdiction(t *testing.T) {
 // wrong with a key that is unknown or not failed.
 func TestOutboxRetry(t *testing.T) {
 	t.Parallel()
-	data := newDataFolder(t)
-	if err := os.WriteFile(datadir.New(data).Config(), []byte(deliveryContacts), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	data := deliveryData(t)
 	drop(t, data, "AL", sampleOf(t, "AL", "2026-H1"), "")
 	ingestAt(t, intakeClock, data)
 	const key = "receipt:AL:2026-H1:v1"
