@@ -36,7 +36,8 @@ const (
 	LedgerName     = "roadmap.db"
 	ConfigName     = "roadmap.yaml"
 	LockName       = "roadmap.lock"
-	AccountsName   = "accounts" // the portal's accounts
+	FolderLockName = ".roadmap-folder.lock" // Windows only: the lock file of LockFolder
+	AccountsName   = "accounts"             // the portal's accounts
 )
 
 // topFolders are the folders init creates, in order.

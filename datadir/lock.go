@@ -84,3 +84,16 @@ func ReadPID(r io.ReaderAt) int {
 	}
 	return pid
 }
+
+// LockFolder takes an exclusive lock on the folder dir, waiting until it is
+// free, so that the processes that write one folder (the daemon's build and
+// an operator's 'roadmap build' of the same meeting) take turns: each reads,
+// changes and writes the folder's manifest without losing the other's entry.
+// unlock gives it up; the system lets it go too when the process ends.
+func LockFolder(dir string) (unlock func(), err error) {
+	unlock, err = lockFolder(dir)
+	if err != nil {
+		return nil, fmt.Errorf("lock the folder %s: %w", dir, err)
+	}
+	return unlock, nil
+}

@@ -14,3 +14,7 @@ func tryLock(*os.File) (bool, error) {
 }
 
 func unlock(*os.File) {}
+
+// lockFolder: without a file lock, the writers of a folder do not take turns
+// across processes.
+func lockFolder(string) (func(), error) { return func() {}, nil }

@@ -20,3 +20,26 @@ func tryLock(f *os.File) (held bool, err error) {
 }
 
 func unlock(f *os.File) { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN) }
+
+// lockFolder takes flock(2) on the folder itself, so that no lock file is
+// left in it.
+func lockFolder(dir string) (func(), error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		unlock(f)
+		_ = f.Close()
+	}, nil
+}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 
+	"path/filepath"
+
 	"golang.org/x/sys/windows"
 )
 
@@ -30,4 +32,22 @@ func tryLock(f *os.File) (held bool, err error) {
 func unlock(f *os.File) {
 	ol := &windows.Overlapped{OffsetHigh: lockOffsetHigh}
 	_ = windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, ol)
+}
+
+// lockFolder locks a byte of a lock file in the folder (Windows locks open
+// files, not folders), waiting for it.
+func lockFolder(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, FolderLockName), os.O_RDWR|os.O_CREATE, FileMode)
+	if err != nil {
+		return nil, err
+	}
+	ol := &windows.Overlapped{OffsetHigh: lockOffsetHigh}
+	if err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, ol); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		unlock(f)
+		_ = f.Close()
+	}, nil
 }

@@ -246,6 +246,14 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	if _, err := datadir.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("build %s: create the report folder: %w", s.name, err)
 	}
+	// The builds of one folder take turns, in this process and across
+	// processes (the daemon's and an operator's): each writes its files and
+	// updates the manifest as a whole, so none loses the other's entry.
+	unlock, err := datadir.LockFolder(dir)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", s.name, err)
+	}
+	defer unlock()
 	pdfName := FileName(s.name, s.jurisdiction, req.Draft)
 	pdfPath := filepath.Join(dir, pdfName)
 	pdfHash, err := writeAtomic(pdfPath, func(w io.Writer) error { return b.Write(w, rep) })

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 // memLedger is an in-memory Ledger: it filters by received time as the store
 // does and keeps the builds it is told about.
 type memLedger struct {
+	mu     sync.Mutex
 	subs   []roadmap.Submission
 	builds []roadmap.Build
 }
@@ -35,6 +38,8 @@ func (l *memLedger) Accepted(_ context.Context, asOf time.Time) ([]roadmap.Submi
 }
 
 func (l *memLedger) RecordBuild(_ context.Context, b *roadmap.Build) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	b.ID = int64(len(l.builds) + 1)
 	l.builds = append(l.builds, *b)
 	return nil
@@ -304,5 +309,61 @@ func TestFileName(t *testing.T) {
 		if got := FileName(tc.name, tc.j, tc.draft); got != tc.want {
 			t.Errorf("FileName(%q, %q, %t) = %q, want %q", tc.name, tc.j, tc.draft, got, tc.want)
 		}
+	}
+}
+
+// Item 5 of issue 9: a draft and a final of one meeting built at the same
+// time (the daemon's and an operator's, two builders on one folder) both end
+// up in the manifest, because the builds of one report folder take turns.
+// Each Write waits a moment for the other build to join it: builds that do
+// not take turns always meet there, builds that do never do.
+func TestConcurrentBuildsOfOneMeeting(t *testing.T) {
+	t.Parallel()
+	first, _ := newBuilder(t, fixture(t).Submissions)
+	type meeting struct {
+		in   atomic.Int32
+		both chan struct{}
+	}
+	var cur atomic.Pointer[meeting]
+	var together atomic.Bool
+	first.Write = func(w io.Writer, r *Report) error {
+		m := cur.Load()
+		defer m.in.Add(-1)
+		if m.in.Add(1) == 2 {
+			together.Store(true)
+			close(m.both)
+		}
+		select {
+		case <-m.both:
+		case <-time.After(50 * time.Millisecond):
+		}
+		return dumpWriter(w, r)
+	}
+	second := *first
+	for round := range 5 {
+		cur.Store(&meeting{both: make(chan struct{})})
+		var wg sync.WaitGroup
+		for i, b := range []*Builder{first, &second} {
+			wg.Go(func() {
+				if _, err := b.Build(context.Background(), BuildRequest{Meeting: rcm16, Draft: i == 0, AsOf: asOf, AsOfGiven: true}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		m, err := ReadManifest(filepath.Join(first.Root, "reports", "rcm-16"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var outputs []string
+		for _, e := range m.Builds {
+			outputs = append(outputs, e.Output)
+		}
+		if !slices.Equal(outputs, []string{"rcm-16-regional-draft.pdf", "rcm-16-regional-final.pdf"}) {
+			t.Errorf("round %d: the manifest lists %v", round, outputs)
+		}
+	}
+	if together.Load() {
+		t.Error("two builds of one meeting wrote at the same time")
 	}
 }
