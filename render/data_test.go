@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path"
@@ -284,5 +285,32 @@ func TestSixteenJurisdictions(t *testing.T) {
 		if n := strings.Count("\n"+text+"\n", "\n"+j.Name+"\n"); n < 10 {
 			t.Errorf("%s is named whole on only %d lines: its name is broken in tables", j.Name, n)
 		}
+	}
+}
+
+// TestCompanionsByteIdentical: two builds of the same draft (two folders,
+// the same ledger and cut-off) write the same bytes for the PDF, the data
+// files, the data-quality note and the synthesis workbook.
+func TestCompanionsByteIdentical(t *testing.T) {
+	t.Parallel()
+	s, m := layoutSnapshot(t)
+	var entries [2]ManifestBuild
+	for i := range entries {
+		b := &Builder{Root: t.TempDir(), Ledger: &memLedger{subs: s.Submissions}, Catalogue: s.Catalogue, Calendar: s.Calendar,
+			Now: func() time.Time { return s.AsOf }, Write: WritePDF, WriteNote: WriteQualityNote,
+			WriteSynthesis: func(w io.Writer, m *roadmap.Meeting, syn roadmap.Synthesis) error {
+				return templates.WriteSynthesis(w, s.Catalogue, m, syn)
+			}}
+		res, err := b.Build(context.Background(), BuildRequest{Meeting: m, Draft: true, AsOf: s.AsOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.DataXLSX == "" || res.DataCSV == "" || res.QualityNote == "" || res.Synthesis == "" {
+			t.Fatalf("result %+v", res)
+		}
+		entries[i] = res.Entry
+	}
+	if entries[0].OutputHash != entries[1].OutputHash || len(entries[0].Files) != 4 || !slices.Equal(entries[0].Files, entries[1].Files) {
+		t.Errorf("two builds differ:\n%+v\n%+v", entries[0], entries[1])
 	}
 }
