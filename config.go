@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -43,6 +44,9 @@ type Config struct {
 	Listen string `yaml:"listen"`
 	// Web is the portal's listener, apart from the operator's.
 	Web WebConfig `yaml:"web"`
+	// Branding is what the reports carry besides their content: logos, the
+	// funding acknowledgement and the disclaimer.
+	Branding BrandingConfig `yaml:"branding"`
 	// Meetings is the calendar. Nil (the key absent) means the built-in calendar;
 	// an empty list means no meetings at all.
 	Meetings []Meeting `yaml:"meetings"`
@@ -92,6 +96,16 @@ type WebConfig struct {
 	// BehindProxy takes the client's address from the X-Forwarded-For header
 	// a reverse proxy appends, for the per-address login limit.
 	BehindProxy bool `yaml:"behind_proxy"`
+}
+
+// BrandingConfig is the reports' branding.
+type BrandingConfig struct {
+	// Logos are PNG or JPEG files in the data folder (paths relative to it),
+	// printed on the cover from left to right.
+	Logos []string `yaml:"logos"`
+	// Acknowledgement and Disclaimer are printed on the inside cover.
+	Acknowledgement string `yaml:"acknowledgement"`
+	Disclaimer      string `yaml:"disclaimer"`
 }
 
 // LogConfig sets the daemon's log output.
@@ -562,6 +576,16 @@ func (c Config) Validate() error {
 			add(l.key, "%q is not an address; write host:port such as %s, or leave it empty", l.addr, l.example)
 		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 			add(l.key, "%q has no valid port; write host:port such as %s", l.addr, l.example)
+		}
+	}
+	for i, l := range c.Branding.Logos {
+		key := fmt.Sprintf("branding.logos[%d]", i)
+		ext := strings.ToLower(filepath.Ext(l))
+		switch {
+		case l == "" || filepath.IsAbs(l) || !filepath.IsLocal(l):
+			add(key, "%q must be a file inside the data folder, written relative to it, such as branding/logo.png", l)
+		case ext != ".png" && ext != ".jpg" && ext != ".jpeg":
+			add(key, "%q is not a PNG or JPEG file (.png, .jpg, .jpeg)", l)
 		}
 	}
 	if (c.Web.TLSCert == "") != (c.Web.TLSKey == "") {

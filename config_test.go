@@ -182,7 +182,7 @@ meetings:
 func TestParseConfigErrors(t *testing.T) {
 	periodForms := `"2026-H1" (January–June), "2026-H2" (July–December) or "2026" (a calendar year)`
 	tests := []struct{ file, want string }{
-		{"unknown-key", `roadmap.yaml:1: timezon: unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, web, meetings, delivery, contacts, notify
+		{"unknown-key", `roadmap.yaml:1: timezon: unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, web, branding, meetings, delivery, contacts, notify
 roadmap.yaml:3: intake.stabel: unknown setting; the settings here are stable, rescan, max_size_mb`},
 		{"timezone", `roadmap.yaml:1: timezone: "Europe/Belgrad" is not a known time zone; write an IANA name such as Europe/Belgrade or UTC`},
 		{"footnote", `roadmap.yaml:1: footnote: must be un or eu, not "UN"`},
@@ -207,6 +207,9 @@ roadmap.yaml:13: cron[4].spec: cron spec "0 0 30 2 *" never fires (no day matche
 roadmap.yaml:14: cron[4].job: "coffee" is not a job the daemon knows; write status-digest`},
 		{"log-listen", `roadmap.yaml:2: log.format: must be text or json, not "xml"
 roadmap.yaml:3: listen: "localhost" is not an address; write host:port such as 127.0.0.1:8080, or leave it empty`},
+		{"branding", `roadmap.yaml:3: branding.logos[0]: "/etc/logo.png" must be a file inside the data folder, written relative to it, such as branding/logo.png
+roadmap.yaml:4: branding.logos[1]: "../outside.png" must be a file inside the data folder, written relative to it, such as branding/logo.png
+roadmap.yaml:5: branding.logos[2]: "branding/logo.gif" is not a PNG or JPEG file (.png, .jpg, .jpeg)`},
 		{"listen-port", `roadmap.yaml:1: listen: "127.0.0.1:99999" has no valid port; write host:port such as 127.0.0.1:8080`},
 		{"web", `roadmap.yaml:2: web.listen: "portal" is not an address; write host:port such as 127.0.0.1:8443, or leave it empty
 roadmap.yaml:3: web.tls_cert: give both web.tls_cert and web.tls_key, or neither (TLS is then the reverse proxy's)`},

@@ -47,6 +47,9 @@ type Builder struct {
 	// WriteNote writes the data-quality note for SEESAC that goes beside the
 	// report (render.WriteQualityNote); nil writes none.
 	WriteNote func(w io.Writer, r *Report) error
+	// Branding is the reports' branding (logos are read from Root at each
+	// build, so that a replaced logo shows in the next build).
+	Branding roadmap.BrandingConfig
 	// Syntheses finds the synthesis SEESAC sent for a meeting (ingest
 	// reads them from inbox/_seesac/ drops); nil: none is ever used.
 	Syntheses SynthesisSource
@@ -236,6 +239,9 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		return nil, fmt.Errorf("build %s: %w", s.name, err)
 	}
 	rep := Combine(snap, creq)
+	if rep.Branding, err = LoadBranding(b.Root, b.Branding); err != nil {
+		return nil, fmt.Errorf("build %s: %w", s.name, err)
+	}
 
 	dir := req.OutDir
 	if dir == "" {

@@ -183,7 +183,12 @@ func (l *layout) zone() *time.Location {
 func (l *layout) cover() {
 	r, d := l.r, l.doc
 	d.Cover()
-	d.Text(r.Roadmap.Title, pdf.Style{Size: 11, Color: pdf.Muted, Before: 18, After: 10})
+	before := 18.0
+	if b := r.Branding; b != nil && len(b.Logos) > 0 {
+		d.Logos(16, b.Logos...)
+		before = 8
+	}
+	d.Text(r.Roadmap.Title, pdf.Style{Size: 11, Color: pdf.Muted, Before: before, After: 10})
 	d.Text(r.Title, pdf.Style{Size: 24, Bold: true, Color: pdf.Accent, Line: 10, After: 4})
 	d.Text("Period reviewed: "+r.PeriodLabel, pdf.Style{Size: 13, After: 8})
 
@@ -1083,7 +1088,3 @@ func listed(list []string, s string) bool {
 	}
 	return false
 }
-
-// insideCover is the back of the cover: the funding acknowledgement and the
-// disclaimer, where the configuration gives them.
-func (l *layout) insideCover() {}

@@ -101,6 +101,10 @@ type Report struct {
 	// OtherGaps are the synthesis's gaps that name no goal of the catalogue.
 	OtherGaps []roadmap.Gap
 
+	// Branding is the logos, acknowledgement and disclaimer the builder was
+	// configured with; nil: none. Combine leaves it to the builder.
+	Branding *Branding
+
 	// Footnotes are the footnotes of the jurisdictions named in the report
 	// (the Kosovo* footnote), in the form the Request asked for. The layout
 	// prints each where its jurisdiction is first named.

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -184,6 +189,9 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 		return nil, err
 	}
 	if _, err := initData(s.data(), s.Catalogue, ""); err != nil {
+		return nil, err
+	}
+	if err := demoBranding(s.data()); err != nil {
 		return nil, err
 	}
 	// Reload: the data folder now has its roadmap.yaml.
@@ -375,4 +383,58 @@ func emptyOrNew(dir string) error {
 		return fmt.Errorf("demo folder %s is not empty: give a new or empty folder, or leave out --dir", dir)
 	}
 	return nil
+}
+
+// demoBranding writes two placeholder logos into the demo's data folder and
+// sets them in its roadmap.yaml with an acknowledgement and a disclaimer,
+// every part marked as a placeholder, so that the demo's reports (and any
+// rebuild of them) show where an operator's branding goes.
+func demoBranding(d datadir.Dir) error {
+	if _, err := datadir.MkdirAll(d.Abs("branding")); err != nil {
+		return err
+	}
+	var logos []string
+	for _, name := range []string{"placeholder-logo-1.png", "placeholder-logo-2.png"} {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, placeholderLogo(240, 80)); err != nil {
+			return fmt.Errorf("placeholder logo: %w", err)
+		}
+		rel := path.Join("branding", name)
+		if err := datadir.WriteBytes(d.Abs(rel), datadir.Write{}, buf.Bytes()); err != nil {
+			return err
+		}
+		logos = append(logos, rel)
+	}
+	cfg, err := os.ReadFile(d.Config())
+	if err != nil {
+		return err
+	}
+	const blank = "branding:\n  # logos: [branding/seesac.png, branding/donor.png]\n  acknowledgement: \"\"\n  disclaimer: \"\"\n"
+	if !bytes.Contains(cfg, []byte(blank)) {
+		return errors.New("demo: the new roadmap.yaml has no blank branding section to fill")
+	}
+	filled := fmt.Sprintf("branding:\n  logos: [%s]\n  acknowledgement: %q\n  disclaimer: %q\n", strings.Join(logos, ", "),
+		"[Placeholder] The funding acknowledgement goes here: set branding.acknowledgement in roadmap.yaml.",
+		"[Placeholder] The disclaimer goes here: set branding.disclaimer in roadmap.yaml.")
+	return datadir.WriteBytes(d.Config(), datadir.Write{}, bytes.Replace(cfg, []byte(blank), []byte(filled), 1))
+}
+
+// placeholderLogo is the usual mark of a missing picture: a grey box with a
+// border and its diagonals.
+func placeholderLogo(w, h int) image.Image {
+	im := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := uint8(235)
+			border := x < 2 || y < 2 || x >= w-2 || y >= h-2
+			dx := float64(x) / float64(w)
+			dy := float64(y) / float64(h)
+			diagonal := math.Abs(dx-dy) < 0.008 || math.Abs(dx+dy-1) < 0.008
+			if border || diagonal {
+				c = 150
+			}
+			im.SetGray(x, y, color.Gray{Y: c})
+		}
+	}
+	return im
 }

@@ -164,6 +164,7 @@ func newBuilder(s *setup, db *store.DB, log *slog.Logger, now func() time.Time) 
 	return &render.Builder{
 		Root: s.Data, Ledger: db, Catalogue: s.Catalogue, Calendar: s.Calendar,
 		Footnote: string(s.Config.Footnote), Now: now, Log: log, Write: render.WritePDF, WriteNote: render.WriteQualityNote,
+		Branding:  s.Config.Branding,
 		Syntheses: ingest.Syntheses{Root: s.Data, Checker: ingest.NewChecker(s.Catalogue)},
 		WriteSynthesis: func(w io.Writer, m *roadmap.Meeting, syn roadmap.Synthesis) error {
 			return templates.WriteSynthesis(w, s.Catalogue, m, syn)

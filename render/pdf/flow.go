@@ -1,8 +1,11 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // Style is how a run of text is set.
@@ -284,4 +287,64 @@ func (d *Doc) resetState() {
 func (d *Doc) Cover() {
 	d.plain[d.f.PageNo()+1] = true
 	d.f.AddPage()
+}
+
+// Logos draws images (PNG or JPEG bytes, each named uniquely) side by side
+// at the current position, h millimetres high (less when they would not fit
+// across the page), and moves below them. An image fpdf cannot read (an
+// interlaced PNG, say) is the document's error.
+func (d *Doc) Logos(h float64, images ...Image) {
+	if len(images) == 0 {
+		return
+	}
+	const gap = 6.0
+	type placed struct {
+		name   string
+		opt    fpdf.ImageOptions
+		aspect float64
+	}
+	var ps []placed
+	total := 0.0
+	for _, im := range images {
+		opt := fpdf.ImageOptions{ImageType: im.Type()}
+		info := d.f.RegisterImageOptionsReader(im.Name, opt, bytes.NewReader(im.Data))
+		if info == nil || info.Height() == 0 {
+			if d.f.Error() == nil {
+				d.f.SetErrorf("logo %s cannot be read as %s", im.Name, opt.ImageType)
+			}
+			return
+		}
+		aspect := info.Width() / info.Height()
+		ps = append(ps, placed{im.Name, opt, aspect})
+		total += aspect * h
+	}
+	total += gap * float64(len(ps)-1)
+	if total > ContentWidth {
+		h *= (ContentWidth - gap*float64(len(ps)-1)) / (total - gap*float64(len(ps)-1))
+	}
+	x, y := MarginLeft, d.f.GetY()
+	for _, p := range ps {
+		w := p.aspect * h
+		d.f.ImageOptions(p.name, x, y, w, h, false, p.opt, 0, "")
+		x += w + gap
+	}
+	d.f.SetY(y + h)
+}
+
+// Image is a picture to draw: PNG or JPEG bytes under a name unique in the
+// document (fpdf caches images by name).
+type Image struct {
+	Name string
+	Data []byte
+}
+
+// Type is "PNG" or "JPG" from the image's first bytes ("" for neither).
+func (im Image) Type() string {
+	switch {
+	case bytes.HasPrefix(im.Data, []byte("\x89PNG\r\n\x1a\n")):
+		return "PNG"
+	case bytes.HasPrefix(im.Data, []byte{0xFF, 0xD8, 0xFF}):
+		return "JPG"
+	}
+	return ""
 }
