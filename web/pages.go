@@ -87,7 +87,7 @@ type fileLink struct {
 	Name, URL string
 }
 
-func (s *Server) seesacHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) seesacHome(w http.ResponseWriter, r *http.Request, a Account) {
 	ctx := r.Context()
 	st, err := s.Cycle.Status(ctx)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Server) seesacHome(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "seesac", page{Title: "Reporting cycle", Data: v})
+	s.render(w, r, http.StatusOK, "seesac", page{Title: "Reporting cycle", Account: &a, Data: v})
 }
 
 // buildView lists the files of b that a may download.
@@ -324,7 +324,7 @@ func (s *Server) jurisdiction(w http.ResponseWriter, r *http.Request, a Account)
 		s.internal(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "jurisdiction", page{Title: name,
+	s.render(w, r, http.StatusOK, "jurisdiction", page{Title: name, Account: &a,
 		Data: JurisdictionView{Location: s.Location, Code: code, Name: name, Versions: hist}})
 }
 
@@ -365,7 +365,7 @@ func (s *Server) commissionHome(w http.ResponseWriter, r *http.Request, a Accoun
 			v.Reports = append(v.Reports, b)
 		}
 	}
-	p := page{Title: v.Name, Data: v, Error: uploadError}
+	p := page{Title: v.Name, Account: &a, Data: v, Error: uploadError}
 	if len(v.Waiting) > 0 {
 		p.Refresh = max(1, int(s.Refresh/time.Second))
 		p.Notice = "Your file is being checked. This page reloads by itself until the verdict is shown below."

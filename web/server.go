@@ -249,8 +249,11 @@ type page struct {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.CSRF = csrfToken(s.State.key, s.anchor(w, r))
-	if a, ok := s.account(r); ok {
-		p.Account = &a
+	// A handler that knows the account passes it: the file is read once.
+	if p.Account == nil {
+		if a, ok := s.account(r); ok {
+			p.Account = &a
+		}
 	}
 	var b strings.Builder
 	if err := s.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
@@ -290,7 +293,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.SEESAC() {
-		s.seesacHome(w, r)
+		s.seesacHome(w, r, a)
 		return
 	}
 	s.commissionHome(w, r, a, http.StatusOK, "")
