@@ -65,6 +65,7 @@ const (
 	Mean         Aggregation = "mean"         // percents
 	Range        Aggregation = "range"        // percents: lowest and highest
 	Distribution Aggregation = "distribution" // status: how many at each level
+	Pooled       Aggregation = "pooled"       // percents defined as a ratio: total numerator over total denominator
 )
 
 // PartsRule says how a breakdown's parts relate to the total.
@@ -83,14 +84,24 @@ const (
 // parse themselves) and states the structural rules with
 // go-playground/validator (docs/configuration.md).
 type Catalogue struct {
-	ID            string         `yaml:"id" json:"id" validate:"required,code"`
-	Title         string         `yaml:"title" json:"title" validate:"required"`
-	Short         string         `yaml:"short" json:"short"`
-	Version       string         `yaml:"version" json:"version" validate:"required"`
-	Illustrative  bool           `yaml:"illustrative" json:"illustrative"`
-	Note          string         `yaml:"note" json:"note,omitempty"`
-	Cadence       Cadence        `yaml:"cadence" json:"cadence" validate:"required"`
-	Baseline      Period         `yaml:"baseline" json:"baseline" validate:"required"`
+	ID           string `yaml:"id" json:"id" validate:"required,code"`
+	Title        string `yaml:"title" json:"title" validate:"required"`
+	Short        string `yaml:"short" json:"short"`
+	Version      string `yaml:"version" json:"version" validate:"required"`
+	Illustrative bool   `yaml:"illustrative" json:"illustrative"`
+	Note         string `yaml:"note" json:"note,omitempty"`
+	// Cadence is how often indicators are reported unless an indicator says
+	// otherwise; NarrativeCadence is how often the narrative is (the
+	// catalogue's cadence when the file leaves it out; the loader fills it in).
+	Cadence          Cadence `yaml:"cadence" json:"cadence" validate:"required"`
+	NarrativeCadence Cadence `yaml:"narrative_cadence" json:"narrative_cadence"`
+	Baseline         Period  `yaml:"baseline" json:"baseline" validate:"required"`
+	// Succeeds names the catalogue this one replaces and From the first
+	// period it governs (docs/cycle.md). Previous is that catalogue, linked
+	// by the loader; nil for a catalogue that succeeds none.
+	Succeeds      *Succession    `yaml:"succeeds" json:"succeeds,omitempty"`
+	From          Period         `yaml:"from" json:"from,omitempty"`
+	Previous      *Catalogue     `yaml:"-" json:"previous,omitempty"`
 	Footnotes     []Footnote     `yaml:"footnotes" json:"footnotes,omitempty" validate:"dive"`
 	Jurisdictions []Jurisdiction `yaml:"jurisdictions" json:"jurisdictions" validate:"min=1,dive"`
 	Goals         []Goal         `yaml:"goals" json:"goals" validate:"min=1,dive"`
@@ -98,6 +109,13 @@ type Catalogue struct {
 
 	// Hash is the SHA-256 (hex) of the catalogue file's bytes, set by the loader.
 	Hash string `yaml:"-" json:"hash"`
+}
+
+// Succession names the catalogue a catalogue replaces: its id, and the file
+// that holds it (relative to the successor's file; empty for a built-in one).
+type Succession struct {
+	ID   string `yaml:"id" json:"id" validate:"required,code"`
+	File string `yaml:"file" json:"file,omitempty"`
 }
 
 // Footnote is a text that a report prints where a jurisdiction that carries it is
@@ -142,6 +160,39 @@ type Indicator struct {
 	// figures, the same in every table, chart and data file; nil means the
 	// kind's default (DecimalPlaces).
 	Decimals *int `yaml:"decimals" json:"decimals,omitempty" validate:"omitempty,min=0,max=4"`
+	// Cadence is how often the indicator is reported (the catalogue's when
+	// the file leaves it out; the loader fills it in).
+	Cadence Cadence `yaml:"cadence" json:"cadence"`
+	// Measure says whether a figure is a flow over the period or a state at
+	// its end, which decides how a year is derived from its halves (the
+	// loader fills in flow for counts and quantities, stock otherwise).
+	Measure Measure `yaml:"measure" json:"measure"`
+	// Ratio defines a percent as a ratio of two reported rows; nil if the
+	// share is not made of reported figures.
+	Ratio *Ratio `yaml:"ratio" json:"ratio,omitempty"`
+	// Continues is the code of the indicator of the previous catalogue whose
+	// series this one carries on; "" for a series that starts here.
+	Continues string `yaml:"continues" json:"continues,omitempty"`
+	// Changed says what changed against the indicator it continues (a wider
+	// definition), for the report's note where the series changes; "" when
+	// it measures the same thing.
+	Changed string `yaml:"changed" json:"changed,omitempty"`
+}
+
+// Measure is what a figure measures over its period.
+type Measure string
+
+// Measures.
+const (
+	Flow  Measure = "flow"  // a total over the period: a year is the sum of its halves
+	Stock Measure = "stock" // a state at the end of the period: a year is its second half
+)
+
+// Ratio defines a percent as 100 × Numerator / Denominator, both row codes
+// of reported counts or quantities ("G4.2/female" over "G4.2").
+type Ratio struct {
+	Numerator   string `yaml:"numerator" json:"numerator" validate:"required"`
+	Denominator string `yaml:"denominator" json:"denominator" validate:"required"`
 }
 
 // DecimalPlaces is the number of decimals a report prints for the
@@ -333,10 +384,13 @@ func (d *Direction) UnmarshalText(b []byte) error {
 	return parseEnum(b, d, HigherBetter, LowerBetter, Neutral)
 }
 
-// UnmarshalText reads sum, mean, range or distribution.
+// UnmarshalText reads sum, mean, range, distribution or pooled.
 func (a *Aggregation) UnmarshalText(b []byte) error {
-	return parseEnum(b, a, Sum, Mean, Range, Distribution)
+	return parseEnum(b, a, Sum, Mean, Range, Distribution, Pooled)
 }
+
+// UnmarshalText reads flow or stock.
+func (m *Measure) UnmarshalText(b []byte) error { return parseEnum(b, m, Flow, Stock) }
 
 // UnmarshalText reads equal or at-most.
 func (r *PartsRule) UnmarshalText(b []byte) error {

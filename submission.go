@@ -16,7 +16,10 @@ const (
 // Value is what a workbook says for one KPI row. A blank cell is not reported
 // (Reported false), which is never the same as zero.
 type Value struct {
-	Row       string  `json:"row"`            // row code, "G3.1/female"
+	Row string `json:"row"` // row code, "G3.1/female"
+	// Period is the period the figure covers, which in a round can differ
+	// from the workbook's: "2026" for a yearly figure in the 2026-H2 round.
+	Period    Period  `json:"period"`
 	Indicator string  `json:"indicator"`      // "G3.1"
 	Part      string  `json:"part,omitempty"` // "" for the total
 	Reported  bool    `json:"reported"`

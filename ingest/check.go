@@ -232,6 +232,9 @@ type run struct {
 	wb  *workbook
 
 	lines map[string]*kpiLine // row code (lower case) → first line carrying it
+	// superseded is set when the workbook's catalogue does not govern its
+	// period (a template of the previous roadmap, filled in for a later one).
+	superseded bool
 }
 
 func (r *run) add(sev roadmap.Severity, code roadmap.Code, sheet, cellRef, indicator, msg string) {
@@ -253,6 +256,9 @@ func (r *run) checkAll() {
 		return
 	}
 	identified := r.checkIdentity()
+	if r.superseded {
+		return // its rows are another catalogue's: reading them would only add noise
+	}
 	r.checkCover()
 	r.readValues()
 	r.checkParts()
@@ -298,16 +304,21 @@ func (r *run) checkTemplate() bool {
 		return false
 	}
 	id, ver := wb.Meta[roadmap.MetaCatalogueID], wb.Meta[roadmap.MetaCatalogueVersion]
-	if id.Value != r.cat.ID || ver.Value != r.cat.Version {
-		cellRef := id.Cell
-		if id.Value == r.cat.ID {
-			cellRef = ver.Cell
+	made, known := r.cat.Find(id.Value)
+	if !known || ver.Value != made.Version {
+		cellRef, want := id.Cell, r.cat
+		if known {
+			cellRef, want = ver.Cell, made
 		}
 		r.errorf(roadmap.CodeCatalogueVersion, roadmap.SheetMeta, cellRef, "",
 			"This workbook was made for the indicator list %q version %q, but reports are now checked against %q version %q: copy your figures into a new template for your jurisdiction and period, and send that file.",
-			id.Value, ver.Value, r.cat.ID, r.cat.Version)
+			id.Value, ver.Value, want.ID, want.Version)
 		return false
 	}
+	// The workbook is read against the catalogue it was made from; whether
+	// that catalogue governs its period is checked once the period is known.
+	r.cat = made
+	r.sub.CatalogueID, r.sub.CatalogueVersion, r.sub.CatalogueHash = made.ID, made.Version, made.Hash
 	if !wb.HasKPI {
 		r.errorf(roadmap.CodeNotTemplate, "", "", "",
 			"The %s sheet of this workbook is missing, perhaps renamed or deleted: copy your figures into the template you were sent for your jurisdiction and period, and send that file.",
@@ -319,8 +330,10 @@ func (r *run) checkTemplate() bool {
 
 func (r *run) knownCodes() int {
 	known := map[string]bool{}
-	for _, row := range r.cat.Rows() {
-		known[strings.ToLower(row.Code)] = true
+	for _, cat := range r.cat.Chain() {
+		for _, row := range cat.Rows() {
+			known[strings.ToLower(row.Code)] = true
+		}
 	}
 	n := 0
 	for _, l := range r.wb.KPI {
@@ -412,10 +425,23 @@ func (r *run) identifyPeriod() (roadmap.Period, bool) {
 			text, roadmap.PeriodForms)
 		return roadmap.Period{}, false
 	}
-	if !r.cat.Cadence.Fits(p) {
+	gov := r.c.Catalogue.InForce(p)
+	if !r.wb.HasMeta {
+		// No catalogue is named: the rows are read as the catalogue in
+		// force for the period would have them.
+		r.cat = gov
+	}
+	if gov != r.cat {
+		r.superseded = true
+		r.errorf(roadmap.CodeCatalogueVersion, roadmap.SheetMeta, r.wb.Meta[roadmap.MetaCatalogueID].Cell, "",
+			"This workbook was made from the %s (%s version %s), which governs reports %s, but for %s the catalogue in force is the %s (%s version %s): ask for the template for %s, which has that catalogue's indicators, and copy your figures into it.",
+			orTitle(r.cat), r.cat.ID, r.cat.Version, r.c.Catalogue.Governs(r.cat), p, orTitle(gov), gov.ID, gov.Version, p)
+		return roadmap.Period{}, false
+	}
+	if !r.cat.IsRound(p) {
 		r.errorf(roadmap.CodeWrongPeriod, sheet, ref, "",
-			"The workbook reports on %s, but reports under this roadmap are %s: fill in the template you were sent for a reporting period.",
-			p, r.cat.Cadence)
+			"The workbook reports on %s, but reports under this roadmap cover %s: fill in the template you were sent for a reporting period.",
+			p, r.cat.RoundWords())
 		return roadmap.Period{}, false
 	}
 	if cover != "" {
@@ -518,6 +544,9 @@ var looksLikeCode = regexp.MustCompile(`^[A-Za-z]+[0-9]+(\.[0-9]+)*(/\S+)?$`)
 // value, one Value per catalogue row in catalogue order.
 func (r *run) readValues() {
 	rows := r.cat.Rows()
+	if !r.sub.Period.IsZero() {
+		rows = r.cat.RowsDue(r.sub.Period)
+	}
 	known := make(map[string]bool, len(rows))
 	for _, row := range rows {
 		known[strings.ToLower(row.Code)] = true
@@ -545,10 +574,14 @@ func (r *run) readValues() {
 	r.sub.Values = make([]roadmap.Value, 0, len(rows))
 	for _, row := range rows {
 		v := roadmap.Value{Row: row.Code, Indicator: row.Indicator.Code}
+		v.Period, _ = row.Indicator.PeriodIn(r.sub.Period)
 		if row.Part != nil {
 			v.Part = row.Part.Code
 		}
 		l := r.lines[strings.ToLower(row.Code)]
+		if l == nil && r.sub.Period.IsZero() {
+			continue // the period is unknown, so which rows are due is too
+		}
 		if l == nil {
 			r.errorf(roadmap.CodeMissingRow, roadmap.SheetKPI, "", row.Indicator.Code,
 				"The row of %s (code %s) is missing from the KPI sheet, perhaps deleted: copy your figures into a new template, which has every row, and send that file.",
@@ -598,7 +631,7 @@ func (r *run) readValue(row roadmap.Row, c cell, v *roadmap.Value) {
 			fail(roadmap.CodeFormulaNoValue,
 				"holds a formula whose result was never saved, because the program that wrote the file did not calculate it: open the file in Excel or LibreOffice and save it again, or type the figure itself.")
 		case ind.Required && row.Part == nil:
-			fail(roadmap.CodeMissingValue, "is empty, but %s must be reported: %s.", lowerFirst(ind.Title), howToFillRequired(ind, r.sub.Period))
+			fail(roadmap.CodeMissingValue, "is empty, but %s must be reported: %s.", lowerFirst(ind.Title), howToFillRequired(ind, v.Period))
 		}
 		return
 	}
@@ -817,7 +850,10 @@ func (r *run) checkParts() {
 		if ind.Breakdown == nil || ind.Kind == roadmap.Status || len(ind.Breakdown.Parts) == 0 {
 			continue
 		}
-		total := byRow[ind.Code]
+		total, due := byRow[ind.Code]
+		if !due {
+			continue
+		}
 		if !total.Reported {
 			continue
 		}
@@ -900,28 +936,37 @@ func (r *run) comparePrevious() {
 	if r.c.Previous == nil {
 		return
 	}
-	prevPeriod := r.sub.Period.Prev()
-	prev := r.c.Previous(r.sub.Jurisdiction, prevPeriod)
+	prevRound := previousRound(r.sub)
+	prev := r.c.Previous(r.sub.Jurisdiction, prevRound)
 	if prev == nil {
 		return
 	}
-	if !prev.Period.IsZero() {
-		prevPeriod = prev.Period
-	}
 	factor := r.c.changeFactor()
 	same, reported := true, 0
-	rows := r.cat.Rows()
-	for i, v := range r.sub.Values {
+	for _, v := range r.sub.Values {
 		pv, ok := prev.Value(v.Row)
+		// Only a figure of the period just before is compared: a yearly
+		// figure is never set against a half-year's.
+		ok = ok && pv.Period == v.Period.Prev()
 		if v.Reported {
 			reported++
 		}
 		if !ok || pv.Reported != v.Reported || pv.Number != v.Number || pv.Level != v.Level {
 			same = false
 		}
-		if !v.Reported || !ok || !pv.Reported || rows[i].Indicator.Kind == roadmap.Status {
+		ind, known := r.cat.Indicator(v.Indicator)
+		if !v.Reported || !ok || !pv.Reported || !known || ind.Kind == roadmap.Status {
 			continue
 		}
+		row := roadmap.Row{Code: v.Row, Indicator: ind}
+		if v.Part != "" && ind.Breakdown != nil {
+			for k := range ind.Breakdown.Parts {
+				if ind.Breakdown.Parts[k].Code == v.Part {
+					row.Part = &ind.Breakdown.Parts[k]
+				}
+			}
+		}
+		prevPeriod := pv.Period
 		// A change from or to zero has no ratio; small counts (0 thefts, then
 		// 1) move like that all the time, so only a ratio is judged.
 		if v.Number <= 0 || pv.Number <= 0 {
@@ -939,14 +984,31 @@ func (r *run) comparePrevious() {
 		}
 		r.warnf(roadmap.CodeLargeChange, roadmap.SheetKPI, v.Cell, v.Indicator,
 			"Cell %s (%s) says %s for %s, %s the %s reported for %s: check the figure, and if it is right, explain the change in the Comment column (%s%s).",
-			v.Cell, describe(rows[i]), formatNumber(v.Number), r.sub.Period, how, formatNumber(pv.Number), prevPeriod,
+			v.Cell, describe(row), formatNumber(v.Number), v.Period, how, formatNumber(pv.Number), prevPeriod,
 			roadmap.KPIColComment, strings.TrimPrefix(v.Cell, roadmap.KPIColValue))
 	}
 	if same && reported > 0 && len(prev.Values) > 0 {
 		r.warnf(roadmap.CodeSameAsPrevious, roadmap.SheetKPI, "", "",
 			"Every value in this report for %s is the same as in the report for %s: check that the figures were updated for %s and not copied from the earlier report.",
-			r.sub.Period, prevPeriod, r.sub.Period)
+			r.sub.Period, prev.Period, r.sub.Period)
 	}
+}
+
+// previousRound is the round that holds the figures of the periods just
+// before those of sub: the round before, or, for a round that holds only a
+// year's figures (the H2 round of yearly indicators), the same half-year a
+// year earlier.
+func previousRound(sub *roadmap.Submission) roadmap.Period {
+	p := sub.Period
+	for _, v := range sub.Values {
+		if v.Period == p {
+			return p.Prev()
+		}
+	}
+	if len(sub.Values) > 0 && !p.IsYear() && sub.Values[0].Period.IsYear() {
+		return roadmap.Period{Year: p.Year - 1, Half: p.Half}
+	}
+	return p.Prev()
 }
 
 // checkDeadline warns about a report received after its calendar deadline.

@@ -24,7 +24,7 @@ func fuzzSeeds(f *testing.F) [][]byte {
 			seeds = append(seeds, data)
 		}
 	}
-	valid, _ := filepath.Glob(filepath.Join(samplesDir, "workbooks", "valid", "*", "*2026-H1.xlsx"))
+	valid, _ := filepath.Glob(filepath.Join(samplesDir, "workbooks", "valid", "*", "*2025-H2.xlsx"))
 	broken, _ := filepath.Glob(filepath.Join(samplesDir, "workbooks", "broken", "*"))
 	for _, p := range append(valid, broken...) {
 		if data, err := os.ReadFile(p); err == nil {
@@ -58,7 +58,8 @@ func checkInvariants(t *testing.T, cat *roadmap.Catalogue, data []byte, sub *roa
 	if sub.State != roadmap.Accepted {
 		return
 	}
-	rows := cat.Rows()
+	// One value per row due in the round, of the catalogue in force for it.
+	rows := cat.InForce(sub.Period).RowsDue(sub.Period)
 	if len(sub.Values) != len(rows) {
 		t.Fatalf("accepted with %d values for %d rows", len(sub.Values), len(rows))
 	}
@@ -119,7 +120,7 @@ func FuzzCheckCell(f *testing.F) {
 	}
 	cat := defaultCatalogue(f)
 	c := NewChecker(cat)
-	rows := cat.Rows()
+	rows := cat.InForce(testPeriod).RowsDue(testPeriod)
 	f.Fuzz(func(t *testing.T, row uint8, text string, asNumber bool) {
 		b := newBook(t, cat, variants[0])
 		b.fillValid()

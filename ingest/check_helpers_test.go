@@ -22,9 +22,11 @@ import (
 
 var (
 	testJurisdiction = "AL"
-	testPeriod       = roadmap.MustPeriod("2026-H1")
-	testReceived     = time.Date(2026, 7, 20, 9, 30, 0, 0, time.UTC)
-	testCoverDate    = time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC)
+	// testPeriod is a half-year of the Phase I catalogue (half-yearly
+	// figures), which the built-in succession keeps in force up to 2024-H2.
+	testPeriod    = roadmap.MustPeriod("2024-H2")
+	testReceived  = time.Date(2026, 7, 20, 9, 30, 0, 0, time.UTC)
+	testCoverDate = time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC)
 )
 
 func defaultCatalogue(t testing.TB) *roadmap.Catalogue {
@@ -110,7 +112,7 @@ func newBook(t testing.TB, cat *roadmap.Catalogue, v variant) *book {
 		t.Fatalf("template: %v", err)
 	}
 	t.Cleanup(func() { _ = f.Close() })
-	b := &book{t: t, cat: cat, f: f, v: v, pct: -1}
+	b := &book{t: t, cat: cat.InForce(testPeriod), f: f, v: v, pct: -1}
 	if v.date1904 {
 		yes := true
 		b.must(f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}))
@@ -137,7 +139,7 @@ func (b *book) percentStyle() int {
 // ref is the value cell of a row code.
 func (b *book) ref(code string) string {
 	b.t.Helper()
-	row, ok := templates.KPIRow(b.cat, code)
+	row, ok := templates.KPIRow(b.cat, testPeriod, code)
 	if !ok {
 		b.t.Fatalf("no row %s", code)
 	}

@@ -17,7 +17,7 @@ import (
 func templatesCatalogue() (*roadmap.Catalogue, error) { return templates.DefaultCatalogue() }
 
 func templatesKPIRow(cat *roadmap.Catalogue, code string) (int, bool) {
-	return templates.KPIRow(cat, code)
+	return templates.KPIRow(cat, testPeriod, code)
 }
 
 func TestValidWorkbookInEveryVariant(t *testing.T) {
@@ -79,9 +79,9 @@ func (b *book) belowTable() int { return roadmap.KPIFirstRow + len(b.cat.Rows())
 func previousOf(typed map[string]roadmap.Value, edit func(row string, v *roadmap.Value)) *roadmap.Submission {
 	prev := &roadmap.Submission{Jurisdiction: testJurisdiction, Period: testPeriod.Prev(), State: roadmap.Accepted}
 	cat, _ := templatesCatalogue()
-	for _, row := range cat.Rows() {
+	for _, row := range cat.InForce(prev.Period).RowsDue(prev.Period) {
 		v := typed[row.Code]
-		v.Row, v.Indicator = row.Code, row.Indicator.Code
+		v.Row, v.Indicator, v.Period = row.Code, row.Indicator.Code, prev.Period
 		if edit != nil {
 			edit(row.Code, &v)
 		}
@@ -163,13 +163,13 @@ var findingCases = []findingCase{
 		contains: []string{`"ME"`, "Albania (AL)"},
 		edit:     func(b *book) { b.set(roadmap.SheetCover, "B3", "ME") }},
 	{name: "cover names another period", code: roadmap.CodeWrongPeriod, sev: roadmap.Error, sheet: roadmap.SheetCover, cell: fixed("B4"),
-		contains: []string{`"2025-H2"`, "2026-H1"},
-		edit:     func(b *book) { b.set(roadmap.SheetCover, "B4", "2025-H2") }},
+		contains: []string{`"2024-H1"`, "2024-H2"},
+		edit:     func(b *book) { b.set(roadmap.SheetCover, "B4", "2024-H1") }},
 	{name: "metadata period not a period", code: roadmap.CodeWrongPeriod, sev: roadmap.Error, sheet: roadmap.SheetMeta, cell: fixed("B6"),
 		contains: []string{`"2026-Q3"`},
 		edit:     func(b *book) { b.set(roadmap.SheetMeta, "B6", "2026-Q3") }},
 	{name: "large change", code: roadmap.CodeLargeChange, sev: roadmap.Warning, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
-		contains: []string{"Ammunition seized", "1505 for 2026-H1", "more than 3 times", "the 150.5 reported for 2025-H2"},
+		contains: []string{"Ammunition seized", "1505 for 2024-H2", "more than 3 times", "the 150.5 reported for 2024-H1"},
 		setup: func(c *Checker, typed map[string]roadmap.Value) {
 			c.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
 				if j != testJurisdiction || p != testPeriod.Prev() {
@@ -183,7 +183,7 @@ var findingCases = []findingCase{
 			}
 		}},
 	{name: "large drop", code: roadmap.CodeLargeChange, sev: roadmap.Warning, sheet: roadmap.SheetKPI, cell: at("G5.2"), ind: "G5.2",
-		contains: []string{"less than 1/3 of", "2025-H2"},
+		contains: []string{"less than 1/3 of", "2024-H1"},
 		setup: func(c *Checker, typed map[string]roadmap.Value) {
 			c.Previous = func(string, roadmap.Period) *roadmap.Submission {
 				return previousOf(typed, func(row string, v *roadmap.Value) {
@@ -194,7 +194,7 @@ var findingCases = []findingCase{
 			}
 		}},
 	{name: "same as previous period", code: roadmap.CodeSameAsPrevious, sev: roadmap.Warning, sheet: roadmap.SheetKPI,
-		contains: []string{"2025-H2", "2026-H1"},
+		contains: []string{"2024-H1", "2024-H2"},
 		setup: func(c *Checker, typed map[string]roadmap.Value) {
 			c.Previous = func(string, roadmap.Period) *roadmap.Submission { return previousOf(typed, nil) }
 		}},

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
 )
 
 var updateFixtures = flag.Bool("update-fixtures", false, "rewrite testdata/ workbooks, converting them with LibreOffice (soffice)")
@@ -87,7 +88,13 @@ func readFixture(t testing.TB, path string) []byte {
 // LibreOffice (which turns the very hidden metadata sheet into a hidden one
 // and rewrites styles, shared strings and number formats) reads the same.
 func TestLibreOfficeRoundTrip(t *testing.T) {
-	cat := defaultCatalogue(t)
+	// The committed fixtures are Phase I templates for 2026-H1, made before
+	// the Roadmap 2025–2030 took over from 2025-H1: read them with Phase I on
+	// its own, which then governs every period.
+	cat, err := templates.LoadCatalogue("../templates/phase1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := NewChecker(cat)
 	orig := c.CheckBytes("excelize.xlsx", readFixture(t, fixtureExcelize), "AL", testReceived)
 	lo := c.CheckBytes("libreoffice.xlsx", readFixture(t, fixtureLibreOffice), "AL", testReceived)
@@ -233,7 +240,7 @@ func TestFileFindings(t *testing.T) {
 		{"broken metadata sheet xml", truncatedPart(valid, "xl/worksheets/sheet5.xml"), 0, roadmap.CodeDamaged, []string{"damaged or incomplete"}},
 		{"broken shared strings", truncatedPart(valid, "xl/sharedStrings.xml"), 0, roadmap.CodeDamaged, []string{"damaged or incomplete"}},
 		{"over the size limit", func(testing.TB) []byte { return valid }, 10_000, roadmap.CodeTooLarge, []string{"limit of 0.1 MB"}},
-		{"someone else's workbook", foreignWorkbook, 0, roadmap.CodeNotTemplate, []string{"not the Western Balkans SALW Control Roadmap KPI template"}},
+		{"someone else's workbook", foreignWorkbook, 0, roadmap.CodeNotTemplate, []string{"not the Western Balkans SALW Control Roadmap 2025–2030 KPI template"}},
 	}
 	cat := defaultCatalogue(t)
 	for _, tc := range cases {
@@ -294,7 +301,7 @@ func TestCheckPath(t *testing.T) {
 			t.Errorf("value %d: %+v, want %+v", i, got.Values[i], want.Values[i])
 		}
 	}
-	if got.TemplateVersion != roadmap.TemplateVersion || got.CatalogueID != cat.ID || got.CatalogueVersion != cat.Version || got.CatalogueHash != cat.Hash {
+	if gov := cat.InForce(got.Period); got.TemplateVersion != roadmap.TemplateVersion || got.CatalogueID != gov.ID || got.CatalogueVersion != gov.Version || got.CatalogueHash != gov.Hash {
 		t.Errorf("template %q catalogue %q %q %q", got.TemplateVersion, got.CatalogueID, got.CatalogueVersion, got.CatalogueHash)
 	}
 

@@ -53,15 +53,17 @@ func (c brokenCase) render(cat *roadmap.Catalogue, base Workbook) ([]byte, error
 }
 
 // brokenBase is the workbook the broken samples start from: the first
-// jurisdiction's latest sample, sent again a week later, so that no broken file
-// is byte for byte a valid sample (ingest would call it a duplicate).
+// jurisdiction's latest sample that holds figures (a first half-year's round
+// of yearly indicators holds none), sent again a week later, so that no
+// broken file is byte for byte a valid sample (ingest would call it a
+// duplicate).
 func brokenBase(d *Data) (Workbook, bool) {
 	if len(d.Valid) == 0 {
 		return Workbook{}, false
 	}
 	var base Workbook
 	for _, w := range d.Valid {
-		if w.Jurisdiction == d.Valid[0].Jurisdiction {
+		if w.Jurisdiction == d.Valid[0].Jurisdiction && (len(w.Values) > 0 || len(base.Values) == 0) {
 			base = w
 		}
 	}
@@ -141,9 +143,11 @@ func brokenCases(cat *roadmap.Catalogue, base Workbook) []brokenCase {
 			edit:        setKPI(ind.Code, 140.0),
 		})
 	}
+	// Required counts only: an optional one may be new, with no history to
+	// compare a figure with.
 	counts := []*roadmap.Indicator{}
 	for i := range cat.Indicators {
-		if plainCount(&cat.Indicators[i]) {
+		if plainCount(&cat.Indicators[i]) && cat.Indicators[i].Required {
 			counts = append(counts, &cat.Indicators[i])
 		}
 	}
@@ -269,6 +273,28 @@ func brokenCases(cat *roadmap.Catalogue, base Workbook) []brokenCase {
 		description: fmt.Sprintf("The metadata's %s is \"2019.1-draft\": a template made from another version of the catalogue.", roadmap.MetaCatalogueVersion),
 		edit:        setMeta(roadmap.MetaCatalogueVersion, "2019.1-draft"),
 	})
+	if old := cat.Previous; old != nil && !cat.From.IsZero() {
+		// A Commission that keeps filling in last year's template after the
+		// catalogue changed: the earlier catalogue's workbook for the first
+		// period its successor governs.
+		last := roadmap.Period{Year: cat.From.Year - 1, Half: 2}
+		if cat.From.Half == 2 {
+			last = roadmap.Period{Year: cat.From.Year, Half: 1}
+		}
+		w := Workbook{Jurisdiction: j, Period: cat.From, Cover: base.Cover, Values: history(cat, j).round(old, j, last)}
+		add(brokenCase{
+			name: "superseded-catalogue.xlsx", folder: j, code: roadmap.CodeCatalogueVersion,
+			description: fmt.Sprintf("A %s workbook for %s made from %s, the catalogue that %s succeeds from %s, filled with the figures of the earlier template.", j, cat.From, old.ID, cat.ID, cat.From),
+			raw: func() ([]byte, error) {
+				f, err := filled(old, &w)
+				if err != nil {
+					return nil, err
+				}
+				defer f.Close()
+				return save(f, "superseded-catalogue.xlsx")
+			},
+		})
+	}
 	add(brokenCase{
 		name: "not-our-template.xlsx", folder: j, code: roadmap.CodeNotTemplate,
 		description: "A valid workbook of the Commission's own (a list of seizures on Sheet1), not the KPI template.",

@@ -137,7 +137,7 @@ func TestBuildIsRepeatable(t *testing.T) {
 }
 
 func TestGenerateNeedsABaseline(t *testing.T) {
-	cat := *defaultCatalogue(t)
+	cat := *defaultCatalogue(t).Chain()[0]
 	cat.Baseline = roadmap.Period{}
 	if err := Generate(t.TempDir(), &cat); err == nil {
 		t.Error("Generate accepted a catalogue without a baseline")

@@ -99,6 +99,7 @@ var (
 		Row          string
 	}{
 		{"BA", roadmap.Period{Year: 2020, Half: 2}, "G3.3"},
+		{"XK", roadmap.Period{Year: 2025}, "G3.3"},
 	}
 	blankNarratives = []struct {
 		Jurisdiction string
@@ -107,22 +108,45 @@ var (
 	}{
 		{"XK", roadmap.Period{Year: 2019, Half: 2}, "G7"},
 		{"MK", roadmap.Period{Year: 2022, Half: 1}, "G2"},
+		{"AL", roadmap.Period{Year: 2025, Half: 2}, "G6"},
 	}
 )
 
-// Periods lists the periods the samples cover: the catalogue's baseline, then
-// every period of its cadence from the end of the baseline until mid-2026.
+// Periods lists the rounds the samples cover: the first catalogue's
+// baseline, then every round of the catalogue in force for it, until
+// mid-2026 (2018, 2019-H1 … 2024-H2 under Phase I, then 2025-H1, 2025-H2
+// and 2026-H1 under the Roadmap 2025–2030 for the built-in catalogues).
 func Periods(cat *roadmap.Catalogue) ([]roadmap.Period, error) {
-	if cat.Baseline.IsZero() {
-		return nil, fmt.Errorf("catalogue %q has no baseline period", cat.ID)
+	first := cat.Chain()[0]
+	if first.Baseline.IsZero() {
+		return nil, fmt.Errorf("catalogue %q has no baseline period", first.ID)
 	}
-	ps := []roadmap.Period{cat.Baseline}
-	p := cat.Cadence.PeriodOf(cat.Baseline.Last().AddDate(0, 0, 1))
+	ps := []roadmap.Period{first.Baseline}
+	for y := first.Baseline.Year + 1; y <= lastDay.Year(); y++ {
+		for _, p := range []roadmap.Period{{Year: y, Half: 1}, {Year: y, Half: 2}, {Year: y}} {
+			if !p.Last().After(lastDay) && cat.InForce(p).IsRound(p) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	return ps, nil
+}
+
+// grid is the time axis the samples' underlying figures are drawn on: the
+// baseline, then the first catalogue's round cadence (half-years for Phase
+// I), until mid-2026. A round's yearly figure is made from it by the
+// catalogue's own rule for deriving a year (roadmap.Indicator.DeriveYear), so
+// that a year reported under the successor continues the half-years
+// reported before it.
+func grid(cat *roadmap.Catalogue) []roadmap.Period {
+	first := cat.Chain()[0]
+	ps := []roadmap.Period{first.Baseline}
+	p := first.RoundCadence().PeriodOf(first.Baseline.Last().AddDate(0, 0, 1))
 	for !p.Last().After(lastDay) {
 		ps = append(ps, p)
 		p = p.Next()
 	}
-	return ps, nil
+	return ps
 }
 
 // Build makes the model of the samples for a catalogue, without writing anything.
@@ -133,21 +157,22 @@ func Build(cat *roadmap.Catalogue) (*Data, error) {
 	}
 	d := &Data{}
 	for _, j := range cat.Jurisdictions {
-		series := jurisdictionSeries(cat, j.Code, periods)
+		hist := history(cat, j.Code)
 		who := personaOf(&j)
-		for k, p := range periods {
+		for _, p := range periods {
 			if j.Code == missingReport.Jurisdiction && p == missingReport.Period {
 				d.Missing = append(d.Missing, missingReport)
 				continue
 			}
+			gov := cat.InForce(p)
 			w := Workbook{
 				Path:         ValidDir + "/" + j.Code + "/" + templates.FileName(j.Code, p),
 				Jurisdiction: j.Code,
 				Period:       p,
 				Cover:        coverOf(who, j.Code, p),
-				Values:       series[k],
+				Values:       hist.round(gov, j.Code, p),
 			}
-			w.Narratives = narratives(cat, &j, who, &w)
+			w.Narratives = narratives(gov, &j, who, &w)
 			d.Valid = append(d.Valid, w)
 		}
 	}

@@ -67,7 +67,7 @@ func TestValidSamplesReadBack(t *testing.T) {
 			f := open(t, w.Path)
 			m := meta(t, f)
 			if m[roadmap.MetaJurisdiction] != w.Jurisdiction || m[roadmap.MetaPeriod] != w.Period.String() ||
-				m[roadmap.MetaTemplateVersion] != roadmap.TemplateVersion || m[roadmap.MetaCatalogueHash] != cat.Hash {
+				m[roadmap.MetaTemplateVersion] != roadmap.TemplateVersion || m[roadmap.MetaCatalogueHash] != cat.InForce(w.Period).Hash {
 				t.Errorf("metadata %v", m)
 			}
 			if got := cell(t, f, roadmap.SheetCover, roadmap.CoverJurisdiction); got != w.Jurisdiction {
@@ -291,8 +291,11 @@ func TestBrokenSamplesAreBrokenAsDescribed(t *testing.T) {
 	if got := kpi(wb("text-in-number.xlsx"), "G3.2"); got != "about 12 thousand" {
 		t.Errorf("text-in-number.xlsx G3.2 = %q", got)
 	}
-	if got := kpi(wb("required-missing.xlsx"), "G7.3"); got != "" {
-		t.Errorf("required-missing.xlsx G7.3 = %q", got)
+	if got := kpi(wb("required-missing.xlsx"), "G7.4"); got != "" {
+		t.Errorf("required-missing.xlsx G7.4 = %q", got)
+	}
+	if f := wb("superseded-catalogue.xlsx"); meta(t, f)[roadmap.MetaCatalogueID] != cat.Previous.ID || meta(t, f)[roadmap.MetaPeriod] != cat.From.String() {
+		t.Errorf("superseded-catalogue.xlsx metadata %v, want %s for %s", meta(t, f), cat.Previous.ID, cat.From)
 	}
 	if got := kpi(wb("status-not-on-scale.xlsx"), "G1.1"); got != "mostly done" {
 		t.Errorf("status-not-on-scale.xlsx G1.1 = %q", got)

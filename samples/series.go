@@ -3,6 +3,7 @@ package samples
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/seesac/roadmap"
 )
@@ -78,35 +79,120 @@ var campaigns = []campaign{
 		"Кампања за легализација „Ѕвонче за мир“, октомври–декември 2024."},
 }
 
-// jurisdictionSeries computes every row's value for each period, in catalogue
-// row order: series[k] are the values of periods[k].
-func jurisdictionSeries(cat *roadmap.Catalogue, j string, periods []roadmap.Period) [][]roadmap.Value {
+// hist is a jurisdiction's underlying figures on the grid, by the row codes
+// of the series' first indicator (its root in the succession).
+type hist struct {
+	at map[roadmap.Period]map[string]roadmap.Value
+}
+
+// history draws a jurisdiction's figures on the grid: every indicator of the
+// first catalogue, and every indicator a later catalogue starts.
+func history(cat *roadmap.Catalogue, j string) *hist {
+	chain := cat.Chain()
+	var inds []*roadmap.Indicator
+	for k, c := range chain {
+		for i := range c.Indicators {
+			if k == 0 || c.Indicators[i].Continues == "" {
+				inds = append(inds, &c.Indicators[i])
+			}
+		}
+	}
+	g := grid(cat)
+	h := &hist{at: map[roadmap.Period]map[string]roadmap.Value{}}
+	for k, vs := range jurisdictionSeries(inds, chain[0].Baseline, j, g) {
+		m := map[string]roadmap.Value{}
+		for _, v := range vs {
+			m[v.Row] = v
+		}
+		h.at[g[k]] = m
+	}
+	return h
+}
+
+// rootRows maps each row code of gov to the row code of its series' root.
+func rootRows(gov *roadmap.Catalogue) map[string]string {
+	out := map[string]string{}
+	for i := range gov.Indicators {
+		ind := &gov.Indicators[i]
+		lin := gov.Lineage(ind)
+		root := lin[len(lin)-1].Indicator.Code
+		for _, r := range ind.Rows() {
+			out[r.Code] = root + strings.TrimPrefix(r.Code, ind.Code)
+		}
+	}
+	return out
+}
+
+// round is what jurisdiction j reports in round p under gov: each row due,
+// for the period it covers, taken from the grid or made from its half-years.
+func (h *hist) round(gov *roadmap.Catalogue, j string, p roadmap.Period) []roadmap.Value {
+	roots := rootRows(gov)
+	get := func(q roadmap.Period, row string) (roadmap.Value, bool) {
+		v, ok := h.at[q][roots[row]]
+		return v, ok
+	}
+	var out []roadmap.Value
+	for _, ind := range gov.Due(p) {
+		vp, _ := ind.PeriodIn(p)
+		for _, r := range ind.Rows() {
+			v, ok := get(vp, r.Code)
+			if !ok && vp.IsYear() {
+				v, ok = ind.DeriveYear(vp.Year, r.Code, get)
+				if !ok {
+					v, ok = meanOfHalves(vp.Year, r.Code, get)
+				}
+			}
+			v.Row, v.Indicator, v.Period, v.Part = r.Code, ind.Code, vp, ""
+			if r.Part != nil {
+				v.Part = r.Part.Code
+			}
+			if !ok || blankOn(j, vp, r.Code) {
+				v = roadmap.Value{Row: v.Row, Indicator: v.Indicator, Part: v.Part, Period: vp}
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// meanOfHalves is a year's share of a flow that the catalogue does not
+// define as a ratio (the share of firearms traced): what a Commission would
+// report for the year, the mean of its two half-years.
+func meanOfHalves(year int, row string, get func(roadmap.Period, string) (roadmap.Value, bool)) (roadmap.Value, bool) {
+	a, okA := get(roadmap.Period{Year: year, Half: 1}, row)
+	b, okB := get(roadmap.Period{Year: year, Half: 2}, row)
+	if !okA || !okB || !a.Reported || !b.Reported {
+		return roadmap.Value{}, false
+	}
+	return roadmap.Value{Reported: true, Number: round((a.Number+b.Number)/2, 1)}, true
+}
+
+// jurisdictionSeries computes every row's value of the given indicators for
+// each period, in their row order: series[k] are the values of periods[k].
+func jurisdictionSeries(inds []*roadmap.Indicator, baseline roadmap.Period, j string, periods []roadmap.Period) [][]roadmap.Value {
 	s := scale[j]
 	if s == 0 {
 		s = 1
 	}
 	out := make([][]roadmap.Value, len(periods))
-	for i := range cat.Indicators {
-		ind := &cat.Indicators[i]
+	for _, ind := range inds {
 		r := stream(j, ind.Code)
 		var rows [][]roadmap.Value
 		switch {
 		case ind.Kind == roadmap.Status:
 			rows = statusSeries(r, ind, len(periods))
 		case ind.Code == "G4.3":
-			rows = shareOfWomen(cat, ind, out)
+			rows = shareOfWomen(ind, out)
 		case ind.Code == "G6.1":
-			rows = destroyed(r, ind, s, cat.Baseline, periods)
+			rows = destroyed(r, ind, s, baseline, periods)
 		default:
-			rows = numberSeries(r, ind, s, cat.Baseline, periods)
+			rows = numberSeries(r, ind, s, baseline, periods)
 		}
 		for k, p := range periods {
 			row := rows[k]
 			for n := range row {
+				row[n].Period = p
 				applyCampaign(j, p, &row[n])
-				if blankOn(j, p, row[n].Row) {
-					row[n] = roadmap.Value{Row: row[n].Row, Indicator: row[n].Indicator, Part: row[n].Part}
-				}
 			}
 			out[k] = append(out[k], row...)
 		}
@@ -232,7 +318,7 @@ func split(r *rand.Rand, ind *roadmap.Indicator, pr profile, total, t float64, d
 
 // shareOfWomen derives "share of women among officials trained" from the
 // number trained by sex, so that the two agree as they would in a real report.
-func shareOfWomen(cat *roadmap.Catalogue, ind *roadmap.Indicator, done [][]roadmap.Value) [][]roadmap.Value {
+func shareOfWomen(ind *roadmap.Indicator, done [][]roadmap.Value) [][]roadmap.Value {
 	out := make([][]roadmap.Value, len(done))
 	for k, vs := range done {
 		var total, female float64

@@ -43,10 +43,11 @@ func sub(j string, p roadmap.Period, hash string, received time.Time, state road
 		CatalogueHash: "cafe", State: state, Path: "archive/" + j + "/" + p.String() + "/" + hash + ".xlsx",
 		Cover: roadmap.Cover{Institution: "Komisioni", Contact: "Ђорђе Њежић", Email: "a@b.c", Date: "2026-10-30", Final: true},
 		Values: []roadmap.Value{
-			{Row: "G3.1", Indicator: "G3.1", Reported: true, Number: 0, Cell: "F2"},
-			{Row: "G3.1/border", Indicator: "G3.1", Part: "border", Reported: false, Cell: "F3"},
-			{Row: "G3.2", Indicator: "G3.2", Reported: true, Number: 12.5, Comment: "Tarčin", Cell: "F4"},
-			{Row: "G1.1", Indicator: "G1.1", Reported: true, Level: "drafting", Cell: "F5"},
+			{Row: "G3.1", Period: p, Indicator: "G3.1", Reported: true, Number: 0, Cell: "F2"},
+			{Row: "G3.1/border", Period: p, Indicator: "G3.1", Part: "border", Reported: false, Cell: "F3"},
+			{Row: "G3.2", Period: p, Indicator: "G3.2", Reported: true, Number: 12.5, Comment: "Tarčin", Cell: "F4"},
+			// A yearly figure in a half-year's round keeps its own period.
+			{Row: "G1.1", Period: roadmap.Period{Year: p.Year}, Indicator: "G1.1", Reported: true, Level: "drafting", Cell: "F5"},
 		},
 		Narratives: []roadmap.Narrative{{Goal: "G1", Progress: "С́ецање", Challenges: "", Support: "funds"}},
 		Findings:   []roadmap.Finding{{Severity: roadmap.Warning, Code: roadmap.CodeLargeChange, Sheet: "KPI", Cell: "F4", Indicator: "G3.2", Message: "Large change."}},

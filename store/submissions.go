@@ -134,7 +134,7 @@ func folderLabel(folder string) string {
 func insertChildren(ctx context.Context, tx *sql.Tx, id int64, s *roadmap.Submission) error {
 	if len(s.Values) > 0 {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO kpi_values (submission_id, seq, row_code, indicator, part,
-			reported, number, level, comment, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			reported, number, level, comment, cell, period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return fmt.Errorf("values: %w", err)
 		}
@@ -144,8 +144,12 @@ func insertChildren(ctx context.Context, tx *sql.Tx, id int64, s *roadmap.Submis
 			if v.Reported && v.Level == "" {
 				num = v.Number
 			}
+			period := v.Period
+			if period.IsZero() {
+				period = s.Period
+			}
 			if _, err := st.ExecContext(ctx, id, i, v.Row, v.Indicator, v.Part, boolInt(v.Reported), num,
-				v.Level, v.Comment, v.Cell); err != nil {
+				v.Level, v.Comment, v.Cell, period.String()); err != nil {
 				return fmt.Errorf("value %s: %w", v.Row, err)
 			}
 		}
@@ -245,18 +249,25 @@ func (db *DB) query(ctx context.Context, where, order string, d detail, args ...
 	// of ids, so that no query grows with the number of submissions.
 	if d&withValues != 0 {
 		if err := eachRow(ctx, tx, `SELECT v.submission_id, v.row_code, v.indicator, v.part, v.reported, v.number,
-			v.level, v.comment, v.cell FROM kpi_values v JOIN submissions s ON s.id = v.submission_id
+			v.level, v.comment, v.cell, v.period FROM kpi_values v JOIN submissions s ON s.id = v.submission_id
 			WHERE `+where+` ORDER BY v.submission_id, v.seq`, args, func(rows *sql.Rows) error {
 			var id int64
 			var v roadmap.Value
 			var reported int
 			var num sql.NullFloat64
-			if err := rows.Scan(&id, &v.Row, &v.Indicator, &v.Part, &reported, &num, &v.Level, &v.Comment, &v.Cell); err != nil {
+			var period string
+			if err := rows.Scan(&id, &v.Row, &v.Indicator, &v.Part, &reported, &num, &v.Level, &v.Comment, &v.Cell, &period); err != nil {
 				return err
 			}
 			v.Reported = reported == 1
 			v.Number = num.Float64
 			s := index[id]
+			if err := v.Period.UnmarshalText([]byte(period)); err != nil {
+				return fmt.Errorf("value %s of submission %d: %w", v.Row, id, err)
+			}
+			if v.Period.IsZero() {
+				v.Period = s.Period
+			}
 			s.Values = append(s.Values, v)
 			return nil
 		}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -17,32 +18,88 @@ import (
 	"github.com/seesac/roadmap"
 )
 
-//go:embed catalogue.yaml
-var defaultCatalogue []byte
+// The built-in catalogues: the one in force (catalogue.yaml, the Roadmap
+// 2025–2030) and the Phase I catalogue it succeeds (phase1.yaml). A
+// catalogue names its predecessor by id; a built-in one is found here.
+var (
+	//go:embed catalogue.yaml
+	defaultCatalogue []byte
+	//go:embed phase1.yaml
+	phase1Catalogue []byte
+)
+
+// builtins are the embedded catalogue files by name.
+var builtins = []struct {
+	name string
+	data []byte
+}{{DefaultFileName, defaultCatalogue}, {"phase1.yaml", phase1Catalogue}}
 
 // DefaultFileName names the embedded catalogue in problems.
 const DefaultFileName = "catalogue.yaml"
 
-// DefaultCatalogue is the embedded, illustrative Western Balkans catalogue.
+// maxSuccession bounds a chain of catalogues, so that two files that name
+// each other are reported instead of followed for ever.
+const maxSuccession = 8
+
+// DefaultCatalogue is the embedded, illustrative Western Balkans catalogue in
+// force, linked to the catalogues it succeeds.
 func DefaultCatalogue() (*roadmap.Catalogue, error) { return ParseCatalogue(defaultCatalogue) }
 
 // ParseCatalogue reads and checks a catalogue and sets its Hash. Problems are
-// reported all at once as roadmap.Problems naming "catalogue.yaml".
+// reported all at once as roadmap.Problems naming "catalogue.yaml". A
+// catalogue it succeeds is looked up among the built-in ones.
 func ParseCatalogue(data []byte) (*roadmap.Catalogue, error) {
-	return parseCatalogue(DefaultFileName, data)
+	return parseCatalogue(DefaultFileName, data, builtinResolver(0))
 }
 
 // LoadCatalogue reads and checks the catalogue file at path (an operator's
-// replacement for the embedded one). Problems name the file as given.
+// replacement for the embedded one). Problems name the file as given. A
+// catalogue it succeeds is read from the file its succeeds key names
+// (relative to path's folder), or else found among the built-in ones.
 func LoadCatalogue(path string) (*roadmap.Catalogue, error) {
+	return loadCatalogue(path, 0)
+}
+
+func loadCatalogue(path string, depth int) (*roadmap.Catalogue, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read catalogue: %w", err)
 	}
-	return parseCatalogue(path, data)
+	return parseCatalogue(path, data, func(s roadmap.Succession) (*roadmap.Catalogue, error) {
+		if s.File == "" {
+			return builtinResolver(depth)(s)
+		}
+		if depth >= maxSuccession {
+			return nil, fmt.Errorf("more than %d catalogues succeed one another: check that no two files name each other", maxSuccession)
+		}
+		return loadCatalogue(filepath.Join(filepath.Dir(path), filepath.FromSlash(s.File)), depth+1)
+	})
 }
 
-func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
+// builtinResolver finds a predecessor by id among the embedded catalogues.
+func builtinResolver(depth int) func(roadmap.Succession) (*roadmap.Catalogue, error) {
+	return func(s roadmap.Succession) (*roadmap.Catalogue, error) {
+		if depth >= maxSuccession {
+			return nil, fmt.Errorf("more than %d catalogues succeed one another", maxSuccession)
+		}
+		var ids []string
+		for _, b := range builtins {
+			var head struct {
+				ID string `yaml:"id"`
+			}
+			if yaml.Unmarshal(b.data, &head) != nil {
+				continue
+			}
+			if head.ID == s.ID {
+				return parseCatalogue(b.name, b.data, builtinResolver(depth+1))
+			}
+			ids = append(ids, head.ID)
+		}
+		return nil, fmt.Errorf("no built-in catalogue has the id %q (built in: %s): name its file with succeeds: {id: %s, file: FILE}", s.ID, strings.Join(ids, ", "), s.ID)
+	}
+}
+
+func parseCatalogue(file string, data []byte, resolve func(roadmap.Succession) (*roadmap.Catalogue, error)) (*roadmap.Catalogue, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, roadmap.Problems{syntaxProblem(err)}.In(file)
@@ -75,6 +132,13 @@ func parseCatalogue(file string, data []byte) (*roadmap.Catalogue, error) {
 	}
 	sum := sha256.Sum256(data)
 	cat.Hash = hex.EncodeToString(sum[:])
+	fillDefaults(cat)
+	if cat.Succeeds != nil {
+		c.link(cat, resolve)
+		if len(c.problems) > 0 {
+			return nil, roadmap.Problems(c.sorted()).In(file)
+		}
+	}
 	return cat, nil
 }
 
@@ -230,8 +294,13 @@ func (c *checker) crossCheck(d *roadmap.Catalogue) {
 		if ind.Goal != "" && len(goals) > 0 && !goals[ind.Goal] {
 			c.add(path+".goal", "goal %q is not one of the catalogue's goals (%s)", ind.Goal, listOf(goalCodes))
 		}
-		c.checkIndicator(ind, path, cadence, baseline)
+		icad := cadence
+		if ind.Cadence != "" {
+			icad = ind.Cadence
+		}
+		c.checkIndicator(ind, path, icad, baseline)
 	}
+	c.checkCycle(d, baseline)
 }
 
 func (c *checker) checkIndicator(ind *roadmap.Indicator, path string, cadence roadmap.Cadence, baseline roadmap.Period) {
@@ -267,10 +336,13 @@ func (c *checker) checkIndicator(ind *roadmap.Indicator, path string, cadence ro
 	allowed := map[roadmap.Kind][]roadmap.Aggregation{
 		roadmap.Count:    {roadmap.Sum},
 		roadmap.Quantity: {roadmap.Sum},
-		roadmap.Percent:  {roadmap.Mean, roadmap.Range},
+		roadmap.Percent:  {roadmap.Mean, roadmap.Range, roadmap.Pooled},
 		roadmap.Status:   {roadmap.Distribution},
 	}[kind]
-	validAgg := agg == roadmap.Sum || agg == roadmap.Mean || agg == roadmap.Range || agg == roadmap.Distribution
+	validAgg := agg == roadmap.Sum || agg == roadmap.Mean || agg == roadmap.Range || agg == roadmap.Distribution || agg == roadmap.Pooled
+	if agg == roadmap.Pooled && ind.Ratio == nil {
+		c.add(path+".aggregation", "a pooled share needs its ratio: add ratio: {numerator: ROW, denominator: ROW}, or combine by mean or range")
+	}
 	if validAgg && !containsAgg(allowed, agg) {
 		names := make([]string, len(allowed))
 		for i, a := range allowed {

@@ -18,7 +18,7 @@ import (
 // catalogueTypes lists every type of the catalogue's schema, for the test
 // that validates each once (a mistyped validate tag only panics when its
 // struct is first validated).
-var catalogueTypes = []any{roadmap.Catalogue{}, roadmap.Footnote{}, roadmap.Jurisdiction{}, roadmap.Goal{}, roadmap.Indicator{}, roadmap.Breakdown{}, roadmap.Part{}, roadmap.Target{}}
+var catalogueTypes = []any{roadmap.Catalogue{}, roadmap.Succession{}, roadmap.Ratio{}, roadmap.Footnote{}, roadmap.Jurisdiction{}, roadmap.Goal{}, roadmap.Indicator{}, roadmap.Breakdown{}, roadmap.Part{}, roadmap.Target{}}
 
 var catalogueType = reflect.TypeFor[roadmap.Catalogue]()
 

@@ -19,8 +19,36 @@ func TestDefaultCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DefaultCatalogue: %v", err)
 	}
-	if cat.ID != "wb-salw-roadmap" || !cat.Illustrative || cat.Cadence != roadmap.HalfYearly || cat.Baseline != roadmap.MustPeriod("2018") {
-		t.Errorf("header = %q illustrative=%v cadence=%q baseline=%v", cat.ID, cat.Illustrative, cat.Cadence, cat.Baseline)
+	if cat.ID != "wb-salw-roadmap-2030" || !cat.Illustrative || cat.Cadence != roadmap.Yearly || cat.NarrativeCadence != roadmap.HalfYearly ||
+		cat.Baseline != roadmap.MustPeriod("2018") || cat.From != roadmap.MustPeriod("2025-H1") {
+		t.Errorf("header = %q illustrative=%v cadence=%q/%q baseline=%v from=%v", cat.ID, cat.Illustrative, cat.Cadence, cat.NarrativeCadence, cat.Baseline, cat.From)
+	}
+	phase1 := cat.Previous
+	if phase1 == nil || phase1.ID != "wb-salw-roadmap" || !phase1.Illustrative || phase1.Cadence != roadmap.HalfYearly || phase1.Previous != nil {
+		t.Fatalf("the catalogue it succeeds = %+v", phase1)
+	}
+	for p, want := range map[string]*roadmap.Catalogue{"2018": phase1, "2024-H2": phase1, "2024": phase1, "2025-H1": cat, "2025": cat, "2030-H2": cat} {
+		if got := cat.InForce(roadmap.MustPeriod(p)); got != want {
+			t.Errorf("InForce(%s) = %s, want %s", p, got.ID, want.ID)
+		}
+	}
+	if got := cat.Governs(phase1) + " / " + cat.Governs(cat); got != "up to 2024-H2 / from 2025-H1" {
+		t.Errorf("governs: %s", got)
+	}
+	// Some indicators continue Phase I codes, one is new, one was dropped,
+	// one continues under another code.
+	var cont, fresh int
+	for i := range cat.Indicators {
+		if cat.Indicators[i].Continues != "" {
+			cont++
+		} else {
+			fresh++
+		}
+	}
+	g74, _ := cat.Indicator("G7.4")
+	_, dropped := cat.Indicator("G6.2")
+	if _, had := phase1.Indicator("G6.2"); fresh != 1 || cont < 10 || g74.Continues != "G7.3" || dropped || !had {
+		t.Errorf("%d continued, %d new; G7.4 continues %q; G6.2 still there: %v", cont, fresh, g74.Continues, dropped)
 	}
 	if len(cat.Jurisdictions) != 6 || len(cat.Goals) != 7 {
 		t.Errorf("%d jurisdictions and %d goals, want 6 and 7", len(cat.Jurisdictions), len(cat.Goals))
@@ -51,8 +79,12 @@ func TestDefaultCatalogue(t *testing.T) {
 		t.Errorf("G1.1 target = %+v", target)
 	}
 	g52, _ := cat.Indicator("G5.2")
-	if g52.Target == nil || g52.Target.Change == nil || *g52.Target.Change != -0.3 || g52.Target.By != roadmap.MustPeriod("2024") {
+	if g52.Target == nil || g52.Target.Change == nil || *g52.Target.Change != -0.5 || g52.Target.By != roadmap.MustPeriod("2030") {
 		t.Errorf("G5.2 target = %+v", g52.Target)
+	}
+	old52, _ := cat.Previous.Indicator("G5.2")
+	if old52.Target == nil || *old52.Target.Change != -0.3 || old52.Target.By != roadmap.MustPeriod("2024") || old52.Cadence != roadmap.HalfYearly || old52.Measure != roadmap.Flow {
+		t.Errorf("Phase I G5.2 = %+v, target %+v", old52, old52.Target)
 	}
 }
 
@@ -112,7 +144,7 @@ func TestCatalogueErrors(t *testing.T) {
 		{"unknown-key.yaml", []string{
 			`27: indicators[0].levels: a status indicator needs its levels, in order from the lowest to the highest, e.g. levels: [none, draft, adopted]`,
 			`32: indicators[0].lvels: unknown key "lvels": did you mean "levels"?`,
-			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, breakdown, code, decimals, definition, direction, goal, kind, levels, required, target, title, unit`,
+			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, breakdown, cadence, changed, code, continues, decimals, definition, direction, goal, kind, levels, measure, ratio, required, target, title, unit`,
 		}},
 		{"duplicate-key.yaml", []string{
 			`59: indicators[2].unit: key "unit" is written twice: the first is at line 58`,
@@ -182,7 +214,7 @@ func TestCatalogueErrors(t *testing.T) {
 		{"aggregation-kind.yaml", []string{
 			`36: indicators[0].aggregation: a status indicator cannot be combined by sum: use distribution`,
 			`61: indicators[2].aggregation: a quantity indicator cannot be combined by mean: use sum`,
-			`69: indicators[3].aggregation: a percent indicator cannot be combined by sum: use mean or range`,
+			`69: indicators[3].aggregation: a percent indicator cannot be combined by sum: use mean or range or pooled`,
 		}},
 		{"quantity-without-unit.yaml", []string{
 			`53: indicators[2].unit: a quantity needs a unit, such as kg or tonnes`,

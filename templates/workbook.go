@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,7 +33,7 @@ func NewWorkbook(cat *roadmap.Catalogue, jurisdiction string, period roadmap.Per
 		return nil, err
 	}
 	f := excelize.NewFile()
-	b := &builder{f: f, cat: cat, j: j, period: period}
+	b := &builder{f: f, cat: cat.InForce(period), j: j, period: period}
 	if err := b.build(); err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("template for %s %s: %w", jurisdiction, period, err)
@@ -93,15 +94,100 @@ func WriteAll(dir string, cat *roadmap.Catalogue, period roadmap.Period) ([]stri
 	return paths, nil
 }
 
-// KPIRow is the KPI-sheet row that carries the given row code in a template
-// written from cat, for programs that fill a template by code.
-func KPIRow(cat *roadmap.Catalogue, code string) (int, bool) {
-	for i, r := range cat.Rows() {
-		if r.Code == code {
-			return roadmap.KPIFirstRow + i, true
+// KPIRow is the KPI-sheet row that carries the given row code in the
+// template for period written from cat, for programs that fill a template
+// by code.
+func KPIRow(cat *roadmap.Catalogue, period roadmap.Period, code string) (int, bool) {
+	for _, l := range kpiLayout(cat.InForce(period), period) {
+		if l.row != nil && l.row.Code == code {
+			return l.line, true
 		}
 	}
 	return 0, false
+}
+
+// kpiLine is one line of the KPI sheet below its header: a catalogue row, or
+// (row nil) the title of a block of figures of one period.
+type kpiLine struct {
+	line   int
+	row    *roadmap.Row
+	period roadmap.Period
+	title  string
+}
+
+// kpiLayout lays out the KPI sheet of a round: the rows due in it, in
+// catalogue order, grouped by the period they cover. A block title line goes
+// before each group only when the round holds figures of more than one
+// period; the Value header names the period otherwise.
+func kpiLayout(cat *roadmap.Catalogue, round roadmap.Period) []kpiLine {
+	var out []kpiLine
+	blocks := map[roadmap.Period][]roadmap.Row{}
+	var order []roadmap.Period
+	for _, r := range cat.RowsDue(round) {
+		p, _ := r.Indicator.PeriodIn(round)
+		if _, ok := blocks[p]; !ok {
+			order = append(order, p)
+		}
+		blocks[p] = append(blocks[p], r)
+	}
+	slices.SortFunc(order, func(a, b roadmap.Period) int { return a.Compare(b) })
+	line := roadmap.KPIFirstRow
+	for _, p := range order {
+		if len(order) > 1 {
+			out = append(out, kpiLine{line: line, period: p, title: blockTitle(cat, p)})
+			line++
+		}
+		for i := range blocks[p] {
+			out = append(out, kpiLine{line: line, row: &blocks[p][i], period: p})
+			line++
+		}
+	}
+	return out
+}
+
+// blockTitle names a block of figures: "Yearly figures for 2026
+// (January–December 2026)", "Figures for July–December 2026 (2026-H2)".
+func blockTitle(cat *roadmap.Catalogue, p roadmap.Period) string {
+	if p.IsYear() && p != cat.Baseline {
+		return fmt.Sprintf("Yearly figures for %d (January–December %d)", p.Year, p.Year)
+	}
+	return "Figures for " + periodWords(p)
+}
+
+// roundContents says, one line per block, what the round's workbook holds
+// and which period each block covers, for the cover and the instructions.
+func roundContents(cat *roadmap.Catalogue, round roadmap.Period) []string {
+	var out []string
+	seen := map[roadmap.Period]bool{}
+	for _, r := range cat.RowsDue(round) {
+		p, _ := r.Indicator.PeriodIn(round)
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, roadmap.SheetKPI+" sheet: "+lowerFirstWord(blockTitle(cat, p))+".")
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, roadmap.SheetKPI+" sheet: no figures are due in this round. "+nextFigures(cat, round))
+	}
+	if p, ok := cat.NarrativePeriod(round); ok {
+		out = append(out, roadmap.SheetNarrative+" sheet: progress, challenges and support needed in "+periodWords(p)+".")
+	}
+	return out
+}
+
+// nextFigures says where the yearly figures of a first half-year's year go.
+func nextFigures(cat *roadmap.Catalogue, round roadmap.Period) string {
+	if round.Half != 1 || len(cat.Due(roadmap.Period{Year: round.Year, Half: 2})) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("The yearly figures for %d are due in the %d-H2 round.", round.Year, round.Year)
+}
+
+func lowerFirstWord(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // saveAtomically writes the workbook through a temporary file renamed into
@@ -133,8 +219,8 @@ func checkPeriod(cat *roadmap.Catalogue, period roadmap.Period) error {
 	if period.IsZero() {
 		return fmt.Errorf("no reporting period given: write %s", roadmap.PeriodForms)
 	}
-	if !cat.Cadence.Fits(period) {
-		return fmt.Errorf("period %s is not a reporting period of this catalogue, which reports %s: write a calendar year such as %d", period, cat.Cadence, period.Year)
+	if gov := cat.InForce(period); !gov.IsRound(period) {
+		return fmt.Errorf("period %s is not a reporting round of %s, whose rounds are %s", period, orTitle(gov), gov.RoundWords())
 	}
 	return nil
 }
@@ -306,13 +392,20 @@ func (b *builder) cover() error {
 		{roadmap.CoverStatus, "", b.st.input},
 		{"C9", "Choose draft while you work and final when the report is approved.", b.st.note},
 		{"A11", "Fill in the yellow cells here and on the KPI and Narrative sheets. The Instructions sheet explains how.", b.st.text},
+		{"A12", "This workbook holds:", b.st.label},
 	}
 	for _, r := range rows {
 		if err := b.set(s, r.cell, r.value, r.style); err != nil {
 			return err
 		}
 	}
-	next := 12
+	next := 13
+	for _, line := range roundContents(b.cat, b.period) {
+		if err := b.set(s, fmt.Sprintf("A%d", next), line, b.st.text); err != nil {
+			return err
+		}
+		next++
+	}
 	if b.cat.Illustrative {
 		note := b.cat.Note
 		if note == "" {
@@ -425,12 +518,13 @@ func (b *builder) instructions() error {
 		style int
 	}{
 		{"How to fill in this workbook", b.st.title},
-		{fmt.Sprintf("This workbook is the report of %s for %s under the %s.", b.jurisdictionName(), periodWords(b.period), orTitle(b.cat)), b.st.text},
+		{fmt.Sprintf("This workbook is the report of %s for %s under the %s. It holds every item due in this round, each for its own period:", b.jurisdictionName(), periodWords(b.period), orTitle(b.cat)), b.st.text},
+		{"• " + strings.Join(roundContents(b.cat, b.period), "\n• "), b.st.text},
 		{"Type only in the yellow cells. The other cells are locked so that the report can be read automatically: do not add, delete, rename or move sheets, rows or columns, and do not change the codes in column A of the " + kpi + " sheet.", b.st.text},
 		{"1. Cover", b.st.subtitle},
 		{"Fill in the reporting institution, the contact person, their e-mail and the date. Choose draft while you are still working and final when the report is approved. The jurisdiction and the period are already filled in.", b.st.text},
 		{"2. " + kpi + " sheet", b.st.subtitle},
-		{"There is one row per indicator, and one more row for each part of an indicator that is split (for example by sex). Type the figure for the period in the Value column. The Guidance column says what may be typed in each row; the cell refuses anything else.", b.st.text},
+		{"There is one row per indicator, and one more row for each part of an indicator that is split (for example by sex). Type the figure for the period named above the rows (or in the Value column's header) in the Value column. The Guidance column says what may be typed in each row; the cell refuses anything else.", b.st.text},
 		{"Type plain numbers, without thousands separators or units: 1250, not 1,250 or 1250 kg. For a percentage type 45 for 45 %. For a status, choose one level from the drop-down list.", b.st.text},
 		{"Where an indicator is split into parts, fill in the total and every part. The Guidance column says whether the parts must add up to the total or may not exceed it.", b.st.text},
 		{"Leave a value blank when the figure is not available. Blank means not reported; it is never read as zero. Type 0 only when the true figure is zero (for example, no weapons were stolen). Use the Comment column to say why a figure is missing or to explain an unusual one.", b.st.text},
@@ -527,9 +621,36 @@ func (b *builder) kpi() error {
 			return err
 		}
 	}
-	for i, r := range b.cat.Rows() {
-		if err := b.kpiRow(roadmap.KPIFirstRow+i, r); err != nil {
-			return fmt.Errorf("KPI row %s: %w", r.Code, err)
+	layout := kpiLayout(b.cat, b.period)
+	blocks := 0
+	for _, l := range layout {
+		if l.row == nil {
+			blocks++
+		}
+	}
+	if blocks == 0 && len(layout) > 0 {
+		if err := b.set(s, cellAt(roadmap.KPIColValue, roadmap.KPIHeaderRow), "Value for "+layout[0].period.String(), b.st.header); err != nil {
+			return err
+		}
+	}
+	if len(layout) == 0 {
+		msg := strings.TrimSpace("No figures are due in this round. " + nextFigures(b.cat, b.period))
+		if err := b.set(s, cellAt(roadmap.KPIColIndicator, roadmap.KPIFirstRow), msg, b.st.cellWrap); err != nil {
+			return err
+		}
+		if err := b.f.SetRowHeight(s, roadmap.KPIFirstRow, rowHeight(lines(msg, kpiWidth(roadmap.KPIColIndicator)))); err != nil {
+			return err
+		}
+	}
+	for _, l := range layout {
+		if l.row == nil {
+			if err := b.set(s, cellAt(roadmap.KPIColIndicator, l.line), l.title, b.st.label); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := b.kpiRow(l.line, *l.row); err != nil {
+			return fmt.Errorf("KPI row %s: %w", l.row.Code, err)
 		}
 	}
 	return b.finishTable(s, roadmap.KPIHeaderRow, cellAt(roadmap.KPIColCode, roadmap.KPIFirstRow))
@@ -740,7 +861,7 @@ func (b *builder) narrative() error {
 	}{
 		{roadmap.NarrColGoal, "Goal", 8},
 		{roadmap.NarrColTitle, "Title", 40},
-		{roadmap.NarrColProgress, "Progress in the period", 50},
+		{roadmap.NarrColProgress, "Progress in " + b.narrativeWords(), 50},
 		{roadmap.NarrColChallenge, "Challenges", 50},
 		{roadmap.NarrColSupport, "Support needed", 50},
 	}
@@ -775,6 +896,14 @@ func (b *builder) narrative() error {
 		}
 	}
 	return b.finishTable(s, roadmap.NarrHeaderRow, cellAt(roadmap.NarrColGoal, roadmap.NarrFirstRow))
+}
+
+// narrativeWords is the period the narrative covers, in words.
+func (b *builder) narrativeWords() string {
+	if p, ok := b.cat.NarrativePeriod(b.period); ok {
+		return p.Label()
+	}
+	return "the period"
 }
 
 func (b *builder) meta() error {

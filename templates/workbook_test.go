@@ -226,13 +226,13 @@ func locked(t *testing.T, f *excelize.File, sheet, ref string) bool {
 
 func TestTemplateKPISheet(t *testing.T) {
 	cat := defaultCat(t)
-	_, f := writeTemplate(t, cat, "ME", roadmap.MustPeriod("2026-H1"))
+	_, f := writeTemplate(t, cat, "ME", roadmap.MustPeriod("2026-H2"))
 	s := roadmap.SheetKPI
 	rows := cat.Rows()
 	if got := cell(t, f, s, roadmap.KPIColCode+"1"); got != "Code" {
 		t.Errorf("header A1 = %q", got)
 	}
-	if got := cell(t, f, s, roadmap.KPIColValue+"1"); got != "Value" {
+	if got := cell(t, f, s, roadmap.KPIColValue+"1"); got != "Value for 2026" {
 		t.Errorf("header F1 = %q", got)
 	}
 	for i, r := range rows {
@@ -281,7 +281,7 @@ func TestTemplateKPISheet(t *testing.T) {
 		t.Errorf("panes = %+v (%v), want the header frozen", panes, err)
 	}
 	// The guidance of a split indicator says how its parts relate to the total.
-	g61, _ := KPIRow(cat, "G6.1/surplus")
+	g61, _ := KPIRow(cat, roadmap.MustPeriod("2026-H2"), "G6.1/surplus")
 	if got := cell(t, f, s, cellAt(roadmap.KPIColGuidance, g61)); !strings.Contains(got, "may not exceed the total") {
 		t.Errorf("G6.1/surplus guidance = %q", got)
 	}
@@ -289,7 +289,7 @@ func TestTemplateKPISheet(t *testing.T) {
 
 func TestTemplateValidations(t *testing.T) {
 	cat := defaultCat(t)
-	_, f := writeTemplate(t, cat, "RS", roadmap.MustPeriod("2026-H1"))
+	_, f := writeTemplate(t, cat, "RS", roadmap.MustPeriod("2026-H2"))
 	dvs, err := f.GetDataValidations(roadmap.SheetKPI)
 	if err != nil {
 		t.Fatal(err)
@@ -385,7 +385,7 @@ func readMeta(t *testing.T, f *excelize.File) map[string]string {
 // metadata, the values and the validations are all still there.
 func TestTemplateFilledByAnotherProgram(t *testing.T) {
 	cat := defaultCat(t)
-	file, f := writeTemplate(t, cat, "BA", roadmap.MustPeriod("2026-H1"))
+	file, f := writeTemplate(t, cat, "BA", roadmap.MustPeriod("2026-H2"))
 	values := map[string]any{"G3.1": 120, "G3.1/border": 20, "G3.1/inland": 100, "G1.1": "drafting", "G7.1": 62.5, "G3.3": 14.25}
 	rows, err := f.GetRows(roadmap.SheetKPI)
 	if err != nil {
@@ -413,11 +413,11 @@ func TestTemplateFilledByAnotherProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	if got := readMeta(t, g); got[roadmap.MetaJurisdiction] != "BA" || got[roadmap.MetaPeriod] != "2026-H1" || got[roadmap.MetaCatalogueHash] != cat.Hash {
+	if got := readMeta(t, g); got[roadmap.MetaJurisdiction] != "BA" || got[roadmap.MetaPeriod] != "2026-H2" || got[roadmap.MetaCatalogueHash] != cat.Hash {
 		t.Errorf("metadata after filling = %v", got)
 	}
 	for code, v := range values {
-		row, ok := KPIRow(cat, code)
+		row, ok := KPIRow(cat, roadmap.MustPeriod("2026-H2"), code)
 		if !ok {
 			t.Fatalf("KPIRow(%s) not found", code)
 		}
@@ -480,7 +480,7 @@ func TestTemplatesOfAnotherRoadmap(t *testing.T) {
 	}
 	// The status scale has commas in its levels, so it cannot be an inline
 	// list: the drop-down points at the lists sheet, which holds the levels.
-	a1, _ := KPIRow(cat, "A-1")
+	a1, _ := KPIRow(cat, roadmap.MustPeriod("2027"), "A-1")
 	dvs, err := f.GetDataValidations(roadmap.SheetKPI)
 	if err != nil {
 		t.Fatal(err)
@@ -527,7 +527,7 @@ func TestTemplateRejects(t *testing.T) {
 	}{
 		{cat, "FR", roadmap.MustPeriod("2026-H2"), `jurisdiction "FR" is not in the catalogue: use one of AL, BA, XK, ME, MK, RS`},
 		{cat, "AL", roadmap.Period{}, "no reporting period given: write " + roadmap.PeriodForms},
-		{yearly, "JM", roadmap.MustPeriod("2027-H2"), "period 2027-H2 is not a reporting period of this catalogue, which reports yearly: write a calendar year such as 2027"},
+		{yearly, "JM", roadmap.MustPeriod("2027-H2"), "period 2027-H2 is not a reporting round of Caribbean Firearms Roadmap, whose rounds are calendar years (such as 2026)"},
 		{nil, "AL", roadmap.MustPeriod("2026-H2"), "no catalogue to write a template from"},
 	}
 	for _, tt := range tests {
@@ -609,7 +609,7 @@ func TestTemplateAnyScript(t *testing.T) {
 	cat.Indicators[3].Breakdown.Parts[0].Label = "Жене"
 	cat.Jurisdictions[0].Name = "Crna Gora / Црна Гора"
 	_, f := writeTemplate(t, cat, "AG", roadmap.MustPeriod("2027"))
-	c1, _ := KPIRow(cat, "C-1/female")
+	c1, _ := KPIRow(cat, roadmap.MustPeriod("2027"), "C-1/female")
 	for _, c := range []struct{ sheet, ref, want string }{
 		{roadmap.SheetNarrative, cellAt(roadmap.NarrColTitle, roadmap.NarrFirstRow), "Усклађивање закона о оружју"},
 		{roadmap.SheetKPI, cellAt(roadmap.KPIColIndicator, roadmap.KPIFirstRow), "Νόμος για τα όπλα"},
@@ -630,10 +630,10 @@ func TestFileNameAndKPIRow(t *testing.T) {
 		t.Errorf("FileName = %s", got)
 	}
 	cat := defaultCat(t)
-	if row, ok := KPIRow(cat, "G1.1"); !ok || row != roadmap.KPIFirstRow {
+	if row, ok := KPIRow(cat, roadmap.MustPeriod("2026-H2"), "G1.1"); !ok || row != roadmap.KPIFirstRow {
 		t.Errorf("KPIRow(G1.1) = %d, %v", row, ok)
 	}
-	if _, ok := KPIRow(cat, "G9.9"); ok {
+	if _, ok := KPIRow(cat, roadmap.MustPeriod("2026-H2"), "G9.9"); ok {
 		t.Errorf("KPIRow found an unknown code")
 	}
 }

@@ -40,13 +40,25 @@ func printCatalogue(w io.Writer, c *roadmap.Catalogue, path string) error {
 	fmt.Fprintf(w, "%s (%s)\n", c.Title, c.Short)
 	fmt.Fprintf(w, "catalogue %s, version %s, from %s\n", c.ID, c.Version, source)
 	fmt.Fprintf(w, "hash      sha256:%s\n", c.Hash)
-	fmt.Fprintf(w, "cadence   %s, baseline %s\n", c.Cadence, c.Baseline)
+	fmt.Fprintf(w, "cadence   figures %s, narrative %s, baseline %s\n", c.Cadence, c.NarrativeCadence, c.Baseline)
 	if c.Illustrative {
 		note := c.Note
 		if note == "" {
 			note = "not the official list"
 		}
 		fmt.Fprintf(w, "ILLUSTRATIVE: %s\n", note)
+	}
+
+	if chain := c.Chain(); len(chain) > 1 {
+		fmt.Fprintf(w, "\nSuccession (oldest first)\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CATALOGUE\tVERSION\tGOVERNS\tCADENCE\tINDICATORS\tTITLE")
+		for _, x := range chain {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%s\n", x.ID, x.Version, c.Governs(x), cadenceText(x), len(x.Indicators), x.Short)
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("print catalogue: %w", err)
+		}
 	}
 
 	fmt.Fprintf(w, "\nJurisdictions (%d)\n", len(c.Jurisdictions))
@@ -70,14 +82,14 @@ func printCatalogue(w io.Writer, c *roadmap.Catalogue, path string) error {
 
 	fmt.Fprintf(w, "\nIndicators (%d, %d rows on the KPI sheet)\n", len(c.Indicators), len(c.Rows()))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  CODE\tGOAL\tKIND\tUNIT\tBREAKDOWN\tDIRECTION\tTARGET\tREQUIRED\tAGGREGATION\tTITLE")
+	fmt.Fprintln(tw, "  CODE\tGOAL\tKIND\tUNIT\tBREAKDOWN\tCADENCE\tDIRECTION\tTARGET\tREQUIRED\tAGGREGATION\tCONTINUES\tTITLE")
 	for _, ind := range c.Indicators {
 		req := "no"
 		if ind.Required {
 			req = "yes"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ind.Code, ind.Goal, ind.Kind, orDash(ind.Unit),
-			breakdownText(ind.Breakdown), ind.Direction, targetText(ind.Target), req, ind.Aggregation, ind.Title)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ind.Code, ind.Goal, ind.Kind, orDash(ind.Unit),
+			breakdownText(ind.Breakdown), ind.Cadence, ind.Direction, targetText(ind.Target), req, ind.Aggregation, continuesText(c, &ind), ind.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("print catalogue: %w", err)
@@ -101,6 +113,26 @@ func printCatalogue(w io.Writer, c *roadmap.Catalogue, path string) error {
 		}
 	}
 	return nil
+}
+
+// cadenceText is "half-yearly" or "figures yearly, narrative half-yearly".
+func cadenceText(c *roadmap.Catalogue) string {
+	if c.NarrativeCadence == c.Cadence {
+		return string(c.Cadence)
+	}
+	return "figures " + string(c.Cadence) + ", narrative " + string(c.NarrativeCadence)
+}
+
+// continuesText is "wb-salw-roadmap G7.3" for an indicator that carries on an
+// earlier series, "new" for one that starts in a successor, "-" otherwise.
+func continuesText(c *roadmap.Catalogue, ind *roadmap.Indicator) string {
+	switch {
+	case ind.Continues != "" && c.Previous != nil:
+		return c.Previous.ID + " " + ind.Continues
+	case c.Previous != nil:
+		return "new"
+	}
+	return "-"
 }
 
 func orDash(s string) string {
