@@ -665,8 +665,8 @@ func (c Config) CheckCatalogue(cat *Catalogue) error {
 				ps = append(ps, Problem{Key: key + ".jurisdiction", Message: fmt.Sprintf("%q is not in the catalogue; write one of %s", m.Jurisdiction, strings.Join(codes, ", "))})
 			}
 		}
-		if !m.Period.IsZero() && !cat.Cadence.Fits(m.Period) {
-			ps = append(ps, Problem{Key: key + ".period", Message: fmt.Sprintf("%s is not a reporting period of this %s catalogue; write a year such as %d", m.Period, cat.Cadence, m.Period.Year)})
+		if !m.Period.IsZero() && !cat.Reviewable(m.Period) {
+			ps = append(ps, Problem{Key: key + ".period", Message: fmt.Sprintf("%s is not a reporting period of the catalogue in force for it, whose rounds are %s; write one, or a year such as %d", m.Period, cat.InForce(m.Period).RoundWords(), m.Period.Year)})
 		}
 	}
 	ps = append(ps, c.checkContacts(cat)...)

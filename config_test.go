@@ -309,7 +309,7 @@ func TestCheckCatalogue(t *testing.T) {
 `)
 	err := c.CheckCatalogue(cat)
 	want := `meetings[1].jurisdiction: "AL" is not in the catalogue; write one of AG, BS
-meetings[1].period: 2026-H2 is not a reporting period of this yearly catalogue; write a year such as 2026`
+meetings[1].period: 2026-H2 is not a reporting period of the catalogue in force for it, whose rounds are calendar years (such as 2026); write one, or a year such as 2026`
 	if err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
 	}

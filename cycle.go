@@ -69,12 +69,14 @@ func (c *Catalogue) Find(id string) (*Catalogue, bool) {
 
 // RoundCadence is how often a jurisdiction sends a workbook: every half-year
 // when any item (an indicator or the narrative) is half-yearly, else yearly.
+// An item whose cadence is not set has the catalogue's.
 func (c *Catalogue) RoundCadence() Cadence {
-	if c.NarrativeCadence == HalfYearly {
-		return HalfYearly
-	}
+	cadences := []Cadence{c.NarrativeCadence}
 	for i := range c.Indicators {
-		if c.Indicators[i].Cadence == HalfYearly {
+		cadences = append(cadences, c.Indicators[i].Cadence)
+	}
+	for _, x := range cadences {
+		if x == HalfYearly || (x == "" && c.Cadence == HalfYearly) {
 			return HalfYearly
 		}
 	}
@@ -94,6 +96,13 @@ func (c *Catalogue) IsRound(p Period) bool {
 		return p.IsYear()
 	}
 	return !p.IsYear()
+}
+
+// Reviewable reports whether a report can review period p: a round of the
+// catalogue in force for it, or a calendar year (a year of progress, whose
+// figures are yearly or derived from their half-years).
+func (c *Catalogue) Reviewable(p Period) bool {
+	return !p.IsZero() && (p.IsYear() || c.InForce(p).IsRound(p))
 }
 
 // RoundWords says which periods are rounds, for messages: "half-years

@@ -502,7 +502,7 @@ func TestNumbersAtTheEdges(t *testing.T) {
 	t.Parallel()
 	cat := defaultCatalogue(t)
 	var quantity, count string
-	for _, ind := range cat.Indicators {
+	for _, ind := range cat.InForce(testPeriod).Indicators {
 		switch {
 		case ind.Kind == roadmap.Quantity && quantity == "":
 			quantity = ind.Code

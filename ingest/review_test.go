@@ -25,7 +25,7 @@ func TestLateWarningNamesTheDayInTheDeadlinesZone(t *testing.T) {
 	c := NewChecker(cat)
 	// The deadline day 13 July ends at 21:59:59 UTC in Belgrade.
 	c.Calendar = roadmap.NewCalendar([]roadmap.Meeting{
-		{ID: "rcm", Kind: roadmap.Regional, Period: roadmap.MustPeriod("2026-H1"), Deadline: roadmap.Date{Year: 2026, Month: 7, Day: 13}},
+		{ID: "rcm", Kind: roadmap.Regional, Period: testPeriod, Deadline: roadmap.Date{Year: 2026, Month: 7, Day: 13}},
 	}, belgrade)
 	received := time.Date(2026, 7, 13, 22, 30, 0, 0, time.UTC) // 00:30 on 14 July in Belgrade
 	sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", received)

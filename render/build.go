@@ -196,8 +196,8 @@ func (b *Builder) resolve(req BuildRequest) (spec, error) {
 			return s, fmt.Errorf("build: %w", err)
 		}
 	}
-	if !b.Catalogue.Cadence.Fits(s.period) {
-		return s, fmt.Errorf("build: %s is not a reporting period of the %s catalogue", s.period, b.Catalogue.Cadence)
+	if gov := b.Catalogue.InForce(s.period); !b.Catalogue.Reviewable(s.period) {
+		return s, fmt.Errorf("build: %s is not a reporting period of the %s catalogue, whose rounds are %s", s.period, gov.ID, gov.RoundWords())
 	}
 	if s.jurisdiction != "" {
 		j, ok := b.Catalogue.Jurisdiction(s.jurisdiction)
@@ -296,6 +296,9 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		// SEESAC's synthesis is an input too: a new one calls for a new build.
 		hashes = append(hashes, rs.Hash)
 		entry.Synthesis = &ManifestInput{Jurisdiction: roadmap.SeesacFolder, Period: rs.Period, Name: rs.File, Version: rs.Version, Received: rfc3339(rs.Received), Hash: rs.Hash}
+	}
+	for _, x := range rep.Derived {
+		entry.Derived = append(entry.Derived, ManifestDerived{Jurisdiction: x.Jurisdiction, Row: x.Row, Period: x.Period, From: x.From, Source: x.Source, Rule: x.Rule})
 	}
 	entry.InputsHash = InputsHash(hashes, b.Catalogue.Hash)
 	rec.InputsHash = entry.InputsHash

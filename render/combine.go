@@ -41,65 +41,64 @@ type Request struct {
 	Synthesis *roadmap.ReceivedSynthesis
 }
 
-// Thresholds of the rating rules.
-const (
-	// stallBand: a like-for-like change smaller than this share of the
-	// previous figure counts as no change.
-	stallBand = 0.05
-)
-
 // RatingRules is the rule by which Combine rates indicators and goals, in
-// words, for the report's annex. Rate's doc repeats it; keep the two in step.
+// words, for the report's annex and docs/ratings.md. Rate's doc repeats it;
+// keep the three in step.
 var RatingRules = []string{
-	"Each indicator is rated against its target where it has one, otherwise by the direction of its change. " +
+	"Only an indicator with a target is rated, against that target and its date. " +
 		"In the regional report the rules apply to all jurisdictions together; in a jurisdiction report, to that jurisdiction alone. " +
 		"Only jurisdictions that reported the figures compared are counted.",
-	"An indicator with a target level (a status) is on track when at least half of the jurisdictions that reported are at or above the target level; " +
-		"at risk when fewer than half are, but at least half are no more than one level below it; off track otherwise.",
-	"An indicator with a target change against the baseline compares the sum of the last twelve months (for half-yearly counts: the period reviewed and the one before it) " +
-		"with the baseline year, over the jurisdictions that reported both. It is on track when the change has reached the target; " +
-		"at risk when it goes the target's way but has not reached it; off track when it goes the other way or not at all.",
-	"An indicator without a target whose direction is higher or lower is better compares the period reviewed with the previous period, over the jurisdictions that reported both " +
-		"(the sum for counts and quantities, the mean for percentages, the number of levels moved up minus down for statuses). " +
-		"It is on track when it moved the right way by at least 5 % (or, for a status, on balance up); at risk when it moved less than that; off track when it moved the wrong way by 5 % or more.",
-	"A neutral indicator without a target (where more can mean better work or a bigger problem, such as seizures) is not rated: its figures are reported but not judged. " +
-		"An indicator whose figures for the period are missing has no data.",
-	"A goal is on track when all its rated indicators are on track; off track when at least half of them are off track; at risk otherwise. " +
-		"A goal none of whose indicators can be rated is not rated when figures were reported for it (its indicators are neutral), and has no data when nothing was reported.",
+	"A target change against the baseline is judged on full years, never on one half-year: the latest calendar year ended by the end of the period reviewed " +
+		"(for half-yearly indicators, the year made from its two half-years) is compared with the baseline year, over the jurisdictions that reported both. " +
+		"The indicator has achieved its target when the change has reached it. Otherwise it has missed its target once that year reaches the target's date. " +
+		"Before then it is on track when the average yearly change since the baseline (the change so far divided by the years elapsed) goes the target's way " +
+		"at least as fast as the average yearly change the target needs (the target divided by the years from the baseline to its date), and off track when it is slower or goes the other way.",
+	"A target level (a status) is achieved when every jurisdiction that reported is at or above it, and missed when its date has passed without that. " +
+		"Before then it is on track when each jurisdiction below the level has gained levels since the baseline at least as fast, per year, as it must gain them to reach the level by the date; off track otherwise. " +
+		"Without a date it is on track when each jurisdiction below the level has moved up since the baseline.",
+	"An indicator without a target is described, not rated: its figures and their change since the baseline are reported without a judgement, " +
+		"since more can mean better work or a bigger problem (seizures) or no goal was set. An indicator rated too early (no full year since the baseline) is not rated either. " +
+		"An indicator whose figures are missing has no data.",
+	"A goal counts its indicators in each state. It has achieved its targets when all its rated indicators have; it is on track when each of them has achieved its target or is on track; " +
+		"off track when any is off track or missed. A goal none of whose indicators can be rated is not rated when figures were reported for it, and has no data when nothing was reported.",
 }
 
 // Combine computes the report for r from s. It is pure: the same snapshot and
 // request give the same report.
 //
-// For each jurisdiction and period it uses the latest accepted version: among
+// For each jurisdiction and round it uses the latest accepted version: among
 // the snapshot's accepted or superseded submissions received at or before
 // s.AsOf, the one received last (ties broken by the higher version number).
-// A value left blank is not reported (a nil Number), never zero, and regional
-// figures are computed over the jurisdictions that reported, saying how many.
+// Each value is filed under the period it covers (a round's yearly figures
+// under the year). An indicator of the catalogue in force for the reviewed
+// period is followed back through the indicators it continues; a year that an
+// earlier catalogue reported by half-years is derived from its halves
+// (roadmap.Indicator.DeriveYear) and marked. A value left blank is not
+// reported (a nil Number), never zero, and regional figures are computed
+// over the jurisdictions that reported, saying how many, and marked partial
+// when some did not.
 //
 // Indicators and goals are rated by this rule (RatingRules says it in words
-// for the report's annex; keep the two in step), over all jurisdictions in
-// the regional report and over the one jurisdiction in a jurisdiction report,
-// counting only those that reported the figures compared:
+// for the report's annex, docs/ratings.md for operators; keep the three in
+// step), over all jurisdictions in the regional report and over the one
+// jurisdiction in a jurisdiction report, counting only those that reported
+// the figures compared:
 //
-//   - a target level: on track if at least half are at or above it; at risk
-//     if not, but at least half are at most one level below; else off track;
-//   - a target change against the baseline: the sum of the last twelve months
-//     (for half-yearly counts: the reviewed half-year plus the one before)
-//     over those that reported it and the baseline; on track if the change
-//     reached the target, at risk if it goes the target's way, else off track;
-//   - no target, direction higher or lower: the like-for-like change against
-//     the previous period (sum for counts, mean for percents, net levels moved
-//     for statuses); on track if it went the right way by 5 % or more (a
-//     status: net up), at risk if it moved less, off track if it went the
-//     wrong way by 5 % or more (a status: net down);
-//   - neutral without a target: not rated if reported for the period, no
-//     data if not; any other rule with nothing to compare: no data;
-//   - a goal: on track if all its rated indicators are; off track if at least
-//     half of them are off track; at risk otherwise. If none is rated: not
-//     rated when any of its indicators is not rated (figures exist, but its
-//     indicators are neutral), no data when all have no data. A minister
-//     must not read "no data" where figures were reported.
+//   - no target: not rated (described);
+//   - a target change against the baseline: the latest full year ended by
+//     the end of the reviewed period against the baseline year, like for
+//     like; achieved when the change reached the target; missed when not
+//     and that year is at or after the target's date; else on track when the
+//     average yearly change since the baseline is at least the average yearly
+//     change the target needs, the target's way; off track otherwise;
+//   - a target level: achieved when all are at or above it; missed when not
+//     and the date has passed; else on track when each one below gains
+//     levels at least as fast a year as it needs to reach the level by the
+//     date (without a date: has moved up since the baseline); off track
+//     otherwise;
+//   - a goal: counts per state; achieved when all rated are, on track when
+//     all rated are achieved or on track, off track when any is off track or
+//     missed; not rated or no data when none is rated.
 func Combine(s Snapshot, r Request) *Report {
 	c := newCombiner(s, r)
 	return c.report()
@@ -107,19 +106,26 @@ func Combine(s Snapshot, r Request) *Report {
 
 // combiner holds the indexes Combine builds once.
 type combiner struct {
-	cat  *roadmap.Catalogue
+	root *roadmap.Catalogue // the newest catalogue of the chain
+	cat  *roadmap.Catalogue // the catalogue in force for the reviewed period
 	s    Snapshot
 	req  Request
 	jurs []string // catalogue order
 	// scope is the jurisdictions rated and narrated: all, or the focus.
 	scope []string
-	// used is the latest version per jurisdiction and period; versions lists
-	// every version received per jurisdiction and period, oldest first.
+	// used is the latest version per jurisdiction and round; versions lists
+	// every version received per jurisdiction and round, oldest first.
 	used     map[key]*roadmap.Submission
 	versions map[key][]*roadmap.Submission
-	values   map[*roadmap.Submission]map[string]roadmap.Value
-	axis     []roadmap.Period
-	prev     roadmap.Period
+	// vals holds the values of the used versions by jurisdiction and the
+	// period each value covers, then row code.
+	vals map[key]map[string]valueAt
+	axis []roadmap.Period
+	prev roadmap.Period
+	// read marks the submissions a figure of the report came from.
+	read    map[*roadmap.Submission]bool
+	derived map[derivedKey]bool
+	out     []DerivedFigure
 }
 
 type key struct {
@@ -127,14 +133,27 @@ type key struct {
 	p roadmap.Period
 }
 
+type valueAt struct {
+	v   roadmap.Value
+	sub *roadmap.Submission
+}
+
+type derivedKey struct {
+	j, row string
+	p      roadmap.Period
+}
+
 func newCombiner(s Snapshot, r Request) *combiner {
 	c := &combiner{
-		cat:      s.Catalogue,
+		root:     s.Catalogue,
+		cat:      s.Catalogue.InForce(r.Period),
 		s:        s,
 		req:      r,
 		used:     map[key]*roadmap.Submission{},
 		versions: map[key][]*roadmap.Submission{},
-		values:   map[*roadmap.Submission]map[string]roadmap.Value{},
+		vals:     map[key]map[string]valueAt{},
+		read:     map[*roadmap.Submission]bool{},
+		derived:  map[derivedKey]bool{},
 	}
 	for _, j := range c.cat.Jurisdictions {
 		c.jurs = append(c.jurs, j.Code)
@@ -158,25 +177,38 @@ func newCombiner(s Snapshot, r Request) *combiner {
 		k := key{sub.Jurisdiction, sub.Period}
 		c.versions[k] = append(c.versions[k], sub)
 	}
+	rounds := make([]key, 0, len(c.versions))
 	for k, vs := range c.versions {
 		slices.SortStableFunc(vs, func(a, b *roadmap.Submission) int {
 			return cmp.Or(a.Received.Compare(b.Received), cmp.Compare(a.Version, b.Version), cmp.Compare(a.ID, b.ID))
 		})
-		latest := vs[len(vs)-1]
-		c.used[k] = latest
-		m := make(map[string]roadmap.Value, len(latest.Values))
-		for _, v := range latest.Values {
-			m[v.Row] = v
+		c.used[k] = vs[len(vs)-1]
+		rounds = append(rounds, k)
+	}
+	// Rounds in time order, so that a value repeated by a later round (none
+	// should be) is the later one, whatever the map's order.
+	slices.SortFunc(rounds, func(a, b key) int { return cmp.Or(a.p.Compare(b.p), strings.Compare(a.j, b.j)) })
+	for _, k := range rounds {
+		sub := c.used[k]
+		for _, v := range sub.Values {
+			p := v.Period
+			if p.IsZero() {
+				p = sub.Period
+			}
+			vk := key{k.j, p}
+			if c.vals[vk] == nil {
+				c.vals[vk] = map[string]valueAt{}
+			}
+			c.vals[vk][v.Row] = valueAt{v, sub}
 		}
-		c.values[latest] = m
 	}
 	c.axis = Axis(c.cat.Baseline, r.Period)
 	c.prev = r.Period.Prev()
 	return c
 }
 
-// Axis is the time axis of a report's series: the baseline, then each period
-// of the reviewed period's length after it, up to and including reviewed. A
+// Axis is the time axis of a series: the baseline, then each period of the
+// reviewed period's length after it, up to and including reviewed. A
 // half-year series after a yearly baseline starts with the next year's first
 // half. A reviewed period at or before the baseline gives both, in time order.
 func Axis(baseline, reviewed roadmap.Period) []roadmap.Period {
@@ -205,6 +237,14 @@ func Axis(baseline, reviewed roadmap.Period) []roadmap.Period {
 	return axis
 }
 
+// yearEnded is the latest calendar year ended by the end of p.
+func yearEnded(p roadmap.Period) roadmap.Period {
+	if p.IsYear() || p.Half == 2 {
+		return roadmap.Period{Year: p.Year}
+	}
+	return roadmap.Period{Year: p.Year - 1}
+}
+
 func (c *combiner) report() *Report {
 	cat, req := c.cat, c.req
 	rep := &Report{
@@ -216,10 +256,8 @@ func (c *combiner) report() *Report {
 		AsOf:        c.s.AsOf,
 		Deadline:    c.deadline(),
 		Location:    c.s.Calendar.Zone(),
-		Roadmap: RoadmapInfo{
-			ID: cat.ID, Title: cat.Title, Short: cat.Short, Version: cat.Version,
-			Hash: cat.Hash, Illustrative: cat.Illustrative, Note: cat.Note,
-		},
+		Roadmap:     info(cat),
+		Catalogue:   info(cat),
 		Periods:     c.axis,
 		RatingRules: slices.Clone(RatingRules),
 	}
@@ -260,7 +298,20 @@ func (c *combiner) report() *Report {
 	}
 	rep.Footnotes = c.footnotes()
 	c.synthesise(rep)
+	// The catalogues whose figures the report can show: the one in force
+	// and those it succeeds.
+	for _, x := range c.cat.Chain() {
+		rep.Succession = append(rep.Succession, CatalogueSpan{ID: x.ID, Version: x.Version, Short: x.Short, Governs: c.root.Governs(x)})
+	}
+	rep.Derived = c.out
 	return rep
+}
+
+func info(cat *roadmap.Catalogue) RoadmapInfo {
+	return RoadmapInfo{
+		ID: cat.ID, Title: cat.Title, Short: cat.Short, Version: cat.Version,
+		Hash: cat.Hash, Illustrative: cat.Illustrative, Note: cat.Note,
+	}
 }
 
 // deadline is the report's "submissions due": the jurisdiction's own
@@ -296,21 +347,71 @@ func (c *combiner) completeness() []Completeness {
 	return out
 }
 
-// figure is what jurisdiction j reported for row in period p.
-func (c *combiner) figure(j string, p roadmap.Period, row string, kind roadmap.Kind) Figure {
-	sub := c.used[key{j, p}]
-	if sub == nil {
+// figure is what jurisdiction j reported for row (a row of ind, an indicator
+// of the catalogue in force) for period p: the value filed under p by the
+// indicator of the catalogue governing p that ind continues, or the year
+// derived from that indicator's two half-years.
+func (c *combiner) figure(j string, p roadmap.Period, ind *roadmap.Indicator, row string) Figure {
+	step, ok := c.cat.Lineage(ind).At(c.root, p)
+	if !ok {
 		return Figure{}
 	}
-	v, ok := c.values[sub][row]
-	if !ok || !v.Reported {
+	src := step.Indicator.Code + strings.TrimPrefix(row, ind.Code)
+	if va, ok := c.vals[key{j, p}][src]; ok {
+		if !va.v.Reported {
+			return Figure{}
+		}
+		c.read[va.sub] = true
+		return figureOf(ind.Kind, va.v, false)
+	}
+	if !p.IsYear() || step.Indicator.Cadence != roadmap.HalfYearly {
 		return Figure{}
 	}
+	var from []*roadmap.Submission
+	get := func(h roadmap.Period, r string) (roadmap.Value, bool) {
+		va, ok := c.vals[key{j, h}][r]
+		if ok {
+			from = append(from, va.sub)
+		}
+		return va.v, ok
+	}
+	v, ok := step.Indicator.DeriveYear(p.Year, src, get)
+	if !ok {
+		return Figure{}
+	}
+	for _, sub := range from {
+		c.read[sub] = true
+	}
+	dk := derivedKey{j, row, p}
+	if !c.derived[dk] {
+		c.derived[dk] = true
+		d := DerivedFigure{Jurisdiction: j, Row: row, Period: p, Rule: deriveRule(step.Indicator),
+			From: []roadmap.Period{{Year: p.Year, Half: 1}, {Year: p.Year, Half: 2}}}
+		if src != row {
+			d.Source = src
+		}
+		c.out = append(c.out, d)
+	}
+	return figureOf(ind.Kind, v, true)
+}
+
+func figureOf(kind roadmap.Kind, v roadmap.Value, derived bool) Figure {
 	if kind == roadmap.Status {
-		return Figure{Level: v.Level}
+		return Figure{Level: v.Level, Derived: derived}
 	}
 	n := v.Number
-	return Figure{Number: &n}
+	return Figure{Number: &n, Derived: derived}
+}
+
+// deriveRule says in words how a year of ind is made from its halves.
+func deriveRule(ind *roadmap.Indicator) string {
+	switch {
+	case ind.Kind == roadmap.Percent && ind.Measure == roadmap.Flow:
+		return "share recomputed from the yearly numerator (" + ind.Ratio.Numerator + ") and denominator (" + ind.Ratio.Denominator + ")"
+	case ind.Measure == roadmap.Flow:
+		return "sum of the two half-years"
+	}
+	return "the second half-year (a state at the end of the year)"
 }
 
 func (c *combiner) goal(g roadmap.Goal) GoalSection {
@@ -318,7 +419,7 @@ func (c *combiner) goal(g roadmap.Goal) GoalSection {
 	for _, ind := range c.cat.IndicatorsOf(g.Code) {
 		gs.Indicators = append(gs.Indicators, c.indicator(ind))
 	}
-	gs.Status, gs.StatusReason = rateGoal(gs.Indicators)
+	gs.Status, gs.StatusReason, gs.Counts = rateGoal(gs.Indicators)
 	for _, j := range c.scope {
 		sub := c.used[key{j, c.req.Period}]
 		if sub == nil {
@@ -339,54 +440,78 @@ func (c *combiner) goal(g roadmap.Goal) GoalSection {
 	return gs
 }
 
-// flowAgainstYear reports whether a half-year's figure of ind must be summed
-// over twelve months before it is compared with a yearly baseline.
-func (c *combiner) flowAgainstYear(ind *roadmap.Indicator) bool {
-	flow := ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity
-	return flow && c.req.Period.Half != 0 && c.cat.Baseline.IsYear()
-}
-
 func (c *combiner) indicator(ind *roadmap.Indicator) IndicatorReport {
+	shown := ind.Shown(c.req.Period)
 	ir := IndicatorReport{
 		Code: ind.Code, Goal: ind.Goal, Title: ind.Title, Definition: ind.Definition,
 		Kind: ind.Kind, Unit: ind.Unit, Levels: slices.Clone(ind.Levels),
 		Direction: ind.Direction, Aggregation: ind.Aggregation, Decimals: ind.DecimalPlaces(),
+		Shown: shown, Previous: shown.Prev(), Baseline: c.cat.Baseline, Cadence: ind.Cadence,
+		Periods: Axis(c.cat.Baseline, shown), Series: c.seriesNote(ind),
 	}
 	for _, row := range ind.Rows() {
-		ir.Rows = append(ir.Rows, c.row(ind, row))
+		ir.Rows = append(ir.Rows, c.row(ind, row, &ir))
 	}
 	ir.Progress = c.progress(ind, ir.Total())
 	ir.Rating, ir.RatingReason = c.rate(ind, ir.Total(), ir.Progress)
 	return ir
 }
 
-func (c *combiner) row(ind *roadmap.Indicator, row roadmap.Row) RowReport {
+// seriesNote says where an indicator's series starts or changed across the
+// succession of catalogues; "" when it is one indicator throughout.
+func (c *combiner) seriesNote(ind *roadmap.Indicator) string {
+	if c.cat.Previous == nil {
+		return ""
+	}
+	lin := c.cat.Lineage(ind)
+	if len(lin) == 1 {
+		return "New in the " + orShort(c.cat) + ": figures from " + c.cat.From.String() + " on."
+	}
+	old := lin[1]
+	upTo := c.root.Governs(old.Catalogue)
+	var notes []string
+	if old.Indicator.Code != ind.Code || old.Indicator.Title != ind.Title {
+		notes = append(notes, "continues the "+old.Catalogue.Short+" indicator “"+old.Indicator.Title+"”, "+upTo)
+	} else {
+		notes = append(notes, "continues the "+old.Catalogue.Short+" series, "+upTo)
+	}
+	if ind.Changed != "" {
+		notes = append(notes, "the definition changed from "+c.cat.From.String()+": "+strings.TrimSuffix(ind.Changed, "."))
+	}
+	if old.Indicator.Cadence != ind.Cadence {
+		notes = append(notes, "reported "+string(old.Indicator.Cadence)+" until then, "+string(ind.Cadence)+" since; earlier years are derived from their half-years ("+DerivedMark+")")
+	}
+	s := strings.Join(notes, "; ") + "."
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func orShort(cat *roadmap.Catalogue) string {
+	if cat.Short != "" {
+		return cat.Short
+	}
+	return cat.Title
+}
+
+func (c *combiner) row(ind *roadmap.Indicator, row roadmap.Row, ir *IndicatorReport) RowReport {
 	rr := RowReport{Code: row.Code, Label: "Total"}
 	if row.Part != nil {
 		rr.Part, rr.Label = row.Part.Code, row.Part.Label
 	}
-	cur, prev, base := c.req.Period, c.prev, c.cat.Baseline
-	flow := c.flowAgainstYear(ind)
+	year := yearEnded(c.req.Period)
 	for _, j := range c.jurs {
 		jr := JurisdictionRow{
 			Jurisdiction: j,
-			Current:      c.figure(j, cur, row.Code, ind.Kind),
-			Previous:     c.figure(j, prev, row.Code, ind.Kind),
-			Baseline:     c.figure(j, base, row.Code, ind.Kind),
+			Current:      c.figure(j, ir.Shown, ind, row.Code),
+			Previous:     c.figure(j, ir.Previous, ind, row.Code),
+			Baseline:     c.figure(j, ir.Baseline, ind, row.Code),
+			Annual:       c.figure(j, year, ind, row.Code),
+			Year:         year,
 		}
-		jr.Annual = jr.Current
-		if flow {
-			jr.Annual = Figure{}
-			if jr.Current.Number != nil && jr.Previous.Number != nil {
-				n := *jr.Current.Number + *jr.Previous.Number
-				jr.Annual = Figure{Number: &n}
-			}
-		}
-		jr.Comment = c.comment(j, cur, row.Code)
+		jr.Comment = c.comment(j, ir.Shown, row.Code)
 		jr.ChangePrevious = change(ind, jr.Previous, jr.Current)
 		jr.ChangeBaseline = change(ind, jr.Baseline, jr.Annual)
-		for _, p := range c.axis {
-			jr.Series = append(jr.Series, c.figure(j, p, row.Code, ind.Kind))
+		for _, p := range ir.Periods {
+			jr.Series = append(jr.Series, c.figure(j, p, ind, row.Code))
 		}
 		rr.Jurisdictions = append(rr.Jurisdictions, jr)
 	}
@@ -397,24 +522,26 @@ func (c *combiner) row(ind *roadmap.Indicator, row roadmap.Row) RowReport {
 		}
 		return out
 	}
-	rr.Regional = aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Current }))
-	rr.RegionalPrevious = aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Previous }))
-	rr.RegionalBaseline = aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Baseline }))
+	total := row.Part == nil
+	rr.Regional = c.aggregate(ind, total, ir.Shown, pick(func(jr JurisdictionRow) Figure { return jr.Current }))
+	rr.RegionalPrevious = c.aggregate(ind, total, ir.Previous, pick(func(jr JurisdictionRow) Figure { return jr.Previous }))
+	rr.RegionalBaseline = c.aggregate(ind, total, ir.Baseline, pick(func(jr JurisdictionRow) Figure { return jr.Baseline }))
 	// A range or a distribution has no single figure whose change could be
 	// printed under it.
-	if ind.Aggregation == roadmap.Sum || ind.Aggregation == roadmap.Mean {
-		old, now, _ := likeForLike(ind, rr.Jurisdictions, c.jurs,
+	if ind.Aggregation == roadmap.Sum || ind.Aggregation == roadmap.Mean || ind.Aggregation == roadmap.Pooled {
+		old, now, _ := c.likeForLike(ind, total, rr.Jurisdictions, c.jurs, ir.Previous, ir.Shown,
 			func(jr JurisdictionRow) Figure { return jr.Previous },
 			func(jr JurisdictionRow) Figure { return jr.Current })
 		rr.ChangePrevious = change(ind, old, now)
 	}
-	for i := range c.axis {
-		rr.Series = append(rr.Series, aggregate(ind, c.jurs, pick(func(jr JurisdictionRow) Figure { return jr.Series[i] })))
+	for i, p := range ir.Periods {
+		rr.Series = append(rr.Series, c.aggregate(ind, total, p, pick(func(jr JurisdictionRow) Figure { return jr.Series[i] })))
 	}
 	return rr
 }
 
-// change is the change from old to now; unknown when either is not reported.
+// change is the change from old to now; unknown when either is not
+// reported. A percent changes by percentage points, never by a ratio.
 func change(ind *roadmap.Indicator, old, now Figure) Change {
 	if ind.Kind == roadmap.Status {
 		a, b := ind.LevelIndex(old.Level), ind.LevelIndex(now.Level)
@@ -428,6 +555,9 @@ func change(ind *roadmap.Indicator, old, now Figure) Change {
 		return Change{}
 	}
 	d := *now.Number - *old.Number
+	if ind.Kind == roadmap.Percent {
+		return Change{Absolute: &d, Points: true}
+	}
 	ch := Change{Absolute: &d}
 	if *old.Number != 0 {
 		r := d / *old.Number
@@ -436,19 +566,22 @@ func change(ind *roadmap.Indicator, old, now Figure) Change {
 	return ch
 }
 
-// aggregate makes the regional figure of figs (one per jurisdiction of jurs)
-// by the indicator's rule, over those that reported.
-func aggregate(ind *roadmap.Indicator, jurs []string, figs []Figure) Regional {
-	rg := Regional{Rule: ind.Aggregation, Of: len(jurs)}
+// aggregate makes the regional figure of figs (one per jurisdiction, in
+// catalogue order) for period p by the indicator's rule, over those that
+// reported. A pooled share (total only) is the total numerator over the
+// total denominator of those that reported both.
+func (c *combiner) aggregate(ind *roadmap.Indicator, total bool, p roadmap.Period, figs []Figure) Regional {
+	rg := Regional{Rule: ind.Aggregation, Of: len(c.jurs)}
 	status := ind.Aggregation == roadmap.Distribution || ind.Kind == roadmap.Status
 	if status {
 		for _, l := range ind.Levels {
 			rg.Levels = append(rg.Levels, LevelCount{Level: l})
 		}
 	}
-	var sum float64
+	pooled := ind.Aggregation == roadmap.Pooled && total && ind.Ratio != nil
+	var sum, num, den float64
 	for i, f := range figs {
-		j := jurs[i]
+		j := c.jurs[i]
 		if status {
 			li := ind.LevelIndex(f.Level)
 			if li < 0 {
@@ -459,15 +592,25 @@ func aggregate(ind *roadmap.Indicator, jurs []string, figs []Figure) Regional {
 			rg.Levels[li].Jurisdictions = append(rg.Levels[li].Jurisdictions, j)
 			rg.Covered++
 			rg.Reporters = append(rg.Reporters, j)
+			rg.Derived = rg.Derived || f.Derived
 			continue
 		}
-		if f.Number == nil {
+		if pooled {
+			n, d, ok := c.ratioParts(j, p, ind)
+			if !ok || f.Number == nil {
+				rg.Missing = append(rg.Missing, j)
+				continue
+			}
+			num += n
+			den += d
+		} else if f.Number == nil {
 			rg.Missing = append(rg.Missing, j)
 			continue
 		}
 		n := *f.Number
 		rg.Covered++
 		rg.Reporters = append(rg.Reporters, j)
+		rg.Derived = rg.Derived || f.Derived
 		sum += n
 		switch {
 		case rg.Min == nil || n < *rg.Min:
@@ -482,23 +625,49 @@ func aggregate(ind *roadmap.Indicator, jurs []string, figs []Figure) Regional {
 			rg.MaxBy = append(rg.MaxBy, j)
 		}
 	}
+	rg.Partial = rg.Covered > 0 && rg.Covered < rg.Of
 	if rg.Covered > 0 {
-		switch ind.Aggregation {
-		case roadmap.Sum:
+		switch {
+		case ind.Aggregation == roadmap.Sum:
 			rg.Value = ptr(sum)
-		case roadmap.Mean:
+		case pooled && den > 0:
+			rg.Value = ptr(100 * num / den)
+		case ind.Aggregation == roadmap.Mean, ind.Aggregation == roadmap.Pooled:
 			rg.Value = ptr(sum / float64(rg.Covered))
 		}
 	}
 	return rg
 }
 
+// ratioParts is jurisdiction j's numerator and denominator of a share
+// defined as a ratio, for period p; false unless both are reported and the
+// denominator is not zero.
+func (c *combiner) ratioParts(j string, p roadmap.Period, ind *roadmap.Indicator) (float64, float64, bool) {
+	part := func(row string) (float64, bool) {
+		code, _, _ := strings.Cut(row, "/")
+		src, ok := c.cat.Indicator(code)
+		if !ok {
+			return 0, false
+		}
+		f := c.figure(j, p, src, row)
+		if f.Number == nil {
+			return 0, false
+		}
+		return *f.Number, true
+	}
+	n, okN := part(ind.Ratio.Numerator)
+	d, okD := part(ind.Ratio.Denominator)
+	return n, d, okN && okD && d != 0
+}
+
 // likeForLike combines old and new figures over the jurisdictions of the rows
-// (restricted to scope) that reported both: the sum for sums, the mean
-// otherwise. For statuses it returns no figures; use levelMoves.
-func likeForLike(ind *roadmap.Indicator, rows []JurisdictionRow, scope []string, old, now func(JurisdictionRow) Figure) (Figure, Figure, []string) {
-	var a, b float64
+// (restricted to scope) that reported both: the sum for sums, the pooled
+// share for pooled shares, the mean otherwise. For statuses it returns no
+// figures; see levelMoves.
+func (c *combiner) likeForLike(ind *roadmap.Indicator, total bool, rows []JurisdictionRow, scope []string, pOld, pNew roadmap.Period, old, now func(JurisdictionRow) Figure) (Figure, Figure, []string) {
+	var a, b, na, da, nb, db float64
 	var both []string
+	pooled := ind.Aggregation == roadmap.Pooled && total && ind.Ratio != nil
 	for _, jr := range rows {
 		if !slices.Contains(scope, jr.Jurisdiction) {
 			continue
@@ -507,6 +676,14 @@ func likeForLike(ind *roadmap.Indicator, rows []JurisdictionRow, scope []string,
 		if o.Number == nil || n.Number == nil {
 			continue
 		}
+		if pooled {
+			n1, d1, ok1 := c.ratioParts(jr.Jurisdiction, pOld, ind)
+			n2, d2, ok2 := c.ratioParts(jr.Jurisdiction, pNew, ind)
+			if !ok1 || !ok2 {
+				continue
+			}
+			na, da, nb, db = na+n1, da+d1, nb+n2, db+d2
+		}
 		a += *o.Number
 		b += *n.Number
 		both = append(both, jr.Jurisdiction)
@@ -514,11 +691,21 @@ func likeForLike(ind *roadmap.Indicator, rows []JurisdictionRow, scope []string,
 	if len(both) == 0 || ind.Kind == roadmap.Status {
 		return Figure{}, Figure{}, nil
 	}
-	if ind.Aggregation != roadmap.Sum {
+	switch {
+	case pooled:
+		a, b = 100*na/da, 100*nb/db
+	case ind.Aggregation != roadmap.Sum:
 		a /= float64(len(both))
 		b /= float64(len(both))
 	}
 	return Figure{Number: &a}, Figure{Number: &b}, both
+}
+
+// yearsBetween is the number of years from the end of a to the end of b.
+func yearsBetween(a, b roadmap.Period) float64 {
+	x, y := a.Last(), b.Last()
+	months := (y.Year()-x.Year())*12 + int(y.Month()-x.Month())
+	return float64(months) / 12
 }
 
 func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress {
@@ -526,9 +713,12 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 	if t == nil || (t.Level == "" && t.Change == nil) {
 		return nil
 	}
-	pr := &Progress{By: t.By, Target: targetText(ind, c.cat.Baseline.String())}
+	base := c.cat.Baseline
+	pr := &Progress{By: t.By, Target: targetText(ind, base.String()), Since: base}
 	if t.Level != "" {
 		pr.Level = t.Level
+		pr.Year = ind.Shown(c.req.Period)
+		pr.Due = !t.By.IsZero() && !pr.Year.Last().Before(t.By.Last())
 		ti := ind.LevelIndex(t.Level)
 		for _, jr := range total.Jurisdictions {
 			li := ind.LevelIndex(jr.Current.Level)
@@ -538,6 +728,10 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 			pr.Covered++
 			if ti >= 0 && li >= ti {
 				pr.AtTarget++
+				continue
+			}
+			if c.onPace(ind, jr, li, ti, pr.Year, t.By) {
+				pr.OnPace++
 			}
 		}
 		if pr.Covered > 0 {
@@ -547,28 +741,32 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 		return pr
 	}
 	pr.TargetChange = ptr(*t.Change)
-	var base, now float64
-	for _, jr := range total.Jurisdictions {
-		if !slices.Contains(c.scope, jr.Jurisdiction) || jr.Baseline.Number == nil || jr.Annual.Number == nil {
-			continue
-		}
-		base += *jr.Baseline.Number
-		now += *jr.Annual.Number
-		pr.Jurisdictions = append(pr.Jurisdictions, jr.Jurisdiction)
-	}
-	if len(pr.Jurisdictions) == 0 {
+	pr.Year = yearEnded(c.req.Period)
+	pr.Due = !t.By.IsZero() && !pr.Year.Last().Before(t.By.Last())
+	old, now, both := c.likeForLike(ind, true, total.Jurisdictions, c.scope, base, pr.Year,
+		func(jr JurisdictionRow) Figure { return jr.Baseline },
+		func(jr JurisdictionRow) Figure { return jr.Annual })
+	if len(both) == 0 {
 		return pr
 	}
-	pr.Baseline, pr.Current = ptr(base), ptr(now)
+	pr.Jurisdictions = both
+	pr.Baseline, pr.Current = old.Number, now.Number
+	b, n := *old.Number, *now.Number
 	switch {
-	case base != 0:
-		pr.Change = ptr((now - base) / base)
+	case b != 0:
+		pr.Change = ptr((n - b) / b)
 		if *t.Change < 0 {
 			pr.Met = *pr.Change <= *t.Change
 		} else {
 			pr.Met = *pr.Change >= *t.Change
 		}
-	case now != 0 && (now < 0) == (*t.Change < 0):
+		if years := yearsBetween(base, pr.Year); years >= 1 {
+			pr.PerYear = ptr(*pr.Change / years)
+		}
+		if span := yearsBetween(base, t.By); !t.By.IsZero() && span > 0 {
+			pr.Needed = ptr(*t.Change / span)
+		}
+	case n != 0 && (n < 0) == (*t.Change < 0):
 		// No relative change from a zero baseline, but any move the
 		// target's way goes past it.
 		pr.Met = true
@@ -576,99 +774,135 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 	return pr
 }
 
+// onPace reports whether a jurisdiction below a target level gains levels
+// fast enough to reach it by its date: levels gained a year since the
+// baseline at least the levels still needed a year until the date. Without
+// a date, any level gained since the baseline will do.
+func (c *combiner) onPace(ind *roadmap.Indicator, jr JurisdictionRow, li, ti int, now, by roadmap.Period) bool {
+	bi := ind.LevelIndex(jr.Baseline.Level)
+	if bi < 0 {
+		// No baseline level: the earliest level of the series stands in.
+		for _, f := range jr.Series {
+			if x := ind.LevelIndex(f.Level); x >= 0 {
+				bi = x
+				break
+			}
+		}
+	}
+	if bi < 0 {
+		return false
+	}
+	elapsed := yearsBetween(c.cat.Baseline, now)
+	if by.IsZero() || elapsed <= 0 {
+		return li > bi
+	}
+	left := yearsBetween(now, by)
+	if left <= 0 {
+		return false
+	}
+	return float64(li-bi)/elapsed >= float64(ti-li)/left
+}
+
 // rate rates an indicator by the rules of RatingRules, over c.scope.
 func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) (Rating, string) {
-	if pr != nil && pr.Level != "" {
-		if pr.Covered == 0 {
-			return NoData, "No jurisdiction reported a level."
+	if pr == nil {
+		if !c.reportedNow(total) {
+			return NoData, "No target, and no figures for " + ind.Shown(c.req.Period).String() + "."
 		}
-		ti := ind.LevelIndex(pr.Level)
-		near := 0
-		for _, jr := range total.Jurisdictions {
-			li := ind.LevelIndex(jr.Current.Level)
-			if slices.Contains(c.scope, jr.Jurisdiction) && li >= 0 && li >= ti-1 {
-				near++
-			}
-		}
-		what := strconv.Itoa(pr.AtTarget) + " of " + strconv.Itoa(pr.Covered) + " at the target level (" + pr.Level + ")"
-		switch {
-		case 2*pr.AtTarget >= pr.Covered:
-			return OnTrack, what + "."
-		case 2*near >= pr.Covered:
-			return AtRisk, what + "; at least half within one level of it."
-		}
-		return OffTrack, what + "; fewer than half within one level of it."
+		return NotRated, c.describe(ind, total)
 	}
-	if pr != nil && pr.TargetChange != nil {
-		if pr.Baseline == nil {
-			return NoData, "No jurisdiction reported both the baseline and the last twelve months."
+	if pr.Level != "" {
+		if pr.Covered == 0 {
+			return NoData, "No jurisdiction reported a level for " + pr.Year.String() + "."
 		}
-		// ch has the sign of the change; from a zero baseline only its
-		// absolute value is known.
-		tc, ch := *pr.TargetChange, *pr.Current-*pr.Baseline
-		what := "From " + FormatNumber(*pr.Baseline) + " in the baseline to " + FormatNumber(*pr.Current) + " (no relative change from zero), target " + FormatPercent(tc) + "."
-		if pr.Change != nil {
-			what = "Change against the baseline " + FormatPercent(*pr.Change) + ", target " + FormatPercent(tc) + "."
-		}
+		what := strconv.Itoa(pr.AtTarget) + " of " + strconv.Itoa(pr.Covered) + " at the target level (" + pr.Level + ") in " + pr.Year.String()
+		below := pr.Covered - pr.AtTarget
 		switch {
 		case pr.Met:
-			return OnTrack, what
-		case tc != 0 && ch != 0 && (ch < 0) == (tc < 0):
-			return AtRisk, what
+			return Achieved, what + "."
+		case pr.Due:
+			return Missed, what + "; the target date (" + pr.By.String() + ") has passed."
+		case pr.OnPace == below:
+			return OnTrack, what + "; " + onPaceText(pr.OnPace, below, pr.By) + "."
+		}
+		return OffTrack, what + "; " + onPaceText(pr.OnPace, below, pr.By) + "."
+	}
+	if pr.Baseline == nil {
+		return NoData, "No jurisdiction reported both the baseline (" + pr.Since.String() + ") and " + pr.Year.String() + "."
+	}
+	tc := *pr.TargetChange
+	over := " over " + plural(len(pr.Jurisdictions), "jurisdiction")
+	if pr.Change == nil {
+		what := "From " + FormatNumber(*pr.Baseline) + " in " + pr.Since.String() + " to " + FormatNumber(*pr.Current) + " in " + pr.Year.String() + over + " (no relative change from zero), target " + FormatPercent(tc) + "."
+		if pr.Met {
+			return Achieved, what
+		}
+		if pr.Due {
+			return Missed, what
 		}
 		return OffTrack, what
 	}
-	if ind.Direction != roadmap.HigherBetter && ind.Direction != roadmap.LowerBetter {
-		if !c.reportedNow(total) {
-			return NoData, "Neutral indicator without a target; no jurisdiction reported it for the period."
-		}
-		return NotRated, "Neutral indicator without a target: figures reported, not judged."
+	what := "From " + FormatNumber(*pr.Baseline) + " in " + pr.Since.String() + " to " + FormatNumber(*pr.Current) + " in " + pr.Year.String() + over +
+		" (" + FormatPercent(*pr.Change) + "), target " + FormatPercent(tc)
+	if !pr.By.IsZero() {
+		what += " by " + pr.By.String()
 	}
-	sign := 1.0
-	if ind.Direction == roadmap.LowerBetter {
-		sign = -1
-	}
-	if ind.Kind == roadmap.Status {
-		net, n := 0, 0
-		for _, jr := range total.Jurisdictions {
-			if slices.Contains(c.scope, jr.Jurisdiction) && jr.ChangePrevious.Steps != nil {
-				net += *jr.ChangePrevious.Steps
-				n++
-			}
-		}
-		if n == 0 {
-			return NoData, "No jurisdiction reported a level for both periods."
-		}
-		net *= int(sign)
-		what := "Net " + strconv.Itoa(net) + " levels in the right direction since the previous period."
-		switch {
-		case net > 0:
-			return OnTrack, what
-		case net == 0:
-			return AtRisk, what
-		}
-		return OffTrack, what
-	}
-	old, now, both := likeForLike(ind, total.Jurisdictions, c.scope,
-		func(jr JurisdictionRow) Figure { return jr.Previous },
-		func(jr JurisdictionRow) Figure { return jr.Current })
-	if len(both) == 0 {
-		return NoData, "No jurisdiction reported both this period and the previous one."
-	}
-	d := (*now.Number - *old.Number) * sign
-	what := "From " + FormatNumber(*old.Number) + " to " + FormatNumber(*now.Number) + " since the previous period, over " + plural(len(both), "jurisdiction") + "."
-	band := stallBand * math.Abs(*old.Number)
 	switch {
-	case math.Abs(d) < band || d == 0:
-		return AtRisk, what
-	case d > 0:
-		return OnTrack, what
+	case pr.Met:
+		return Achieved, what + "."
+	case pr.Due:
+		return Missed, what + ": the target date has passed."
+	case pr.PerYear == nil:
+		return NotRated, what + ": too early to judge, no full year since the baseline."
 	}
-	return OffTrack, what
+	pace := "; an average of " + FormatPercent(*pr.PerYear) + " a year since " + pr.Since.String()
+	if pr.Needed == nil {
+		if (*pr.PerYear < 0) == (tc < 0) && *pr.PerYear != 0 {
+			return OnTrack, what + pace + ", the target's way."
+		}
+		return OffTrack, what + pace + ", not the target's way."
+	}
+	pace += " against the " + FormatPercent(*pr.Needed) + " a year the target needs"
+	if (*pr.PerYear < 0) == (tc < 0) && *pr.PerYear != 0 && math.Abs(*pr.PerYear) >= math.Abs(*pr.Needed) {
+		return OnTrack, what + pace + "."
+	}
+	return OffTrack, what + pace + "."
+}
+
+func onPaceText(onPace, below int, by roadmap.Period) string {
+	when := "by its date"
+	if !by.IsZero() {
+		when = "by " + by.String()
+	}
+	if below == 1 {
+		if onPace == 1 {
+			return "the other gains levels fast enough to reach it " + when
+		}
+		return "the other does not gain levels fast enough to reach it " + when
+	}
+	return "of the other " + strconv.Itoa(below) + ", " + strconv.Itoa(onPace) + " gain levels fast enough to reach it " + when
+}
+
+// describe is the sentence for an indicator without a target: its figures
+// since the baseline, without a judgement.
+func (c *combiner) describe(ind *roadmap.Indicator, total *RowReport) string {
+	if ind.Kind == roadmap.Status {
+		return "No target: levels are described, not rated."
+	}
+	year := yearEnded(c.req.Period)
+	old, now, both := c.likeForLike(ind, true, total.Jurisdictions, c.scope, c.cat.Baseline, year,
+		func(jr JurisdictionRow) Figure { return jr.Baseline },
+		func(jr JurisdictionRow) Figure { return jr.Annual })
+	if len(both) == 0 || year == c.cat.Baseline {
+		return "No target: figures are described, not rated."
+	}
+	ch := change(ind, old, now)
+	return "No target: described, not rated. From " + FormatNumber(*old.Number) + " in " + c.cat.Baseline.String() + " to " +
+		FormatNumber(*now.Number) + " in " + year.String() + " (" + ch.String() + ") over " + plural(len(both), "jurisdiction") + "."
 }
 
 // reportedNow reports whether any jurisdiction in scope reported the row for
-// the period reviewed.
+// the indicator's Shown period.
 func (c *combiner) reportedNow(total *RowReport) bool {
 	for _, jr := range total.Jurisdictions {
 		if jr.Current.Reported() && slices.Contains(c.scope, jr.Jurisdiction) {
@@ -678,38 +912,34 @@ func (c *combiner) reportedNow(total *RowReport) bool {
 	return false
 }
 
-// rateGoal rates a goal from its indicators by the last rule of RatingRules.
-func rateGoal(inds []IndicatorReport) (Rating, string) {
-	var on, risk, off, notRated int
+// rateGoal rates a goal from its indicators by the last rule of RatingRules,
+// and counts them per state.
+func rateGoal(inds []IndicatorReport) (Rating, string, []RatingCount) {
+	n := map[Rating]int{}
 	for _, ir := range inds {
-		switch ir.Rating {
-		case OnTrack:
-			on++
-		case AtRisk:
-			risk++
-		case OffTrack:
-			off++
-		case NotRated:
-			notRated++
+		n[ir.Rating]++
+	}
+	var counts []RatingCount
+	var words []string
+	for _, r := range RatingOrder {
+		if n[r] > 0 {
+			counts = append(counts, RatingCount{Rating: r, Count: n[r]})
+			words = append(words, strconv.Itoa(n[r])+" "+string(r))
 		}
 	}
-	rated := on + risk + off
-	counts := strconv.Itoa(on) + " on track, " + strconv.Itoa(risk) + " at risk, " + strconv.Itoa(off) + " off track."
+	summary := strings.Join(words, ", ") + "."
+	rated := n[Achieved] + n[OnTrack] + n[OffTrack] + n[Missed]
 	switch {
-	case rated == 0 && notRated > 0:
-		s := "Figures reported, but its indicators cannot be rated: " + plural(notRated, "neutral indicator") + " without a target"
-		if n := len(inds) - notRated; n > 0 {
-			s += ", " + strconv.Itoa(n) + " with no data"
-		}
-		return NotRated, s + "."
+	case rated == 0 && n[NotRated] > 0:
+		return NotRated, "No indicator with a target to rate: " + summary, counts
 	case rated == 0:
-		return NoData, "Nothing reported for its indicators."
-	case on == rated:
-		return OnTrack, "All " + strconv.Itoa(rated) + " rated indicators on track."
-	case 2*off >= rated:
-		return OffTrack, counts
+		return NoData, "Nothing reported for its indicators.", counts
+	case n[Achieved] == rated:
+		return Achieved, summary, counts
+	case n[OffTrack]+n[Missed] == 0:
+		return OnTrack, summary, counts
 	}
-	return AtRisk, counts
+	return OffTrack, summary, counts
 }
 
 func (c *combiner) warnings() []QualityWarning {
@@ -729,22 +959,26 @@ func (c *combiner) warnings() []QualityWarning {
 	return out
 }
 
-// sources lists the files used: the axis periods and the previous period.
+// sources lists the files used: those a figure of the report came from, and
+// every file of the reviewed period (its narratives and completeness), by
+// period (newest first) then jurisdiction in catalogue order.
 func (c *combiner) sources() []Source {
-	periods := slices.Clone(c.axis)
-	if !slices.Contains(periods, c.prev) {
-		periods = append(periods, c.prev)
-	}
-	slices.SortFunc(periods, func(a, b roadmap.Period) int { return b.Compare(a) })
-	var out []Source
-	for _, p := range periods {
-		for _, j := range c.jurs {
-			sub := c.used[key{j, p}]
-			if sub == nil {
-				continue
-			}
-			out = append(out, Source{Jurisdiction: j, Period: p, Name: sub.Name, Version: sub.Version, Received: sub.Received, Hash: sub.Hash, Path: sub.Path})
+	var subs []*roadmap.Submission
+	for k, sub := range c.used {
+		if c.read[sub] || k.p == c.req.Period {
+			subs = append(subs, sub)
 		}
+	}
+	order := map[string]int{}
+	for i, j := range c.jurs {
+		order[j] = i
+	}
+	slices.SortFunc(subs, func(a, b *roadmap.Submission) int {
+		return cmp.Or(b.Period.Compare(a.Period), cmp.Compare(order[a.Jurisdiction], order[b.Jurisdiction]))
+	})
+	out := make([]Source, 0, len(subs))
+	for _, sub := range subs {
+		out = append(out, Source{Jurisdiction: sub.Jurisdiction, Period: sub.Period, Name: sub.Name, Version: sub.Version, Received: sub.Received, Hash: sub.Hash, Path: sub.Path})
 	}
 	return out
 }
@@ -753,8 +987,9 @@ func (c *combiner) sources() []Source {
 // request uses, in the order of Report.Sources.
 func UsedSubmissions(s Snapshot, r Request) []*roadmap.Submission {
 	c := newCombiner(s, r)
-	var out []*roadmap.Submission
-	for _, src := range c.sources() {
+	rep := c.report()
+	out := make([]*roadmap.Submission, 0, len(rep.Sources))
+	for _, src := range rep.Sources {
 		out = append(out, c.used[key{src.Jurisdiction, src.Period}])
 	}
 	return out
@@ -803,7 +1038,8 @@ func targetText(ind *roadmap.Indicator, baseline string) string {
 
 var aggregationText = map[roadmap.Aggregation]string{
 	roadmap.Sum:          "sum over the jurisdictions that reported",
-	roadmap.Mean:         "mean of the jurisdictions that reported",
+	roadmap.Mean:         "mean of the jurisdictions that reported (not weighted: the shares' numerators are not reported)",
+	roadmap.Pooled:       "pooled share: the jurisdictions' numerators added up over their denominators added up",
 	roadmap.Range:        "lowest and highest of the jurisdictions that reported",
 	roadmap.Distribution: "number of jurisdictions at each level",
 }

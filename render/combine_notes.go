@@ -9,11 +9,8 @@ import (
 // The Commissions' words that go with the figures, kept apart from
 // combine.go's arithmetic.
 
-// comment is what jurisdiction j wrote beside row for period p, trimmed.
+// comment is what jurisdiction j wrote beside row's figure for period p
+// (filed under the period it covers), trimmed.
 func (c *combiner) comment(j string, p roadmap.Period, row string) string {
-	sub := c.used[key{j, p}]
-	if sub == nil {
-		return ""
-	}
-	return strings.TrimSpace(c.values[sub][row].Comment)
+	return strings.TrimSpace(c.vals[key{j, p}][row].v.Comment)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
 )
 
 // samplesDir holds the sample workbooks, one folder per jurisdiction.
@@ -28,6 +29,9 @@ type rawSample struct {
 	period       roadmap.Period
 	hash         string
 	cells        map[string]string
+	// figures is the period the KPI sheet's figures cover, as its Value
+	// header says ("Value for 2025" in the 2025-H2 round), else the round.
+	figures roadmap.Period
 }
 
 // readSamples reads every sample workbook with excelize alone, without the
@@ -67,7 +71,14 @@ func readSamples(t *testing.T) []rawSample {
 		sum := sha256.Sum256(data)
 		s := rawSample{
 			file: filepath.Base(path), jurisdiction: filepath.Base(filepath.Dir(path)), period: p,
-			hash: hex.EncodeToString(sum[:]), cells: map[string]string{},
+			hash: hex.EncodeToString(sum[:]), cells: map[string]string{}, figures: p,
+		}
+		if len(rows) > 0 && len(rows[0]) >= roadmap.KPIValueColIndex {
+			if y, ok := strings.CutPrefix(rows[0][roadmap.KPIValueColIndex-1], "Value for "); ok {
+				if s.figures, err = roadmap.ParsePeriod(y); err != nil {
+					t.Fatalf("%s: KPI header %q", path, y)
+				}
+			}
 		}
 		for _, row := range rows[roadmap.KPIFirstRow-1:] {
 			if len(row) == 0 || row[0] == "" {
@@ -84,14 +95,18 @@ func readSamples(t *testing.T) []rawSample {
 	return out
 }
 
-// submission turns a raw sample into what the ledger would hold.
+// submission turns a raw sample into what the ledger would hold: a value per
+// row of its sheet, filed under the period the sheet's header names.
 func (s rawSample) submission(t *testing.T, cat *roadmap.Catalogue, received time.Time) roadmap.Submission {
 	sub := roadmap.Submission{
 		ID: int64(len(s.hash)), Hash: s.hash, Name: s.file, Jurisdiction: s.jurisdiction, Period: s.period,
 		Version: 1, State: roadmap.Accepted, Received: received,
 	}
-	for _, row := range cat.Rows() {
-		v := roadmap.Value{Row: row.Code, Indicator: row.Indicator.Code}
+	for _, row := range cat.InForce(s.period).Rows() {
+		if _, on := s.cells[row.Code]; !on {
+			continue
+		}
+		v := roadmap.Value{Row: row.Code, Indicator: row.Indicator.Code, Period: s.figures}
 		if row.Part != nil {
 			v.Part = row.Part.Code
 		}
@@ -112,159 +127,392 @@ func (s rawSample) submission(t *testing.T, cat *roadmap.Catalogue, received tim
 	return sub
 }
 
-// expected is a regional figure computed from raw cells.
-type expected struct {
-	covered  int
-	value    float64 // sum or mean
-	min, max float64
-	levels   map[string]int
+// ledgerBook is every sample cell by jurisdiction, the period the figure
+// covers, and row code.
+type ledgerBook map[string]map[roadmap.Period]map[string]string
+
+// source finds the indicator of the catalogue governing q whose series ind
+// (an indicator of rc) continues, from the catalogue's continues keys.
+func source(rc, gov *roadmap.Catalogue, ind *roadmap.Indicator) *roadmap.Indicator {
+	x, cur := rc, ind
+	for x != gov {
+		if cur.Continues == "" || x.Previous == nil {
+			return nil
+		}
+		prev, ok := x.Previous.Indicator(cur.Continues)
+		if !ok {
+			return nil
+		}
+		x, cur = x.Previous, prev
+	}
+	return cur
 }
 
-func expect(t *testing.T, ind *roadmap.Indicator, cells []string) expected {
-	e := expected{levels: map[string]int{}, min: math.Inf(1), max: math.Inf(-1)}
-	var total float64
-	for _, c := range cells {
-		if c == "" {
+// want is jurisdiction j's figure of row (of ind, an indicator of rc) for
+// period q, computed from the cells: the cell of the figure filed under q,
+// or a year made from the two half-years of a half-yearly indicator (the sum
+// of a count, the second half of a level or a stock share, 100 × the summed
+// numerator over the summed denominator of a share defined as a ratio).
+// ok is false when it is not reported.
+func (b ledgerBook) want(t *testing.T, cat, rc *roadmap.Catalogue, ind *roadmap.Indicator, j string, q roadmap.Period, row string) (cell string, derived, ok bool) {
+	src := source(rc, cat.InForce(q), ind)
+	if src == nil {
+		return "", false, false
+	}
+	code := src.Code + strings.TrimPrefix(row, ind.Code)
+	if c, on := b[j][q][code]; on {
+		return c, false, c != ""
+	}
+	if !q.IsYear() || src.Cadence != roadmap.HalfYearly {
+		return "", false, false
+	}
+	h1, h2 := b[j][roadmap.Period{Year: q.Year, Half: 1}], b[j][roadmap.Period{Year: q.Year, Half: 2}]
+	both := func(code string) (float64, bool) {
+		if h1[code] == "" || h2[code] == "" {
+			return 0, false
+		}
+		return number(t, h1[code]) + number(t, h2[code]), true
+	}
+	switch {
+	case src.Kind == roadmap.Percent && src.Ratio != nil && row == ind.Code:
+		n, okN := both(src.Ratio.Numerator)
+		d, okD := both(src.Ratio.Denominator)
+		if !okN || !okD || d == 0 {
+			return "", false, false
+		}
+		return strconv.FormatFloat(math.Round(1000*n/d)/10, 'f', -1, 64), true, true
+	case src.Kind == roadmap.Count || src.Kind == roadmap.Quantity:
+		n, ok := both(code)
+		if !ok {
+			return "", false, false
+		}
+		return strconv.FormatFloat(n, 'f', -1, 64), true, true
+	case src.Kind == roadmap.Status || src.Measure == roadmap.Stock:
+		if h1[code] == "" || h2[code] == "" {
+			return "", false, false
+		}
+		return h2[code], true, true
+	}
+	return "", false, false // a share of a flow with no numerator: not derived
+}
+
+func number(t *testing.T, s string) float64 {
+	t.Helper()
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
+	}
+	return n
+}
+
+// wantRegional is the regional figure of row for q from the cells.
+type wantRegional struct {
+	covered          int
+	value            float64
+	min, max         float64
+	levels           map[string]int
+	derived, partial bool
+}
+
+func (b ledgerBook) regional(t *testing.T, cat, rc *roadmap.Catalogue, ind *roadmap.Indicator, q roadmap.Period, row string) wantRegional {
+	w := wantRegional{levels: map[string]int{}, min: math.Inf(1), max: math.Inf(-1)}
+	var total, num, den float64
+	for _, jj := range rc.Jurisdictions {
+		c, derived, ok := b.want(t, cat, rc, ind, jj.Code, q, row)
+		if !ok {
 			continue
 		}
-		e.covered++
+		if ind.Aggregation == roadmap.Pooled && row == ind.Code {
+			nInd, _ := rc.Indicator(strings.Split(ind.Ratio.Numerator, "/")[0])
+			dInd, _ := rc.Indicator(strings.Split(ind.Ratio.Denominator, "/")[0])
+			n, _, okN := b.want(t, cat, rc, nInd, jj.Code, q, ind.Ratio.Numerator)
+			d, _, okD := b.want(t, cat, rc, dInd, jj.Code, q, ind.Ratio.Denominator)
+			if !okN || !okD || number(t, d) == 0 {
+				continue
+			}
+			num += number(t, n)
+			den += number(t, d)
+		}
+		w.covered++
+		w.derived = w.derived || derived
 		if ind.Kind == roadmap.Status {
-			e.levels[c]++
+			w.levels[c]++
 			continue
 		}
-		n, err := strconv.ParseFloat(c, 64)
-		if err != nil {
-			t.Fatal(err)
-		}
+		n := number(t, c)
 		total += n
-		e.min, e.max = math.Min(e.min, n), math.Max(e.max, n)
+		w.min, w.max = math.Min(w.min, n), math.Max(w.max, n)
 	}
-	e.value = total
-	if ind.Aggregation == roadmap.Mean && e.covered > 0 {
-		e.value = total / float64(e.covered)
+	w.partial = w.covered > 0 && w.covered < len(rc.Jurisdictions)
+	switch {
+	case ind.Aggregation == roadmap.Pooled && row == ind.Code && den > 0:
+		w.value = 100 * num / den
+	case ind.Aggregation == roadmap.Mean, ind.Aggregation == roadmap.Pooled:
+		w.value = total / float64(max(w.covered, 1))
+	default:
+		w.value = total
 	}
-	return e
+	return w
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
 // checkRegional compares a regional figure with the one computed from cells.
-func checkRegional(t *testing.T, where string, ind *roadmap.Indicator, got Regional, e expected) {
+func checkRegional(t *testing.T, where string, ind *roadmap.Indicator, got Regional, w wantRegional) {
 	t.Helper()
-	if got.Covered != e.covered {
-		t.Errorf("%s: covers %d jurisdictions, the workbooks %d", where, got.Covered, e.covered)
+	if got.Covered != w.covered || got.Partial != w.partial || got.Derived != w.derived {
+		t.Errorf("%s: covers %d partial=%t derived=%t, the workbooks %d partial=%t derived=%t", where, got.Covered, got.Partial, got.Derived, w.covered, w.partial, w.derived)
 		return
 	}
-	if e.covered == 0 {
+	if w.covered == 0 {
 		if got.Value != nil || got.Min != nil || got.Reported() {
 			t.Errorf("%s: nobody reported but the figure is %s", where, regional(got))
 		}
 		return
 	}
 	switch ind.Aggregation {
-	case roadmap.Sum, roadmap.Mean:
-		if got.Value == nil || !near(*got.Value, e.value) {
-			t.Errorf("%s: %s = %s, the workbooks give %v", where, ind.Aggregation, num(got.Value), e.value)
+	case roadmap.Sum, roadmap.Mean, roadmap.Pooled:
+		if got.Value == nil || !near(*got.Value, w.value) {
+			t.Errorf("%s: %s = %s, the workbooks give %v", where, ind.Aggregation, num(got.Value), w.value)
 		}
 	case roadmap.Range:
-		if got.Min == nil || got.Max == nil || *got.Min != e.min || *got.Max != e.max {
-			t.Errorf("%s: range %s–%s, the workbooks give %v–%v", where, num(got.Min), num(got.Max), e.min, e.max)
+		if got.Min == nil || got.Max == nil || *got.Min != w.min || *got.Max != w.max {
+			t.Errorf("%s: range %s–%s, the workbooks give %v–%v", where, num(got.Min), num(got.Max), w.min, w.max)
 		}
 	case roadmap.Distribution:
 		for _, l := range got.Levels {
-			if l.Count != e.levels[l.Level] {
-				t.Errorf("%s: %d at %q, the workbooks give %d", where, l.Count, l.Level, e.levels[l.Level])
+			if l.Count != w.levels[l.Level] {
+				t.Errorf("%s: %d at %q, the workbooks give %d", where, l.Count, l.Level, w.levels[l.Level])
 			}
 		}
 	}
 }
 
-// TestCombineSamples compares Combine's figures with figures computed
-// directly from the sample workbooks' cells, for every period of the series,
-// including the period ME did not report and the KPI BA left blank.
-func TestCombineSamples(t *testing.T) {
-	cat := catalogue(t)
+// sampleSnapshot is the ledger the sample workbooks make, with the cells
+// by jurisdiction and the period each figure covers.
+func sampleSnapshot(t *testing.T) (Snapshot, ledgerBook, []rawSample) {
+	t.Helper()
+	cat := chainCatalogue(t)
 	raws := readSamples(t)
 	received := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC)
 	var subs []roadmap.Submission
-	byPeriod := map[roadmap.Period]map[string]rawSample{}
+	book := ledgerBook{}
 	for _, r := range raws {
 		subs = append(subs, r.submission(t, cat, received))
-		if byPeriod[r.period] == nil {
-			byPeriod[r.period] = map[string]rawSample{}
+		if book[r.jurisdiction] == nil {
+			book[r.jurisdiction] = map[roadmap.Period]map[string]string{}
 		}
-		byPeriod[r.period][r.jurisdiction] = r
+		book[r.jurisdiction][r.figures] = r.cells
 	}
-	snap := Snapshot{Catalogue: cat, Submissions: subs, AsOf: received.Add(time.Hour)}
-	latest := roadmap.MustPeriod("2026-H1")
-	rep := Combine(snap, Request{Period: latest})
-	if len(rep.Periods) < 2 || rep.Periods[len(rep.Periods)-1] != latest {
-		t.Fatalf("periods %v do not end with %s", rep.Periods, latest)
-	}
+	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: received.Add(time.Hour)}, book, raws
+}
 
-	cellsOf := func(p roadmap.Period, row string) []string {
-		var cells []string
-		for _, j := range cat.Jurisdictions {
-			cells = append(cells, byPeriod[p][j.Code].cells[row]) // "" when the file or the cell is missing
-		}
-		return cells
+// chainCatalogue is the built-in succession: Phase I up to 2024-H2, the
+// Roadmap 2025–2030 from 2025-H1.
+func chainCatalogue(t testing.TB) *roadmap.Catalogue {
+	t.Helper()
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return cat
+}
+
+// samplePeriods are the rounds of the samples, in time order.
+func samplePeriods(raws []rawSample) []roadmap.Period {
+	var ps []roadmap.Period
+	for _, r := range raws {
+		if !slices.Contains(ps, r.period) {
+			ps = append(ps, r.period)
+		}
+	}
+	slices.SortFunc(ps, func(a, b roadmap.Period) int { return a.Compare(b) })
+	return ps
+}
+
+// TestCombineSamples compares Combine's figures with figures computed
+// directly from the sample workbooks' cells, for the report of every round
+// and every period of each indicator's series: the Phase I half-years, the
+// years derived from them, and the Roadmap 2025–2030's yearly figures,
+// including the period ME did not report and the figures left blank.
+func TestCombineSamples(t *testing.T) {
+	t.Parallel()
+	snap, book, raws := sampleSnapshot(t)
+	cat := snap.Catalogue
 	compared := 0
-	for _, ir := range rep.Goals {
-		for _, ind := range ir.Indicators {
-			ci, _ := cat.Indicator(ind.Code)
-			for _, row := range ind.Rows {
-				for i, p := range rep.Periods {
-					where := row.Code + " " + p.String()
-					checkRegional(t, where, ci, row.Series[i], expect(t, ci, cellsOf(p, row.Code)))
-					for k, jr := range row.Jurisdictions {
-						if blank := cellsOf(p, row.Code)[k] == ""; blank == jr.Series[i].Reported() {
-							t.Errorf("%s %s: reported=%t but the cell is %q", where, jr.Jurisdiction, jr.Series[i].Reported(), cellsOf(p, row.Code)[k])
+	for _, p := range samplePeriods(raws) {
+		rep := Combine(snap, Request{Period: p})
+		rc := cat.InForce(p)
+		for _, g := range rep.Goals {
+			for _, ir := range g.Indicators {
+				ind, _ := rc.Indicator(ir.Code)
+				for _, row := range ir.Rows {
+					for i, q := range ir.Periods {
+						where := p.String() + " report: " + row.Code + " " + q.String()
+						checkRegional(t, where, ind, row.Series[i], book.regional(t, cat, rc, ind, q, row.Code))
+						for _, jr := range row.Jurisdictions {
+							c, derived, ok := book.want(t, cat, rc, ind, jr.Jurisdiction, q, row.Code)
+							f := jr.Series[i]
+							if f.Reported() != ok || f.Derived != derived || (ok && f.Level == "" && !near(*f.Number, number(t, c))) || (ok && f.Level != "" && f.Level != c) {
+								t.Errorf("%s %s: %s (derived %t), the workbooks %q (derived %t, reported %t)", where, jr.Jurisdiction, fig(f), f.Derived, c, derived, ok)
+							}
 						}
+						compared++
 					}
-					compared++
+					where := p.String() + " report: " + row.Code
+					checkRegional(t, where+" previous "+ir.Previous.String(), ind, row.RegionalPrevious, book.regional(t, cat, rc, ind, ir.Previous, row.Code))
+					checkRegional(t, where+" current "+ir.Shown.String(), ind, row.Regional, book.regional(t, cat, rc, ind, ir.Shown, row.Code))
+					checkRegional(t, where+" baseline", ind, row.RegionalBaseline, book.regional(t, cat, rc, ind, rc.Baseline, row.Code))
 				}
 			}
 		}
 	}
 	t.Logf("compared %d regional figures over %d workbooks", compared, len(raws))
+	if compared < 3000 {
+		t.Errorf("only %d figures compared", compared)
+	}
+}
 
-	// The gaps the samples hold on purpose.
-	gap := roadmap.MustPeriod("2021-H1")
-	if _, ok := byPeriod[gap]["ME"]; ok {
-		t.Fatalf("the samples were expected to have no ME workbook for %s", gap)
+// TestSamplesReport2026H1: the report on 2026-H1 (a round that holds only
+// narratives) shows the 2025 yearly figures with their year, and trends from
+// the 2018 baseline through the 2019–2024 years derived from Phase I's
+// half-years to 2025, the derived points marked.
+func TestSamplesReport2026H1(t *testing.T) {
+	t.Parallel()
+	snap, _, _ := sampleSnapshot(t)
+	rep := Combine(snap, Request{Period: roadmap.MustPeriod("2026-H1")})
+	if rep.Catalogue.ID != "wb-salw-roadmap-2030" || len(rep.Succession) != 2 || rep.Succession[0].Governs != "up to 2024-H2" {
+		t.Errorf("catalogue %s, succession %+v", rep.Catalogue.ID, rep.Succession)
 	}
-	r21 := Combine(snap, Request{Period: gap})
-	if c := r21.Completeness[slices.IndexFunc(r21.Completeness, func(c Completeness) bool { return c.Jurisdiction == "ME" })]; c.State != roadmap.Missing {
-		t.Errorf("ME %s completeness = %s, want missing", gap, c.State)
+	g31 := indicatorOf(t, rep, "G3.1")
+	var axis []string
+	for _, p := range g31.Periods {
+		axis = append(axis, p.String())
 	}
-	g31 := find(t, r21, "G3.1")
-	if me := jrow(t, g31, "ME"); me.Current.Reported() || me.Current.Number != nil {
-		t.Errorf("ME did not report %s but G3.1 shows %s", gap, fig(me.Current))
+	if g31.Shown != roadmap.MustPeriod("2025") || strings.Join(axis, " ") != "2018 2019 2020 2021 2022 2023 2024 2025" {
+		t.Fatalf("G3.1 shows %s on the axis %v", g31.Shown, axis)
 	}
-	if !slices.Contains(g31.Regional.Missing, "ME") || g31.Regional.Covered != len(cat.Jurisdictions)-1 {
-		t.Errorf("G3.1 %s: %s", gap, g31.Regional.Coverage())
+	t31 := g31.Total()
+	for i, rg := range t31.Series {
+		if want := i > 0 && i < 7; rg.Derived != want || !rg.Reported() {
+			t.Errorf("G3.1 %s: derived=%t reported=%t", g31.Periods[i], rg.Derived, rg.Reported())
+		}
 	}
-	if !strings.Contains(g31.Regional.Coverage(), "sum over those that reported") {
-		t.Errorf("a partial sum must say so: %q", g31.Regional.Coverage())
+	// ME did not report 2021-H1, so its 2021 is not derived and the
+	// regional 2021 is partial.
+	if rg := t31.Series[3]; !rg.Partial || !slices.Contains(rg.Missing, "ME") {
+		t.Errorf("G3.1 2021 = %s, want partial without ME", regional(rg))
 	}
-	ci, _ := cat.Indicator("G3.1")
-	checkRegional(t, "G3.1 "+gap.String()+" current", ci, g31.Regional, expect(t, ci, cellsOf(gap, "G3.1")))
-	checkRegional(t, "G3.1 "+gap.String()+" previous", ci, g31.RegionalPrevious, expect(t, ci, cellsOf(gap.Prev(), "G3.1")))
-	checkRegional(t, "G3.1 baseline", ci, g31.RegionalBaseline, expect(t, ci, cellsOf(cat.Baseline, "G3.1")))
+	if !strings.Contains(g31.Series, "Phase I") && !strings.Contains(g31.Series, "continues") {
+		t.Errorf("G3.1 series note %q", g31.Series)
+	}
+	if g74 := indicatorOf(t, rep, "G7.4"); !strings.Contains(g74.Series, "Thefts and losses from state stockpiles") || !strings.Contains(g74.Series, "definition changed") || !g74.Total().Series[1].Derived {
+		t.Errorf("G7.4 series note %q", g74.Series)
+	}
+	if g23 := indicatorOf(t, rep, "G2.3"); !strings.Contains(g23.Series, "New in") || g23.Total().Series[1].Reported() || !g23.Total().Regional.Reported() {
+		t.Errorf("G2.3: note %q, 2019 %s, 2025 %s", g23.Series, regional(g23.Total().Series[1]), regional(g23.Total().Regional))
+	}
+	if len(rep.Derived) == 0 {
+		t.Error("no derived figure listed for the manifest")
+	}
+}
 
-	blankP := roadmap.MustPeriod("2020-H2")
-	if c := byPeriod[blankP]["BA"].cells["G3.3"]; c != "" {
-		t.Fatalf("the samples were expected to leave BA's G3.3 for %s blank, it holds %q", blankP, c)
+// TestRatingsNeverContradictTheFigures runs every indicator of the report on
+// every sample round, regional and for each jurisdiction, and checks that no
+// rating says the opposite of the figures printed beside it (the progress
+// sentence under the rating): achieved only when the figures reached the
+// target; on track only when they moved the target's way and the date has
+// not passed; missed only when the date passed unmet. It also checks that
+// "missed" is used, for Phase I targets that expired unmet.
+func TestRatingsNeverContradictTheFigures(t *testing.T) {
+	t.Parallel()
+	snap, _, raws := sampleSnapshot(t)
+	seen := map[Rating]int{}
+	missedPhaseI := false
+	scopes := []string{""}
+	for _, j := range snap.Catalogue.Jurisdictions {
+		scopes = append(scopes, j.Code)
 	}
-	r20 := Combine(snap, Request{Period: blankP})
-	g33 := find(t, r20, "G3.3")
-	if ba := jrow(t, g33, "BA"); ba.Current.Number != nil {
-		t.Errorf("BA left G3.3 blank for %s but shows %s", blankP, fig(ba.Current))
+	for _, p := range samplePeriods(raws) {
+		for _, j := range scopes {
+			rep := Combine(snap, Request{Period: p, Jurisdiction: j})
+			for _, g := range rep.Goals {
+				for _, ir := range g.Indicators {
+					where := p.String() + " " + j + " " + ir.Code + " " + string(ir.Rating) + " (" + ir.RatingReason + ")"
+					seen[ir.Rating]++
+					checkRating(t, where, &ir)
+					if ir.Rating == Missed && rep.Catalogue.ID == "wb-salw-roadmap" {
+						missedPhaseI = true
+					}
+				}
+			}
+		}
 	}
-	if !slices.Contains(g33.Regional.Missing, "BA") {
-		t.Errorf("G3.3 %s does not list BA as not reported: %s", blankP, g33.Regional.Coverage())
+	t.Logf("ratings: %v", seen)
+	if !missedPhaseI {
+		t.Error(`no Phase I target is "missed", though its date (2023, 2024) passed`)
 	}
-	ci, _ = cat.Indicator("G3.3")
-	checkRegional(t, "G3.3 "+blankP.String(), ci, g33.Regional, expect(t, ci, cellsOf(blankP, "G3.3")))
+	for _, r := range []Rating{Achieved, OnTrack, OffTrack, Missed, NotRated} {
+		if seen[r] == 0 {
+			t.Errorf("no indicator is %q in any sample period", r)
+		}
+	}
+}
+
+func checkRating(t *testing.T, where string, ir *IndicatorReport) {
+	t.Helper()
+	p := ir.Progress
+	if p == nil {
+		if ir.Rating != NotRated && ir.Rating != NoData {
+			t.Errorf("%s: an indicator without a target must be described, not rated", where)
+		}
+		return
+	}
+	if p.Level != "" {
+		switch ir.Rating {
+		case Achieved:
+			if p.AtTarget != p.Covered || p.Covered == 0 {
+				t.Errorf("%s: achieved, but %d of %d at the level", where, p.AtTarget, p.Covered)
+			}
+		case OnTrack, OffTrack:
+			if p.AtTarget == p.Covered || p.Due {
+				t.Errorf("%s: %d of %d at the level, due %t", where, p.AtTarget, p.Covered, p.Due)
+			}
+		case Missed:
+			if p.AtTarget == p.Covered || !p.Due {
+				t.Errorf("%s: missed, but %d of %d at the level, due %t", where, p.AtTarget, p.Covered, p.Due)
+			}
+		}
+		return
+	}
+	if p.Baseline == nil || p.Current == nil {
+		if ir.Rating != NoData {
+			t.Errorf("%s: rated without figures", where)
+		}
+		return
+	}
+	tc, moved := *p.TargetChange, *p.Current-*p.Baseline
+	towards := moved != 0 && (moved < 0) == (tc < 0)
+	reached := towards && (p.Change == nil || (tc < 0 && *p.Change <= tc) || (tc > 0 && *p.Change >= tc))
+	if !strings.Contains(ir.RatingReason, FormatNumber(*p.Baseline)) || !strings.Contains(ir.RatingReason, FormatNumber(*p.Current)) {
+		t.Errorf("%s: the reason does not print the figures it judged (%s, %s)", where, FormatNumber(*p.Baseline), FormatNumber(*p.Current))
+	}
+	switch ir.Rating {
+	case Achieved:
+		if !reached {
+			t.Errorf("%s: achieved, but the figures went from %v to %v against a target of %v", where, *p.Baseline, *p.Current, tc)
+		}
+	case OnTrack:
+		if !towards || reached || p.Due {
+			t.Errorf("%s: on track, but the figures went from %v to %v against a target of %v (due %t)", where, *p.Baseline, *p.Current, tc, p.Due)
+		}
+	case OffTrack:
+		if reached || p.Due {
+			t.Errorf("%s: off track, but the figures reached the target or its date passed", where)
+		}
+	case Missed:
+		if reached || !p.Due {
+			t.Errorf("%s: missed, but the figures reached the target or its date is ahead", where)
+		}
+	}
 }

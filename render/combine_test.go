@@ -17,9 +17,12 @@ var (
 	asOf   = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 )
 
+// catalogue is the Phase I catalogue on its own (half-yearly figures, in
+// force for every period): the unit tests of the figures and ratings work on
+// half-years; the succession of catalogues has its own tests.
 func catalogue(t testing.TB) *roadmap.Catalogue {
 	t.Helper()
-	cat, err := templates.DefaultCatalogue()
+	cat, err := templates.LoadCatalogue("../templates/phase1.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,14 +105,14 @@ func TestCombineRegionalFiguresByRule(t *testing.T) {
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
 		sub("AL", h1, 1, day(1), map[string]any{
 			"G3.1": 100.0, "G3.1/border": 60.0, "G3.1/inland": 40.0, "G3.3": 2.5,
-			"G2.2": 40.0, "G4.3": 10.0, "G1.1": "drafting",
+			"G2.2": 40.0, "G4.2": 100.0, "G4.2/female": 10.0, "G4.3": 10.0, "G1.1": "drafting",
 		}),
 		sub("BA", h1, 1, day(2), map[string]any{
 			"G3.1": 50.0, "G3.1/border": 0.0, "G3.1/inland": 50.0, "G3.3": nil,
-			"G2.2": 60.0, "G4.3": 30.0, "G1.1": "fully aligned",
+			"G2.2": 60.0, "G4.2": 100.0, "G4.2/female": 30.0, "G4.3": 30.0, "G1.1": "fully aligned",
 		}),
 		sub("RS", h1, 1, day(2), map[string]any{
-			"G3.1": 0.0, "G4.3": 10.0, "G1.1": "fully aligned",
+			"G3.1": 0.0, "G4.2": 50.0, "G4.2/female": 5.0, "G4.3": 10.0, "G1.1": "fully aligned",
 		}),
 	}}
 	r := Combine(s, Request{Period: h1})
@@ -142,13 +145,16 @@ func TestCombineRegionalFiguresByRule(t *testing.T) {
 		t.Errorf("G3.3 regional = %s, want 2.5 over AL only", regional(g33.Regional))
 	}
 
-	if g22 := find(t, r, "G2.2"); !eqp(g22.Regional.Value, 50) || g22.Regional.Covered != 2 {
-		t.Errorf("G2.2 mean = %s, want 50 over 2", regional(g22.Regional))
+	// A share without numerators is the plain mean, and says so.
+	if g22 := find(t, r, "G2.2"); !eqp(g22.Regional.Value, 50) || g22.Regional.Covered != 2 || g22.Regional.Label() != "Mean of 2 jurisdictions" {
+		t.Errorf("G2.2 mean = %s labelled %q, want 50 over 2", regional(g22.Regional), g22.Regional.Label())
 	}
+	// The share of women trained is pooled from the by-sex breakdown:
+	// 45 women of 250 officials, not the mean of 10, 30 and 10 %.
 	g43 := find(t, r, "G4.3")
-	if g43.Regional.Value != nil || !eqp(g43.Regional.Min, 10) || !eqp(g43.Regional.Max, 30) ||
-		!slices.Equal(g43.Regional.MinBy, []string{"AL", "RS"}) || g43.Regional.String() != "10–30" {
-		t.Errorf("G4.3 range = %s (%s), want 10–30 with min by AL, RS", regional(g43.Regional), g43.Regional)
+	if !eqp(g43.Regional.Value, 18) || g43.Regional.Covered != 3 || !eqp(g43.Regional.Min, 10) || !eqp(g43.Regional.Max, 30) ||
+		!slices.Equal(g43.Regional.MinBy, []string{"AL", "RS"}) || g43.Regional.Label() != "Region (pooled share)" || g43.Regional.String() != "18 (partial)" {
+		t.Errorf("G4.3 pooled = %s (%s), want 18 over 3", regional(g43.Regional), g43.Regional)
 	}
 	g11 := find(t, r, "G1.1")
 	counts := map[string]int{}
@@ -158,11 +164,11 @@ func TestCombineRegionalFiguresByRule(t *testing.T) {
 	if counts["fully aligned"] != 2 || counts["drafting"] != 1 || counts["not started"] != 0 || len(g11.Regional.Levels) != 4 || g11.Regional.Covered != 3 {
 		t.Errorf("G1.1 distribution = %s", regional(g11.Regional))
 	}
-	if got := g11.Regional.String(); got != "2 × fully aligned, 1 × drafting" {
+	if got := g11.Regional.String(); got != "2 × fully aligned, 1 × drafting (partial)" || !g11.Regional.Partial {
 		t.Errorf("G1.1 distribution text = %q", got)
 	}
 	// A row nobody reported is not reported, not zero.
-	if g62 := find(t, r, "G6.2"); g62.Regional.Value != nil || g62.Regional.Covered != 0 || g62.Regional.String() != NotReported {
+	if g62 := find(t, r, "G6.2"); g62.Regional.Value != nil || g62.Regional.Covered != 0 || g62.Regional.String() != NotReported || g62.Regional.Partial {
 		t.Errorf("G6.2 nobody reported, got %s", regional(g62.Regional))
 	}
 }
@@ -253,8 +259,10 @@ func TestCombineCompletenessTimeliness(t *testing.T) {
 
 func TestCombineChangesAndAnnual(t *testing.T) {
 	cat := catalogue(t)
+	h2025 := roadmap.MustPeriod("2025-H1")
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
 		sub("AL", y2018, 1, day(1), map[string]any{"G5.2": 1000.0, "G7.1": 50.0, "G1.1": "not started"}),
+		sub("AL", h2025, 1, day(1), map[string]any{"G5.2": 300.0, "G7.1": 55.0, "G1.1": "drafting"}),
 		sub("AL", h2prev, 1, day(1), map[string]any{"G5.2": 400.0, "G7.1": 60.0, "G1.1": "drafting"}),
 		sub("AL", h1, 1, day(1), map[string]any{"G5.2": 300.0, "G7.1": 75.0, "G1.1": "fully aligned"}),
 		sub("BA", h1, 1, day(1), map[string]any{"G5.2": 200.0}),
@@ -263,34 +271,43 @@ func TestCombineChangesAndAnnual(t *testing.T) {
 	r := Combine(s, Request{Period: h1})
 	g52 := find(t, r, "G5.2")
 	al := jrow(t, g52, "AL")
-	if !eqp(al.Previous.Number, 400) || !eqp(al.Baseline.Number, 1000) || !eqp(al.Annual.Number, 700) {
-		t.Errorf("AL G5.2 previous/baseline/annual = %s/%s/%s, want 400/1000/700", fig(al.Previous), fig(al.Baseline), fig(al.Annual))
+	// The year compared with the baseline is 2025, the last full year,
+	// derived from its two half-years.
+	if !eqp(al.Previous.Number, 400) || !eqp(al.Baseline.Number, 1000) || !eqp(al.Annual.Number, 700) || !al.Annual.Derived || al.Year != roadmap.MustPeriod("2025") {
+		t.Errorf("AL G5.2 previous/baseline/annual = %s/%s/%s (%s), want 400/1000/700† (2025)", fig(al.Previous), fig(al.Baseline), fig(al.Annual), al.Year)
 	}
 	if !eqp(al.ChangePrevious.Absolute, -100) || !eqp(al.ChangePrevious.Relative, -0.25) {
 		t.Errorf("AL Δprevious = %s, want -100/-0.25", chg(al.ChangePrevious))
 	}
 	if !eqp(al.ChangeBaseline.Absolute, -300) || !eqp(al.ChangeBaseline.Relative, -0.3) {
-		t.Errorf("AL Δbaseline = %s, want -300/-0.3 (twelve months against the baseline year)", chg(al.ChangeBaseline))
+		t.Errorf("AL Δbaseline = %s, want -300/-0.3 (the year 2025 against the baseline year)", chg(al.ChangeBaseline))
 	}
 	if got := al.ChangeBaseline.String(); got != "−300 (−30.0 %)" {
 		t.Errorf("AL Δbaseline text = %q", got)
 	}
+	if got := al.Annual.String(); got != "700 "+DerivedMark {
+		t.Errorf("derived figure printed %q", got)
+	}
 	ba := jrow(t, g52, "BA")
 	if ba.Annual.Reported() || ba.ChangePrevious.Known() || ba.ChangeBaseline.Known() {
-		t.Errorf("BA has no previous period: annual %s, changes %s %s, want all unknown", fig(ba.Annual), chg(ba.ChangePrevious), chg(ba.ChangeBaseline))
+		t.Errorf("BA has no 2025: annual %s, changes %s %s, want all unknown", fig(ba.Annual), chg(ba.ChangePrevious), chg(ba.ChangeBaseline))
 	}
 	// The regional change is like for like: only AL reported both periods.
 	if !eqp(g52.ChangePrevious.Absolute, -100) {
 		t.Errorf("regional Δprevious = %s, want -100 over AL only", chg(g52.ChangePrevious))
 	}
-	// Percents are states, not flows: compared with the baseline as they are.
+	// Percents are states: a year is its second half; changes are in
+	// percentage points, never relative.
 	g71 := jrow(t, find(t, r, "G7.1"), "AL")
-	if !eqp(g71.Annual.Number, 75) || !eqp(g71.ChangeBaseline.Absolute, 25) || !eqp(g71.ChangeBaseline.Relative, 0.5) {
-		t.Errorf("AL G7.1 annual/Δbaseline = %s/%s, want 75 and +25/0.5", fig(g71.Annual), chg(g71.ChangeBaseline))
+	if !eqp(g71.Annual.Number, 60) || !eqp(g71.ChangeBaseline.Absolute, 10) || g71.ChangeBaseline.Relative != nil || !g71.ChangeBaseline.Points {
+		t.Errorf("AL G7.1 annual/Δbaseline = %s/%s, want 60 and +10 pp", fig(g71.Annual), chg(g71.ChangeBaseline))
+	}
+	if got := g71.ChangePrevious.String(); got != "+15 pp" {
+		t.Errorf("percent change printed %q, want +15 pp", got)
 	}
 	g11 := jrow(t, find(t, r, "G1.1"), "AL")
-	if g11.ChangePrevious.Steps == nil || *g11.ChangePrevious.Steps != 2 || *g11.ChangeBaseline.Steps != 3 {
-		t.Errorf("AL G1.1 steps = %s/%s, want +2/+3", chg(g11.ChangePrevious), chg(g11.ChangeBaseline))
+	if g11.ChangePrevious.Steps == nil || *g11.ChangePrevious.Steps != 2 || *g11.ChangeBaseline.Steps != 1 {
+		t.Errorf("AL G1.1 steps = %s/%s, want +2/+1 (2025 ended at drafting)", chg(g11.ChangePrevious), chg(g11.ChangeBaseline))
 	}
 	if got := g11.ChangePrevious.String(); got != "+2 levels" {
 		t.Errorf("steps text = %q", got)
@@ -300,14 +317,14 @@ func TestCombineChangesAndAnnual(t *testing.T) {
 		t.Errorf("BA baseline 0 reported, got %s", fig(bb.Baseline))
 	}
 
-	// Progress against the change target, over AL only (BA lacks twelve months).
+	// Progress against the change target, over AL only (BA lacks 2025).
 	p := indicatorOf(t, r, "G5.2").Progress
-	if p == nil || !eqp(p.Baseline, 1000) || !eqp(p.Current, 700) || !eqp(p.Change, -0.3) || !p.Met ||
+	if p == nil || !eqp(p.Baseline, 1000) || !eqp(p.Current, 700) || !eqp(p.Change, -0.3) || !p.Met || !p.Due ||
 		!slices.Equal(p.Jurisdictions, []string{"AL"}) || p.Target != "−30.0 % against 2018 by 2024" {
 		t.Errorf("G5.2 progress = %+v", p)
 	}
-	if ir := indicatorOf(t, r, "G5.2"); ir.Rating != OnTrack {
-		t.Errorf("G5.2 rating = %s (%s), want on track", ir.Rating, ir.RatingReason)
+	if ir := indicatorOf(t, r, "G5.2"); ir.Rating != Achieved {
+		t.Errorf("G5.2 rating = %s (%s), want achieved", ir.Rating, ir.RatingReason)
 	}
 }
 
@@ -359,56 +376,63 @@ func TestAxis(t *testing.T) {
 }
 
 func TestRatingRules(t *testing.T) {
-	cat := catalogue(t)
+	cat := catalogue(t) // G1.1: fully aligned by 2023; G5.2: −30 % against 2018 by 2024
 	all := []string{"AL", "BA", "XK", "ME", "MK", "RS"}
-	levels := func(ls ...string) []roadmap.Submission {
+	h21, h22 := roadmap.MustPeriod("2021-H1"), roadmap.MustPeriod("2021-H2")
+	// levels: each jurisdiction's level in 2018 and in the period reviewed.
+	levels := func(p roadmap.Period, pairs ...[2]string) []roadmap.Submission {
 		var subs []roadmap.Submission
-		for i, l := range ls {
-			subs = append(subs, sub(all[i], h1, 1, day(1), map[string]any{"G1.1": l}))
+		for i, l := range pairs {
+			subs = append(subs, sub(all[i], y2018, 1, day(1), map[string]any{"G1.1": l[0]}),
+				sub(all[i], p, 1, day(1), map[string]any{"G1.1": l[1]}))
 		}
 		return subs
 	}
-	incidents := func(base, prev, cur float64) []roadmap.Submission {
+	// incidents: AL's 2018 figure and the two halves of the year judged.
+	incidents := func(year int, base, first, second float64) []roadmap.Submission {
 		return []roadmap.Submission{
 			sub("AL", y2018, 1, day(1), map[string]any{"G5.2": base}),
-			sub("AL", h2prev, 1, day(1), map[string]any{"G5.2": prev}),
-			sub("AL", h1, 1, day(1), map[string]any{"G5.2": cur}),
+			sub("AL", roadmap.Period{Year: year, Half: 1}, 1, day(1), map[string]any{"G5.2": first}),
+			sub("AL", roadmap.Period{Year: year, Half: 2}, 1, day(1), map[string]any{"G5.2": second}),
 		}
 	}
-	activities := func(prev, cur float64) []roadmap.Submission {
-		return []roadmap.Submission{
-			sub("AL", h2prev, 1, day(1), map[string]any{"G4.1": prev}),
-			sub("AL", h1, 1, day(1), map[string]any{"G4.1": cur}),
-		}
-	}
+	const (
+		none, drafting, partly, fully = "not started", "drafting", "partly aligned", "fully aligned"
+	)
 	for _, tc := range []struct {
 		name      string
 		indicator string
+		period    roadmap.Period
 		subs      []roadmap.Submission
 		want      Rating
 	}{
-		{"level: half at target", "G1.1", levels("fully aligned", "fully aligned", "drafting", "not started"), OnTrack},
-		{"level: under half at target, half within one level", "G1.1", levels("fully aligned", "partly aligned", "drafting", "not started"), AtRisk},
-		{"level: few near the target", "G1.1", levels("fully aligned", "drafting", "drafting", "not started"), OffTrack},
-		{"level: nobody reported", "G1.1", nil, NoData},
-		{"change: target reached", "G5.2", incidents(1000, 350, 300), OnTrack},
-		{"change: going the target's way", "G5.2", incidents(1000, 450, 450), AtRisk},
-		{"change: going the other way", "G5.2", incidents(1000, 600, 500), OffTrack},
-		{"change: no baseline", "G5.2", incidents(1000, 350, 300)[1:], NoData},
-		{"direction: up by 10 %", "G4.1", activities(100, 110), OnTrack},
-		{"direction: up by 4 %", "G4.1", activities(100, 104), AtRisk},
-		{"direction: zero both times", "G4.1", activities(0, 0), AtRisk},
-		{"direction: down by 5 %", "G4.1", activities(100, 95), OffTrack},
-		{"direction: no previous", "G4.1", activities(100, 95)[1:], NoData},
-		{"lower is better without target: down", "G7.3", []roadmap.Submission{
-			sub("AL", h2prev, 1, day(1), map[string]any{"G7.3": 10.0}),
-			sub("AL", h1, 1, day(1), map[string]any{"G7.3": 2.0}),
-		}, OnTrack},
-		{"neutral, reported", "G3.1", []roadmap.Submission{sub("AL", h1, 1, day(1), map[string]any{"G3.1": 5.0})}, NotRated},
-		{"neutral, not reported", "G3.1", incidents(1, 1, 1), NoData},
+		{"level: all at the target", "G1.1", h22, levels(h22, [2]string{none, fully}, [2]string{drafting, fully}), Achieved},
+		// 2 levels in 3 years; 1 level needed in the 2 years to 2023.
+		{"level: the one below on pace", "G1.1", h22, levels(h22, [2]string{none, fully}, [2]string{none, partly}), OnTrack},
+		// 1 level in 3 years; 2 needed in 2 years.
+		{"level: the one below too slow", "G1.1", h22, levels(h22, [2]string{none, fully}, [2]string{none, drafting}), OffTrack},
+		{"level: date passed, one below", "G1.1", h1, levels(h1, [2]string{none, fully}, [2]string{none, partly}), Missed},
+		{"level: date passed, all at it", "G1.1", h1, levels(h1, [2]string{none, fully}), Achieved},
+		{"level: nobody reported", "G1.1", h22, nil, NoData},
+		// 2021 against 2018: 3 of the 6 years to 2024, so −5 % a year is needed.
+		{"change: target reached", "G5.2", h22, incidents(2021, 1000, 300, 300), Achieved},
+		{"change: fast enough", "G5.2", h22, incidents(2021, 1000, 400, 400), OnTrack},
+		{"change: the right way, too slow", "G5.2", h22, incidents(2021, 1000, 470, 470), OffTrack},
+		{"change: the other way", "G5.2", h22, incidents(2021, 1000, 550, 550), OffTrack},
+		{"change: date passed, not reached", "G5.2", roadmap.MustPeriod("2024-H2"), incidents(2024, 1000, 400, 400), Missed},
+		{"change: date passed, reached", "G5.2", h1, incidents(2025, 1000, 300, 300), Achieved},
+		{"change: no baseline", "G5.2", h22, incidents(2021, 1000, 300, 300)[1:], NoData},
+		{"change: a half missing, so no year", "G5.2", h22, incidents(2021, 1000, 300, 300)[:2], NoData},
+		// A half-year's swing does not count: 2021-H1 is judged on 2020.
+		{"change: judged on the last full year", "G5.2", h21, append(incidents(2020, 1000, 480, 480),
+			sub("AL", h21, 1, day(1), map[string]any{"G5.2": 100.0})), OffTrack},
+		{"no target, higher is better", "G4.1", h1, []roadmap.Submission{sub("AL", h1, 1, day(1), map[string]any{"G4.1": 5.0})}, NotRated},
+		{"no target, neutral", "G3.1", h1, []roadmap.Submission{sub("AL", h1, 1, day(1), map[string]any{"G3.1": 5.0})}, NotRated},
+		{"no target, not reported", "G3.1", h1, nil, NoData},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: tc.subs}, Request{Period: h1})
+			t.Parallel()
+			r := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: tc.subs}, Request{Period: tc.period})
 			ir := indicatorOf(t, r, tc.indicator)
 			if ir.Rating != tc.want {
 				t.Errorf("%s rated %s (%s), want %s", tc.indicator, ir.Rating, ir.RatingReason, tc.want)
@@ -421,6 +445,7 @@ func TestRatingRules(t *testing.T) {
 }
 
 func TestRateGoal(t *testing.T) {
+	t.Parallel()
 	ir := func(rs ...Rating) []IndicatorReport {
 		var out []IndicatorReport
 		for _, r := range rs {
@@ -429,20 +454,28 @@ func TestRateGoal(t *testing.T) {
 		return out
 	}
 	for _, tc := range []struct {
-		in   []IndicatorReport
-		want Rating
+		in     []IndicatorReport
+		want   Rating
+		counts string
 	}{
-		{ir(OnTrack, OnTrack, NotRated, NoData), OnTrack},
-		{ir(OnTrack, AtRisk), AtRisk},
-		{ir(OnTrack, OffTrack), OffTrack},
-		{ir(OnTrack, OnTrack, OffTrack), AtRisk},
-		{ir(NotRated, NoData), NotRated},
-		{ir(NotRated, NotRated), NotRated},
-		{ir(NoData, NoData), NoData},
-		{nil, NoData},
+		{ir(Achieved, OnTrack, NotRated, NoData), OnTrack, "1 achieved, 1 on track, 1 not rated, 1 no data."},
+		{ir(Achieved, Achieved, NotRated), Achieved, "2 achieved, 1 not rated."},
+		{ir(OnTrack, OffTrack), OffTrack, "1 on track, 1 off track."},
+		{ir(Achieved, Missed), OffTrack, "1 achieved, 1 missed."},
+		{ir(NotRated, NoData), NotRated, "No indicator with a target to rate: 1 not rated, 1 no data."},
+		{ir(NoData, NoData), NoData, "Nothing reported for its indicators."},
+		{nil, NoData, "Nothing reported for its indicators."},
 	} {
-		if got, _ := rateGoal(tc.in); got != tc.want {
-			t.Errorf("rateGoal(%v) = %s, want %s", tc.in, got, tc.want)
+		got, why, counts := rateGoal(tc.in)
+		if got != tc.want || why != tc.counts {
+			t.Errorf("rateGoal(%v) = %s (%s), want %s (%s)", tc.in, got, why, tc.want, tc.counts)
+		}
+		n := 0
+		for _, c := range counts {
+			n += c.Count
+		}
+		if n != len(tc.in) {
+			t.Errorf("rateGoal(%v) counts %v", tc.in, counts)
 		}
 	}
 }
@@ -594,7 +627,7 @@ func TestGoalNotRatedIsNotNoData(t *testing.T) {
 	reported := Combine(Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
 		sub("AL", h1, 1, day(1), map[string]any{"G3.1": 12.0}),
 	}}, Request{Period: h1})
-	if g := goal(reported, "G3"); g.Status != NotRated || !strings.Contains(g.StatusReason, "Figures reported") {
+	if g := goal(reported, "G3"); g.Status != NotRated || !strings.Contains(g.StatusReason, "No indicator with a target to rate: 1 not rated, 3 no data") {
 		t.Errorf("G3 with seizures reported: %s (%s), want not rated", g.Status, g.StatusReason)
 	}
 	if ir := indicatorOf(t, reported, "G3.2"); ir.Rating != NoData {

@@ -84,23 +84,25 @@ func DataRows(r *Report) []DataRow {
 	for _, j := range r.Jurisdictions {
 		names[j.Code] = j.Name
 	}
-	periods := slices.Clone(r.Periods)
-	prev := r.Period.Prev()
-	prevApart := !slices.Contains(periods, prev)
-	if prevApart {
-		periods = append(periods, prev)
-		slices.SortFunc(periods, roadmap.Period.Compare)
-	}
 	var out []DataRow
 	for gi := range r.Goals {
 		for ii := range r.Goals[gi].Indicators {
 			ind := &r.Goals[gi].Indicators[ii]
+			// Each indicator's own axis: years for a yearly indicator (the
+			// earlier ones derived from half-years), and the period before
+			// the one shown where the axis does not hold it.
+			periods := slices.Clone(ind.Periods)
+			prev := ind.Previous
+			if !slices.Contains(periods, prev) {
+				periods = append(periods, prev)
+				slices.SortFunc(periods, roadmap.Period.Compare)
+			}
 			for ri := range ind.Rows {
 				row := &ind.Rows[ri]
 				for _, jr := range row.Jurisdictions {
 					for _, p := range periods {
 						f, reg := Figure{}, Regional{}
-						switch i := slices.Index(r.Periods, p); {
+						switch i := slices.Index(ind.Periods, p); {
 						case i >= 0:
 							f, reg = jr.Series[i], row.Series[i]
 						case p == prev:
@@ -110,17 +112,24 @@ func DataRows(r *Report) []DataRow {
 							Jurisdiction: jr.Jurisdiction, JurisdictionName: names[jr.Jurisdiction],
 							Goal: ind.Goal, Indicator: ind.Code, IndicatorTitle: ind.Title, Part: row.Part, PartLabel: row.Label,
 							Period: p, Value: f.Number, Level: f.Level, Printed: ind.Figure(f), Unit: ind.Unit,
-							Reported: f.Reported(), Partial: reg.Covered < reg.Of,
+							Reported: f.Reported(), Derived: f.Derived, Partial: reg.Partial,
 							Regional: ind.Regional(reg), RegionalValue: reg.Value, RegionalRule: reg.Rule, Covered: reg.Covered, Of: reg.Of,
 						}
-						if p == r.Period {
+						if p == ind.Shown {
 							d.ChangePrevious, d.ChangeBaseline = ind.Change(jr.ChangePrevious), ind.Change(jr.ChangeBaseline)
 							d.Comment = jr.Comment
 							if row.ChangePrevious.Known() {
 								d.RegionalChange = ind.Change(row.ChangePrevious)
 							}
 						}
-						if s, ok := sources[src{jr.Jurisdiction, p}]; ok {
+						// A reported year's figure is in its year's second
+						// round; a derived one comes from two files and
+						// names none.
+						s, ok := sources[src{jr.Jurisdiction, p}]
+						if !ok && p.IsYear() {
+							s, ok = sources[src{jr.Jurisdiction, roadmap.Period{Year: p.Year, Half: 2}}]
+						}
+						if ok && f.Reported() && !f.Derived {
 							d.SourceFile, d.SourceVersion, d.SourceHash = s.Name, s.Version, s.Hash
 						}
 						out = append(out, d)

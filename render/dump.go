@@ -44,6 +44,9 @@ func Dump(r *Report) string {
 		ps = append(ps, p.String())
 	}
 	d.line(1, "periods: %s", strings.Join(ps, " "))
+	for _, c := range r.Succession {
+		d.line(1, "catalogue: %s %s governs %s", c.ID, c.Version, c.Governs)
+	}
 	d.line(1, "no-data: %t", r.NoData)
 
 	d.line(0, "completeness")
@@ -55,8 +58,13 @@ func Dump(r *Report) string {
 	for _, g := range r.Goals {
 		d.line(0, "goal %s (%d) %s", g.Code, g.Number, g.Title)
 		d.line(1, "status: %s — %s", g.Status, g.StatusReason)
+		var counts []string
+		for _, c := range g.Counts {
+			counts = append(counts, fmt.Sprintf("%s=%d", c.Rating, c.Count))
+		}
+		d.line(1, "counts: %s", strings.Join(counts, " "))
 		for _, ir := range g.Indicators {
-			d.indicator(&ir, r)
+			d.indicator(&ir)
 		}
 		for _, n := range g.Narratives {
 			d.line(1, "narrative %s", n.Jurisdiction)
@@ -114,6 +122,10 @@ func Dump(r *Report) string {
 		}
 		d.line(2, "regional: %s", def.Aggregation)
 	}
+	d.line(0, "derived")
+	for _, x := range r.Derived {
+		d.line(1, "%s %s %s from %v source=%s: %s", x.Jurisdiction, x.Row, x.Period, x.From, x.Source, x.Rule)
+	}
 	d.line(0, "rating rules")
 	for _, s := range r.RatingRules {
 		d.line(1, "%s", s)
@@ -133,18 +145,22 @@ func (d *dumper) line(indent int, format string, args ...any) {
 	d.b.WriteByte('\n')
 }
 
-func (d *dumper) indicator(ir *IndicatorReport, r *Report) {
-	d.line(1, "indicator %s %s [%s %s %s unit=%q decimals=%d]", ir.Code, ir.Title, ir.Kind, ir.Aggregation, ir.Direction, ir.Unit, ir.Decimals)
+func (d *dumper) indicator(ir *IndicatorReport) {
+	d.line(1, "indicator %s %s [%s %s %s %s unit=%q decimals=%d] shown=%s previous=%s baseline=%s", ir.Code, ir.Title, ir.Kind, ir.Cadence, ir.Aggregation, ir.Direction, ir.Unit, ir.Decimals,
+		ir.Shown, ir.Previous, ir.Baseline)
+	if ir.Series != "" {
+		d.line(2, "series: %s", ir.Series)
+	}
 	if w := ir.Women; w != nil {
 		d.line(2, "women: %s of %s = %.4f over %s", num(&w.Women), num(&w.Total), w.Share, strings.Join(w.Jurisdictions, ","))
 	}
 	d.line(2, "rating: %s — %s", ir.Rating, ir.RatingReason)
 	if p := ir.Progress; p != nil {
 		if p.Level != "" {
-			d.line(2, "progress: target=%q level=%q at-target=%d of %d share=%s met=%t", p.Target, p.Level, p.AtTarget, p.Covered, num(p.Share), p.Met)
+			d.line(2, "progress: target=%q year=%s level=%q at-target=%d of %d on-pace=%d share=%s met=%t due=%t", p.Target, p.Year, p.Level, p.AtTarget, p.Covered, p.OnPace, num(p.Share), p.Met, p.Due)
 		} else {
-			d.line(2, "progress: target=%q change-target=%s baseline=%s current=%s change=%s over=%s met=%t",
-				p.Target, num(p.TargetChange), num(p.Baseline), num(p.Current), num(p.Change), strings.Join(p.Jurisdictions, ","), p.Met)
+			d.line(2, "progress: target=%q change-target=%s since=%s year=%s baseline=%s current=%s change=%s per-year=%s needed=%s over=%s met=%t due=%t",
+				p.Target, num(p.TargetChange), p.Since, p.Year, num(p.Baseline), num(p.Current), num(p.Change), num(p.PerYear), num(p.Needed), strings.Join(p.Jurisdictions, ","), p.Met, p.Due)
 		}
 	}
 	for _, row := range ir.Rows {
@@ -162,13 +178,13 @@ func (d *dumper) indicator(ir *IndicatorReport, r *Report) {
 		}
 		var s []string
 		for i, rg := range row.Series {
-			s = append(s, r.Periods[i].String()+"="+regional(rg))
+			s = append(s, ir.Periods[i].String()+"="+regional(rg))
 		}
 		d.line(3, "series region: %s", strings.Join(s, " "))
 		for _, jr := range row.Jurisdictions {
 			s = s[:0]
 			for i, f := range jr.Series {
-				s = append(s, r.Periods[i].String()+"="+fig(f))
+				s = append(s, ir.Periods[i].String()+"="+fig(f))
 			}
 			d.line(3, "series %s: %s", jr.Jurisdiction, strings.Join(s, " "))
 		}
@@ -190,15 +206,26 @@ func regional(rg Regional) string {
 	} else {
 		s = fmt.Sprintf("value=%s min=%s%v max=%s%v", num(rg.Value), num(rg.Min), rg.MinBy, num(rg.Max), rg.MaxBy)
 	}
-	return fmt.Sprintf("%s %s (%d/%d missing=%s)", rg.Rule, s, rg.Covered, rg.Of, strings.Join(rg.Missing, ","))
+	marks := ""
+	if rg.Partial {
+		marks += " partial"
+	}
+	if rg.Derived {
+		marks += " derived"
+	}
+	return fmt.Sprintf("%s %s (%d/%d missing=%s)%s", rg.Rule, s, rg.Covered, rg.Of, strings.Join(rg.Missing, ","), marks)
 }
 
 func fig(f Figure) string {
+	mark := ""
+	if f.Derived {
+		mark = DerivedMark
+	}
 	switch {
 	case f.Level != "":
-		return strconv.Quote(f.Level)
+		return strconv.Quote(f.Level) + mark
 	case f.Number != nil:
-		return num(f.Number)
+		return num(f.Number) + mark
 	}
 	return "-"
 }
@@ -207,6 +234,8 @@ func chg(c Change) string {
 	switch {
 	case c.Steps != nil:
 		return fmt.Sprintf("%+d", *c.Steps)
+	case c.Absolute != nil && c.Points:
+		return fmt.Sprintf("%spp", num(c.Absolute))
 	case c.Absolute != nil:
 		return fmt.Sprintf("%s/%s", num(c.Absolute), num(c.Relative))
 	}

@@ -16,13 +16,18 @@ func (ir *IndicatorReport) Number(v float64) string {
 	return s
 }
 
-// Figure prints a jurisdiction's figure: its level, its number, or "not reported".
+// Figure prints a jurisdiction's figure: its level, its number, or "not
+// reported", with the derived mark after a year made from its halves.
 func (ir *IndicatorReport) Figure(f Figure) string {
+	mark := ""
+	if f.Derived {
+		mark = " " + DerivedMark
+	}
 	switch {
 	case f.Level != "":
-		return f.Level
+		return f.Level + mark
 	case f.Number != nil:
-		return ir.Number(*f.Number)
+		return ir.Number(*f.Number) + mark
 	}
 	return NotReported
 }

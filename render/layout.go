@@ -370,7 +370,11 @@ func (l *layout) headlines() pdf.Table {
 		for i := range g.Indicators {
 			ind := &g.Indicators[i]
 			t := ind.Total()
-			row := []pdf.Cell{pdf.Txt(ind.Title), pdf.Txt(unitOf(ind))}
+			label := ind.Title
+			if ind.Shown != r.Period {
+				label += " (" + ind.Shown.String() + ")"
+			}
+			row := []pdf.Cell{pdf.Txt(label), pdf.Txt(unitOf(ind))}
 			if r.Focus != nil {
 				jr := l.focusRow(t)
 				row = append(row, figureCell(ind, jr.Current), changeCell(ind, jr.ChangePrevious))
@@ -477,9 +481,15 @@ func (l *layout) intro(ind *IndicatorReport) part {
 		progress = l.progressText(ind, p)
 		h += d.TextHeight(progress, progressStyle)
 	}
+	if ind.Series != "" {
+		h += d.NoteHeight(ind.Series)
+	}
 	return part{h, func() {
 		if ind.Definition != "" {
 			d.Note(ind.Definition)
+		}
+		if ind.Series != "" {
+			d.Note(ind.Series)
 		}
 		d.Text(rating, ratingStyle)
 		if progress != "" {
@@ -536,7 +546,7 @@ func (l *layout) charts(ind *IndicatorReport) part {
 	if ind.Kind == roadmap.Percent {
 		maxV = 100
 	}
-	bar := pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, r.PeriodLabel), Unit: unit, Bars: bars, Decimals: ind.Decimals, Max: maxV}
+	bar := pdf.BarChart{Title: fmt.Sprintf("%s by jurisdiction, %s", ind.Title, ind.Shown.Label()), Unit: unit, Bars: bars, Decimals: ind.Decimals, Max: maxV}
 	trend := l.trend(ind, unit, maxV)
 	// The trend's note (on the baseline and gaps) runs under both charts, where it takes two lines, not five.
 	note := trend.Note
@@ -575,29 +585,48 @@ const sideBySide = 8
 func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.LineChart {
 	r := l.r
 	total := ind.Total()
-	labels := make([]string, len(r.Periods))
-	for i, p := range r.Periods {
+	labels := make([]string, len(ind.Periods))
+	derived := false
+	for i, p := range ind.Periods {
 		labels[i] = p.String()
+		if i < len(total.Series) && total.Series[i].Derived {
+			labels[i] += DerivedMark
+			derived = true
+		}
 	}
-	name := "Region"
+	name := total.Regional.Label()
 	switch ind.Aggregation {
 	case roadmap.Mean:
-		name = "Region (mean)"
+		name = "Mean of the jurisdictions"
 	case roadmap.Range:
 		name = "Region (highest)"
 	}
 	reg := make([]float64, len(total.Series))
 	low := make([]float64, len(total.Series))
+	part := make([]float64, len(total.Series))
+	partial := false
 	for i, s := range total.Series {
-		reg[i], low[i] = math.NaN(), math.NaN()
+		reg[i], low[i], part[i] = math.NaN(), math.NaN(), math.NaN()
+		v := math.NaN()
 		switch {
 		case ind.Aggregation == roadmap.Range && s.Max != nil && s.Min != nil:
-			reg[i], low[i] = *s.Max, *s.Min
+			v, low[i] = *s.Max, *s.Min
 		case s.Value != nil:
-			reg[i] = *s.Value
+			v = *s.Value
 		}
+		// A sum that lacks a jurisdiction would read as a dip: it is drawn
+		// apart, never joined to the complete line.
+		if s.Partial && ind.Aggregation == roadmap.Sum {
+			part[i] = v
+			partial = partial || !math.IsNaN(v)
+			continue
+		}
+		reg[i] = v
 	}
 	series := []pdf.Series{{Name: name, Values: reg}}
+	if partial {
+		series = append(series, pdf.Series{Name: "partial (a jurisdiction not reported)", Values: part, Points: true})
+	}
 	if ind.Aggregation == roadmap.Range {
 		series = append(series, pdf.Series{Name: "Region (lowest)", Values: low, Dashed: true})
 	}
@@ -611,21 +640,28 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 		series = append(series, pdf.Series{Name: r.Focus.Name, Values: focus, Color: pdf.Highlight, Dashed: true})
 	}
 	first, last := "", ""
-	if len(r.Periods) > 0 {
-		first, last = r.Periods[0].String(), r.Periods[len(r.Periods)-1].String()
+	if len(ind.Periods) > 0 {
+		first, last = ind.Periods[0].String(), ind.Periods[len(ind.Periods)-1].String()
+	}
+	const gaps = "A gap in a line is a period not reported."
+	notes := []string{gaps}
+	if partial {
+		notes = append(notes, "A hollow marker is a regional total that lacks a jurisdiction (partial), not joined to the line.")
+	}
+	if derived {
+		notes = append(notes, DerivedMark+" a year derived from its two half-years.")
 	}
 	c := pdf.LineChart{Title: fmt.Sprintf("Trend, %s to %s", first, last), Unit: unit, Labels: labels, Series: series,
-		Decimals: ind.Decimals, Max: maxV, Height: 38, Note: "Trend: a gap in a line is a period not reported."}
-	const gaps = "A gap in a line is a period not reported."
+		Decimals: ind.Decimals, Max: maxV, Height: 38, Note: "Trend: " + strings.Join(notes, " ")}
 	flow := ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity
-	if flow && len(r.Periods) > 1 && r.Periods[0].IsYear() && !r.Periods[1].IsYear() {
+	if flow && len(ind.Periods) > 1 && ind.Periods[0].IsYear() && !ind.Periods[1].IsYear() {
 		c.Apart, c.ApartName = 1, first+", a whole year"
 		base := "region " + valueOr(reg[0], ind.Decimals)
 		if r.Focus != nil && len(focus) > 0 {
 			base = r.Focus.Name + " " + valueOr(focus[0], ind.Decimals) + ", " + base
 		}
 		c.Note = fmt.Sprintf("Trend: the %s baseline (%s) covers a whole year, later periods half a year, so it is shown apart, as a hollow marker, not joined to the line. %s",
-			first, base, gaps)
+			first, base, strings.Join(notes, " "))
 	}
 	return c
 }
@@ -642,40 +678,49 @@ func (l *layout) progressText(ind *IndicatorReport, p *Progress) string {
 	s := "Target: " + p.Target
 	switch {
 	case p.Level != "":
-		s += fmt.Sprintf(". %d of %d reporting jurisdictions at or above %q", p.AtTarget, p.Covered, p.Level)
+		s += fmt.Sprintf(". In %s, %d of %d reporting jurisdictions at or above %q", p.Year, p.AtTarget, p.Covered, p.Level)
 	case p.Change != nil:
-		s += ". Achieved " + FormatPercent(*p.Change) + " against the baseline"
+		s += ". " + FormatPercent(*p.Change) + " from " + p.Since.String() + " to " + p.Year.String()
 		if len(p.Jurisdictions) > 0 {
 			s += " (over " + strings.Join(l.namesOf(p.Jurisdictions), ", ") + ")"
 		}
+		if p.PerYear != nil {
+			s += ", on average " + FormatPercent(*p.PerYear) + " a year"
+		}
+		if p.Needed != nil {
+			s += "; the target needs " + FormatPercent(*p.Needed) + " a year"
+		}
 	case p.Baseline != nil && p.Current != nil:
 		// A zero baseline: no relative change, but the figures are there.
-		s += ". From " + ind.Number(*p.Baseline) + " in the baseline to " + ind.Number(*p.Current) +
-			" (no relative change from zero)"
+		s += ". From " + ind.Number(*p.Baseline) + " in " + p.Since.String() + " to " + ind.Number(*p.Current) +
+			" in " + p.Year.String() + " (no relative change from zero)"
 	default:
 		s += ". Progress cannot be computed: figures missing"
 	}
-	if p.Met {
-		s += "; target met."
-	} else {
-		s += "; target not yet met."
+	switch {
+	case p.Met:
+		s += "; target reached."
+	case p.Due:
+		s += "; target not reached by its date."
+	default:
+		s += "; target not yet reached."
 	}
 	return s
 }
 
 // figuresTable is the indicator's total by jurisdiction, then the region.
 func (l *layout) figuresTable(ind *IndicatorReport) part {
-	r := l.r
 	t := ind.Total()
-	baseline := "Baseline"
-	if len(r.Periods) > 0 {
-		baseline = "Baseline " + r.Periods[0].String()
+	baseline := "Baseline " + ind.Baseline.String()
+	onBaseline := "Change on baseline"
+	if len(t.Jurisdictions) > 0 && t.Jurisdictions[0].Year != ind.Shown {
+		onBaseline += " (year " + t.Jurisdictions[0].Year.String() + ")"
 	}
 	u := unitTag(ind)
 	cols := []pdf.Column{
-		{Title: "Jurisdiction", Width: 1.9}, {Title: "Current " + r.Period.String() + u, Width: 1.15, Align: "R"},
-		{Title: "Previous " + r.Period.Prev().String() + u, Width: 1.15, Align: "R"}, {Title: baseline + u, Width: 1.15, Align: "R"},
-		{Title: "Change on previous" + u, Width: 1.8, Align: "R"}, {Title: "Change on baseline (12 months)" + u, Width: 1.8, Align: "R"},
+		{Title: "Jurisdiction", Width: 1.9}, {Title: "Current " + ind.Shown.String() + u, Width: 1.15, Align: "R"},
+		{Title: "Previous " + ind.Previous.String() + u, Width: 1.15, Align: "R"}, {Title: baseline + u, Width: 1.15, Align: "R"},
+		{Title: "Change on previous" + u, Width: 1.8, Align: "R"}, {Title: onBaseline + u, Width: 1.8, Align: "R"},
 	}
 	var rows [][]pdf.Cell
 	for _, code := range l.shown() {
@@ -685,9 +730,15 @@ func (l *layout) figuresTable(ind *IndicatorReport) part {
 			}
 		}
 	}
-	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}, boldCell(regionalCell(ind, t.Regional)), boldCell(regionalCell(ind, t.RegionalPrevious)), boldCell(regionalCell(ind, t.RegionalBaseline)), boldCell(changeCell(ind, t.ChangePrevious)), pdf.Txt("")}
+	region := []pdf.Cell{{Text: t.Regional.Label(), Bold: true}, boldCell(regionalCell(ind, t.Regional)), boldCell(regionalCell(ind, t.RegionalPrevious)), boldCell(regionalCell(ind, t.RegionalBaseline)), boldCell(changeCell(ind, t.ChangePrevious)), pdf.Txt("")}
 	rows = append(rows, region)
 	note := "Region: " + t.Regional.CoverageNamed(l.name) + "."
+	if t.Regional.Partial || t.RegionalPrevious.Partial || t.RegionalBaseline.Partial {
+		note += " (partial): " + PartialNote + "."
+	}
+	if hasDerived(t) {
+		note += " " + DerivedNote + "."
+	}
 	for _, c := range l.comments(ind) {
 		note += "\n" + c
 	}
@@ -717,14 +768,17 @@ func (l *layout) comments(ind *IndicatorReport) []string {
 	return out
 }
 
-func regionLabel(a roadmap.Aggregation) string {
-	switch a {
-	case roadmap.Mean:
-		return "Region (mean)"
-	case roadmap.Range:
-		return "Region (lowest–highest)"
+// hasDerived reports whether any figure of the table is derived.
+func hasDerived(t *RowReport) bool {
+	if t.Regional.Derived || t.RegionalPrevious.Derived || t.RegionalBaseline.Derived {
+		return true
 	}
-	return "Region (total)"
+	for _, jr := range t.Jurisdictions {
+		if jr.Current.Derived || jr.Previous.Derived || jr.Baseline.Derived || jr.Annual.Derived {
+			return true
+		}
+	}
+	return false
 }
 
 // breakdownTable shows the parts of the total for the period: by
@@ -777,12 +831,12 @@ func (l *layout) breakdownByRow(ind *IndicatorReport) part {
 		}
 		rows = append(rows, cells)
 	}
-	region := []pdf.Cell{{Text: regionLabel(ind.Aggregation), Bold: true}}
+	region := []pdf.Cell{{Text: ind.Total().Regional.Label(), Bold: true}}
 	for ri := range ind.Rows {
 		region = append(region, boldCell(regionalCell(ind, ind.Rows[ri].Regional)))
 	}
 	rows = append(rows, region)
-	return l.labelled("Breakdown, "+l.r.PeriodLabel, pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
+	return l.labelled("Breakdown, "+ind.Shown.Label(), pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
 }
 
 // statusParts show a status indicator as a matrix (rows: the indicator and
@@ -1044,11 +1098,13 @@ func boldCell(c pdf.Cell) pdf.Cell {
 
 func ratingShade(r Rating) pdf.Color {
 	switch r {
+	case Achieved:
+		return pdf.Color{R: 150, G: 210, B: 160}
 	case OnTrack:
 		return pdf.Color{R: 190, G: 228, B: 196}
-	case AtRisk:
-		return pdf.Color{R: 255, G: 230, B: 160}
 	case OffTrack:
+		return pdf.Color{R: 255, G: 230, B: 160}
+	case Missed:
 		return pdf.Color{R: 246, G: 200, B: 200}
 	case NotRated:
 		return pdf.Color{R: 214, G: 226, B: 240} // figures exist: a quiet blue, unlike the grey of no data
@@ -1060,11 +1116,11 @@ func ratingShade(r Rating) pdf.Color {
 
 func ratingText(r Rating) pdf.Color {
 	switch r {
-	case OnTrack:
+	case Achieved, OnTrack:
 		return pdf.Color{R: 30, G: 110, B: 50}
-	case AtRisk:
-		return pdf.Color{R: 150, G: 95, B: 0}
 	case OffTrack:
+		return pdf.Color{R: 150, G: 95, B: 0}
+	case Missed:
 		return pdf.DraftRed
 	}
 	return pdf.Muted

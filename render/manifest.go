@@ -52,6 +52,20 @@ type ManifestBuild struct {
 	Synthesis *ManifestInput `json:"synthesis,omitempty"`
 	// Files are the other files the build wrote beside the document.
 	Files []ManifestFile `json:"files,omitempty"`
+	// Derived lists the figures the report shows that were derived from two
+	// half-years (docs/cycle.md), not reported as such.
+	Derived []ManifestDerived `json:"derived,omitempty"`
+}
+
+// ManifestDerived is one derived figure: whose, which row and year, from
+// which half-years, and by which rule.
+type ManifestDerived struct {
+	Jurisdiction string           `json:"jurisdiction"`
+	Row          string           `json:"row"`
+	Period       roadmap.Period   `json:"period"`
+	From         []roadmap.Period `json:"from"`
+	Source       string           `json:"source,omitempty"` // the row derived from, when its code differs
+	Rule         string           `json:"rule"`
 }
 
 // ManifestFile is a file a build wrote beside its document.

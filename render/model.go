@@ -62,10 +62,21 @@ type Report struct {
 	// (the order of every per-jurisdiction list below).
 	Jurisdictions []JurisdictionRef
 
-	// Periods is the time axis of every series: the baseline, then each
-	// reporting period after it up to and including Period (for a half-yearly
-	// catalogue: 2018, 2019-H1, 2019-H2, …, 2026-H1; for a yearly one: years).
+	// Periods is the time axis of the half-yearly series: the baseline, then
+	// each half-year after it up to and including Period (2018, 2019-H1, …,
+	// 2026-H1; years for a yearly catalogue). Each indicator has its own axis
+	// (IndicatorReport.Periods): a yearly indicator's runs over years.
 	Periods []roadmap.Period
+
+	// Catalogue is the catalogue in force for Period; Succession lists the
+	// catalogues of the chain, oldest first, with the periods each governs.
+	Catalogue  RoadmapInfo
+	Succession []CatalogueSpan
+
+	// Derived lists every figure the report shows that was derived from two
+	// half-years rather than reported (see docs/cycle.md), for the data
+	// export and the manifest.
+	Derived []DerivedFigure
 
 	// NoData is true when no jurisdiction reported for Period as of AsOf; the
 	// report still has every section and says so.
@@ -124,6 +135,24 @@ type RoadmapInfo struct {
 	Note         string
 }
 
+// CatalogueSpan is one catalogue of a succession and the periods it governs.
+type CatalogueSpan struct {
+	ID      string
+	Version string
+	Short   string
+	Governs string // "up to 2024-H2", "from 2025-H1", "all periods"
+}
+
+// DerivedFigure is one figure derived from its two half-years.
+type DerivedFigure struct {
+	Jurisdiction string
+	Row          string // the row code of the indicator in force ("G3.1/border")
+	Period       roadmap.Period
+	From         []roadmap.Period // the half-years it was made from
+	Source       string           // the row code it was derived from, when another catalogue's
+	Rule         string           // "sum of the two half-years", …
+}
+
 // JurisdictionRef is a jurisdiction as a report names it.
 type JurisdictionRef struct {
 	Code    string
@@ -165,15 +194,27 @@ type Completeness struct {
 // Rating is an indicator's or a goal's status.
 type Rating string
 
-// Ratings. NotRated is for indicators that cannot be rated by design (neutral,
-// without a target); NoData when the figures to rate are missing.
+// Ratings (docs/ratings.md). Achieved, OnTrack, OffTrack and Missed judge an
+// indicator with a target; NotRated is an indicator without a target (its
+// figures are described, not judged) or one too early to judge; NoData when
+// the figures to judge are missing.
 const (
-	OnTrack  Rating = "on track"
-	AtRisk   Rating = "at risk"
-	OffTrack Rating = "off track"
+	Achieved Rating = "achieved"  // the target is reached
+	OnTrack  Rating = "on track"  // not yet reached, but moving fast enough to reach it by its date
+	OffTrack Rating = "off track" // not reached, and too slow or going the wrong way
+	Missed   Rating = "missed"    // the target date has passed and the target was not reached
 	NoData   Rating = "no data"
 	NotRated Rating = "not rated"
 )
+
+// RatingOrder lists the ratings in the order a goal counts them.
+var RatingOrder = []Rating{Achieved, OnTrack, OffTrack, Missed, NotRated, NoData}
+
+// RatingCount is how many of a goal's indicators have one rating.
+type RatingCount struct {
+	Rating Rating
+	Count  int
+}
 
 // GoalSection is one goal of the roadmap with its indicators.
 type GoalSection struct {
@@ -181,9 +222,11 @@ type GoalSection struct {
 	Number int
 	Title  string
 	// Status is the goal's rating by the rule in RatingRules; StatusReason
-	// says in one sentence how it came about.
+	// says in one sentence how it came about; Counts is how many of its
+	// indicators are in each state, in RatingOrder (states with none left out).
 	Status       Rating
 	StatusReason string
+	Counts       []RatingCount
 	Indicators   []IndicatorReport
 	// Narratives are the Commissions' texts on this goal, in catalogue order of
 	// jurisdiction, only those that wrote something (for a jurisdiction report,
@@ -218,6 +261,21 @@ type IndicatorReport struct {
 	// Decimals is how many decimals every figure of the indicator prints
 	// with (the catalogue's setting): Number, Regional and Change do so.
 	Decimals int
+	// Shown is the period of the figures shown as current: the reviewed
+	// period, or for a yearly indicator the latest year ended by its end
+	// (a report on 2026-H1 shows the 2025 figures). Previous is the period
+	// before Shown, Baseline the chain's baseline.
+	Shown, Previous, Baseline roadmap.Period
+	// Cadence is how often the indicator is reported.
+	Cadence roadmap.Cadence
+	// Periods is the axis of the indicator's series: the baseline, then each
+	// period of its cadence up to Shown (years for a yearly indicator, the
+	// Phase I years derived from their halves).
+	Periods []roadmap.Period
+	// Series says where the series starts or changed: "Continues Phase I
+	// indicator G7.3 (…) up to 2024", "New in the Roadmap 2025–2030: figures from 2025".
+	// "" when the indicator is the same throughout.
+	Series string
 	// Rows is the total first, then each part of the breakdown.
 	Rows []RowReport
 	// Progress against the target; nil when the indicator has no target.
@@ -243,7 +301,8 @@ type RowReport struct {
 	// catalogue order, reporters or not (also in a jurisdiction report, whose
 	// layout picks Focus beside the regional figure).
 	Jurisdictions []JurisdictionRow
-	// Regional figures for Period, the period before it and the baseline.
+	// Regional figures for the indicator's Shown period, the one before it
+	// and the baseline.
 	Regional         Regional
 	RegionalPrevious Regional
 	RegionalBaseline Regional
@@ -252,35 +311,48 @@ type RowReport struct {
 	// fields when none did. Not computed for ranges and distributions, which
 	// have no single figure.
 	ChangePrevious Change
-	// Series is the regional figure for each period of Report.Periods.
+	// Series is the regional figure for each period of the indicator's
+	// Periods; a point that lacks a jurisdiction is Partial and is drawn
+	// apart from the complete line.
 	Series []Regional
 }
 
 // JurisdictionRow is one jurisdiction's values for one row.
 type JurisdictionRow struct {
 	Jurisdiction string // code
-	Current      Figure // Period
-	Previous     Figure // the period before Period
-	Baseline     Figure // the catalogue's baseline period
-	// Annual is what is compared with the baseline. For counts and quantities
-	// of a half-yearly catalogue (flows over a half-year, while the baseline is
-	// a year) it is the sum of the last twelve months: Period and the half-year
-	// before it, reported only when both are; otherwise it is Current.
+	Current      Figure // the indicator's Shown period
+	Previous     Figure // the period before it
+	Baseline     Figure // the baseline year
+	// Annual is what is compared with the baseline year: the latest full year
+	// ended by the end of the reviewed period (Year), derived from its two
+	// half-years where the indicator is half-yearly. It is Current for a
+	// yearly indicator.
 	Annual         Figure
+	Year           roadmap.Period
 	ChangePrevious Change // Current against Previous
 	ChangeBaseline Change // Annual against Baseline
-	// Series is the value for each period of Report.Periods.
+	// Series is the value for each period of the indicator's Periods.
 	Series []Figure
 	// Comment is what the Commission wrote beside the current value, or "".
 	Comment string
 }
 
 // Figure is one value: a number (count, quantity, percent) or a status level.
-// Both unset means not reported — never zero.
+// Both unset means not reported — never zero. Derived marks a year made
+// from its two half-years (docs/cycle.md), which every view must show.
 type Figure struct {
-	Number *float64
-	Level  string
+	Number  *float64
+	Level   string
+	Derived bool
 }
+
+// DerivedMark is the mark a report puts after a derived figure, and
+// DerivedNote the words that explain it.
+const (
+	DerivedMark = "†"
+	DerivedNote = "† a year derived from its two half-years (sum for flows, second half for stocks and levels, shares from their numerator and denominator)"
+	PartialNote = "partial: a regional figure that lacks a jurisdiction; it is not joined to the complete series"
+)
 
 // Reported reports whether the figure holds a value.
 func (f Figure) Reported() bool { return f.Number != nil || f.Level != "" }
@@ -289,11 +361,15 @@ func (f Figure) Reported() bool { return f.Number != nil || f.Level != "" }
 // numbers with thousands separators, others with up to two decimals) or
 // "not reported".
 func (f Figure) String() string {
+	mark := ""
+	if f.Derived {
+		mark = " " + DerivedMark
+	}
 	switch {
 	case f.Level != "":
-		return f.Level
+		return f.Level + mark
 	case f.Number != nil:
-		return FormatNumber(*f.Number)
+		return FormatNumber(*f.Number) + mark
 	}
 	return NotReported
 }
@@ -302,7 +378,10 @@ func (f Figure) String() string {
 // cannot be computed: a side not reported, or (Relative) a base of zero.
 type Change struct {
 	Absolute *float64 // new − old
-	Relative *float64 // (new − old) / old; 0.25 is +25 %
+	Relative *float64 // (new − old) / old; 0.25 is +25 %; never for a percent
+	// Points marks the change of a percent, which is printed in percentage
+	// points ("+3.2 pp") and has no relative change.
+	Points bool
 	// Steps is the number of levels moved up the scale (negative: down), for
 	// status indicators.
 	Steps *int
@@ -328,6 +407,12 @@ func (c Change) format(num func(float64) string) string {
 			return "no change"
 		}
 		return signed(strconv.Itoa(abs(n)), n < 0) + " " + unit
+	case c.Absolute != nil && c.Points:
+		s := signed(strings.TrimPrefix(num(math.Abs(*c.Absolute)), "−"), *c.Absolute < 0)
+		if strings.Trim(s, "+−0.,") == "" {
+			s = num(0)
+		}
+		return s + " pp"
 	case c.Absolute != nil:
 		s := signed(strings.TrimPrefix(num(math.Abs(*c.Absolute)), "−"), *c.Absolute < 0)
 		if strings.Trim(s, "+−0.,") == "" {
@@ -344,9 +429,15 @@ func (c Change) format(num func(float64) string) string {
 // Regional is a regional figure by the indicator's aggregation rule.
 type Regional struct {
 	Rule roadmap.Aggregation
-	// Value is the sum (sum) or the mean (mean) over the jurisdictions that
+	// Value is the sum (sum), the mean (mean) or the pooled share (pooled:
+	// total numerator over total denominator) over the jurisdictions that
 	// reported; nil when none did, and for range and distribution.
 	Value *float64
+	// Partial is true when some jurisdictions reported and some did not: the
+	// figure is not comparable with a complete one.
+	Partial bool
+	// Derived is true when any figure in it was derived from two half-years.
+	Derived bool
 	// Min and Max are the lowest and highest value (range; also set for sum
 	// and mean as a courtesy), with the jurisdictions that have them.
 	Min, Max     *float64
@@ -390,12 +481,45 @@ func (r Regional) CoverageNamed(name func(code string) string) string {
 	return s
 }
 
+// Label names the regional figure by its rule, for the first cell of its
+// row: "Region (sum)", "Region (pooled share)", "Mean of 5 jurisdictions",
+// "Range of 6 jurisdictions"; never just "Region" for a share.
+func (r Regional) Label() string {
+	switch r.Rule {
+	case roadmap.Mean:
+		return "Mean of " + plural(r.Covered, "jurisdiction")
+	case roadmap.Range:
+		return "Range of " + plural(r.Covered, "jurisdiction")
+	case roadmap.Pooled:
+		return "Region (pooled share)"
+	case roadmap.Distribution:
+		return "Region (levels)"
+	}
+	return "Region (sum)"
+}
+
 // String prints the figure alone: "1,234", "mean 45.5", "12.0–80.5",
-// "2 × fully aligned, 1 × drafting", or "not reported".
+// "2 × fully aligned, 1 × drafting", or "not reported", followed by the
+// derived mark and "(partial)" when a jurisdiction is missing.
 func (r Regional) String() string { return r.format(FormatNumber) }
 
-// format prints the figure with num printing its numbers.
+// format prints the figure with num printing its numbers, and its marks.
 func (r Regional) format(num func(float64) string) string {
+	s := r.figure(num)
+	if r.Covered == 0 {
+		return s
+	}
+	if r.Derived {
+		s += " " + DerivedMark
+	}
+	if r.Partial {
+		s += " (partial)"
+	}
+	return s
+}
+
+// figure is the figure alone, without marks.
+func (r Regional) figure(num func(float64) string) string {
 	if r.Covered == 0 {
 		return NotReported
 	}
@@ -432,23 +556,37 @@ type LevelCount struct {
 
 // Progress is an indicator's progress against its target.
 type Progress struct {
-	// Target in words: "fully aligned" or "−30.0 % against 2018 by 2024".
+	// Target in words: "fully aligned by 2030" or "−30.0 % against 2018 by 2024".
 	Target string
 	By     roadmap.Period // when the target is due; zero if not said
+	// Year is the period judged: the latest full year ended by the end of
+	// the reviewed period (its Shown period for a status); Since is the
+	// baseline year it is compared with.
+	Year, Since roadmap.Period
+	// Due is true once Year reaches the target's date: an unmet target is
+	// then missed.
+	Due bool
 
 	// A level target: how many of the reporting jurisdictions are at or above
-	// the target level (AtTarget of Covered), and the share (nil if none reported).
+	// the target level (AtTarget of Covered), the share (nil if none
+	// reported), and how many of those below it gain levels fast enough to
+	// reach it by its date (OnPace).
 	Level    string
 	AtTarget int
 	Covered  int
 	Share    *float64
+	OnPace   int
 
-	// A change target: the regional sum of the Annual figures against the
-	// baseline, over the jurisdictions that reported both (Jurisdictions).
+	// A change target: the regional figure of Year against the baseline,
+	// over the jurisdictions that reported both (Jurisdictions).
 	TargetChange *float64 // -0.3 is 30 % below the baseline
 	Baseline     *float64
 	Current      *float64
 	Change       *float64 // relative change achieved; nil if it cannot be computed
+	// PerYear is the average yearly change achieved since the baseline
+	// (Change over the years elapsed); Needed is the average yearly change
+	// the target needs (TargetChange over the years from the baseline to By).
+	PerYear, Needed *float64
 	// Jurisdictions are those the change is computed over (codes, catalogue order).
 	Jurisdictions []string
 

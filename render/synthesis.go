@@ -194,7 +194,7 @@ func (g generator) keyMessages() []string {
 		byRating[goal.Status] = append(byRating[goal.Status], "Goal "+strconv.Itoa(goal.Number))
 	}
 	var parts []string
-	for _, rt := range []Rating{OnTrack, AtRisk, OffTrack, NotRated, NoData} {
+	for _, rt := range RatingOrder {
 		if gs := byRating[rt]; len(gs) > 0 {
 			word := string(rt)
 			if rt == NoData {

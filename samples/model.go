@@ -108,7 +108,7 @@ var (
 	}{
 		{"XK", roadmap.Period{Year: 2019, Half: 2}, "G7"},
 		{"MK", roadmap.Period{Year: 2022, Half: 1}, "G2"},
-		{"AL", roadmap.Period{Year: 2025, Half: 2}, "G6"},
+		{"RS", roadmap.Period{Year: 2025, Half: 2}, "G6"},
 	}
 )
 

@@ -51,7 +51,7 @@ func DefaultCalendarFor(cat *roadmap.Catalogue) ([]roadmap.Meeting, error) {
 			}
 			m.Jurisdiction = j.Code
 		}
-		if !cat.Cadence.Fits(m.Period) {
+		if !cat.Reviewable(m.Period) {
 			if m.Period.Half == 1 {
 				continue
 			}

@@ -215,6 +215,10 @@ func checkTarget(cat *roadmap.Catalogue, jurisdiction string, period roadmap.Per
 	return j, nil
 }
 
+// CheckRound says why a template cannot be made for period, if it cannot:
+// no period, or one that is not a round of the catalogue in force for it.
+func CheckRound(cat *roadmap.Catalogue, period roadmap.Period) error { return checkPeriod(cat, period) }
+
 func checkPeriod(cat *roadmap.Catalogue, period roadmap.Period) error {
 	if period.IsZero() {
 		return fmt.Errorf("no reporting period given: write %s", roadmap.PeriodForms)

@@ -32,7 +32,7 @@ func TestBuildCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 			t.Fatalf("%v\n%s", err, r.stdout)
 		}
-		if got.PDF != filepath.Join(out, "rcm-16-regional-final.pdf") || got.Report != render.RegionalReport || got.Inputs != demo.Accepted || got.NoData {
+		if got.PDF != filepath.Join(out, "rcm-16-regional-final.pdf") || got.Report != render.RegionalReport || got.Inputs != demoInputs(demo.Accepted) || got.NoData {
 			t.Errorf("build --json: %+v", got)
 		}
 		b, err := os.ReadFile(got.PDF)

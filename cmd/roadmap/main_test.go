@@ -108,7 +108,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"template", "--jurisdiction", "AL", "--period", "2026-H3"}, `roadmap template: period "2026-H3" is not valid: write ` + roadmap.PeriodForms},
 		{[]string{"template", "--jurisdiction", "QQ", "--period", "2026-H2"}, `roadmap template: jurisdiction "QQ" is not in the catalogue: use one of AL, BA, XK, ME, MK, RS`},
 		{[]string{"template", "--jurisdiction", "BB", "--period", "2026-H2", "--catalogue", "testdata/yearly.yaml"},
-			"roadmap template: period 2026-H2 is not a reporting period of this catalogue, which reports yearly: write a calendar year such as 2026"},
+			"roadmap template: period 2026-H2 is not a reporting round of Yearly, whose rounds are calendar years (such as 2026)"},
 		{[]string{"template", "AL"}, `roadmap template: takes no arguments, got "AL" (use --jurisdiction and --period)`},
 	}
 	for _, tt := range tests {
@@ -281,7 +281,7 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 func TestConfigAndCatalogueResolution(t *testing.T) {
 	clearDataEnv(t)
 	data := dataDir(t)
-	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "wb-salw-roadmap" {
+	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "wb-salw-roadmap-2030" {
 		t.Errorf("no roadmap.yaml: catalogue %s", got)
 	}
 	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json", "--config", "testdata/yearly-config.yaml").want(t, exitOK)); got != "test-yearly" {
@@ -383,8 +383,9 @@ func TestCatalogueText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wants := []string{"ILLUSTRATIVE: ", "version " + cat.Version, "sha256:" + cat.Hash, "half-yearly, baseline 2018",
-		"Сарајево", "place: border+inland (equal)", "fully aligned", "-30% by 2024", "distribution", "not started < drafting < partly aligned < fully aligned",
+	wants := []string{"ILLUSTRATIVE: ", "version " + cat.Version, "sha256:" + cat.Hash, "figures yearly, narrative half-yearly, baseline 2018",
+		"Succession (oldest first)", "wb-salw-roadmap       2024.1-illustrative  up to 2024-H2", "wb-salw-roadmap-2030  2025.1-illustrative  from 2025-H1",
+		"wb-salw-roadmap G7.3", "new", "Сарајево", "place: border+inland (equal)", "fully aligned", "-50% by 2030", "distribution", "not started < drafting < partly aligned < fully aligned",
 		"Security Council resolution 1244"}
 	for _, j := range cat.Jurisdictions {
 		wants = append(wants, "  "+j.Code+"  ")

@@ -48,13 +48,9 @@ func TestStatus(t *testing.T) {
 	}
 	alAt := time.Date(2026, 10, 20, 10, 0, 0, 0, belgrade)
 	baAt := time.Date(2026, 11, 14, 10, 0, 0, 0, belgrade)
-	// AL's first try is rejected (a percentage of 140), which counts as a
-	// rejection, not as a report.
-	broken, err := os.ReadFile(filepath.Join("..", "..", "samples", "workbooks", "broken", "percent-over-100.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(data, "inbox", "AL", "first-try.xlsx"), broken, 0o644); err != nil {
+	// AL's first try is rejected (dropped into BA's folder), which counts as
+	// a rejection of AL's report, not as a report.
+	if err := os.WriteFile(filepath.Join(data, "inbox", "BA", "first-try.xlsx"), sample(t, "AL/roadmap-AL-2026-H1.xlsx"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	roadmapAt(t, alAt.Add(-time.Hour), "ingest", "--data", data, "--stable", "0").want(t, exitOK)

@@ -40,8 +40,8 @@ func runTemplate(_ context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	cat := s.Catalogue
-	if !cat.Cadence.Fits(period) {
-		return e.usageError("period %s is not a reporting period of this catalogue, which reports %s: write a calendar year such as %d", period, cat.Cadence, period.Year)
+	if err := templates.CheckRound(cat, period); err != nil {
+		return e.usageError("%v", err)
 	}
 
 	var paths []string

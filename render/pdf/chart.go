@@ -246,6 +246,9 @@ type Series struct {
 	Values []float64 // one per label
 	Color  Color     // Accent when zero
 	Dashed bool
+	// Points draws the values as hollow markers, never joined: figures not
+	// comparable with the line (a regional total that lacks a jurisdiction).
+	Points bool
 }
 
 // LineChart is a trend over periods.
@@ -285,7 +288,7 @@ func (c LineChart) legend(d *Doc, w float64) [][]legendEntry {
 			if col == (Color{}) {
 				col = Accent
 			}
-			entries = append(entries, legendEntry{name: d.clean(s.Name), color: col, dashed: s.Dashed})
+			entries = append(entries, legendEntry{name: d.clean(s.Name), color: col, dashed: s.Dashed, hollow: s.Points})
 		}
 	}
 	if c.Apart > 0 && c.ApartName != "" {
@@ -437,15 +440,17 @@ func (c LineChart) drawBody(d *Doc, left, y, width float64) {
 		if s.Dashed {
 			f.SetDashPattern([]float64{1.5, 1}, 0)
 		}
-		for _, i := range joined(s.Values, n, apart) {
-			f.Line(xAt(i-1), yAt(s.Values[i-1]), xAt(i), yAt(s.Values[i]))
+		if !s.Points {
+			for _, i := range joined(s.Values, n, apart) {
+				f.Line(xAt(i-1), yAt(s.Values[i-1]), xAt(i), yAt(s.Values[i]))
+			}
 		}
 		f.SetDashPattern(nil, 0)
 		for i, v := range s.Values {
 			if i >= n || !finite(v) {
 				continue
 			}
-			if i < apart {
+			if i < apart || s.Points {
 				d.lineWidth(0.4)
 				d.setFill(White)
 				f.Circle(xAt(i), yAt(v), 1.1, "FD")
