@@ -79,26 +79,16 @@ type Sender struct {
 
 // NewSender is a sender with the defaults.
 func NewSender(outbox Outbox, t Transport, from string, now func() time.Time, log *slog.Logger) *Sender {
-	return &Sender{Outbox: outbox, Transport: t, From: from, Now: now, Log: log}
+	return &Sender{Outbox: outbox, Transport: t, From: from, Now: now, Log: log, wake: make(chan struct{}, 1)}
 }
 
 // Wake makes a running sender look for due messages now (a message was
-// just recorded). It never blocks.
+// just recorded); a wake before Run starts is kept for it. It never blocks,
+// and does nothing for a sender not made by NewSender.
 func (s *Sender) Wake() {
-	if s.wake == nil {
-		return
-	}
 	select {
 	case s.wake <- struct{}{}:
 	default:
-	}
-}
-
-// Start makes Wake work; Run calls it, and a caller that wakes the sender
-// before Run has started calls it first.
-func (s *Sender) Start() {
-	if s.wake == nil {
-		s.wake = make(chan struct{}, 1)
 	}
 }
 
@@ -106,7 +96,6 @@ func (s *Sender) Start() {
 // Interval and whenever woken. A send in progress when ctx is cancelled is
 // cut off (its connection closed) and the message stays pending.
 func (s *Sender) Run(ctx context.Context) {
-	s.Start()
 	interval := s.Interval
 	if interval <= 0 {
 		interval = DefaultInterval

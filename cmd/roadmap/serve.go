@@ -315,7 +315,6 @@ func (d *daemon) start(ctx context.Context, g *generation) error {
 	d.metrics.watchOutbox(d.db.Pending, g.s.Config.Delivery.PendingAlert)
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
-	g.sender.Start()
 	go func() {
 		defer close(done)
 		g.sender.Run(sctx)
