@@ -357,7 +357,8 @@ func (l *layout) headlines() pdf.Table {
 	regionW, changeW := 1.3, 1.6
 	if r.Focus != nil {
 		// Narrower figures, wider changes: "+1,349 (+5.9 %)" must not wrap.
-		cols[0].Width, regionW, changeW = 1.7, 1.2, 1.8
+		cols = []pdf.Column{{Title: "Indicator (unit)", Width: 2.3}}
+		regionW, changeW = 1.2, 1.8
 		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", " + r.Period.String(), Width: 1.1, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.7, Align: "R"})
 	}
 	cols = append(cols,
@@ -375,6 +376,11 @@ func (l *layout) headlines() pdf.Table {
 				label += " (" + ind.Shown.String() + ")"
 			}
 			row := []pdf.Cell{pdf.Txt(label), pdf.Txt(unitOf(ind))}
+			if r.Focus != nil {
+				// No room for a unit column beside the jurisdiction's: the
+				// unit goes with the indicator's name.
+				row = []pdf.Cell{pdf.Txt(strings.TrimSuffix(ind.Title+unitTag(ind), " (number)"))}
+			}
 			if r.Focus != nil {
 				jr := l.focusRow(t)
 				row = append(row, figureCell(ind, jr.Current), changeCell(ind, jr.ChangePrevious))

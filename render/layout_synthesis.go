@@ -37,10 +37,16 @@ func (l *layout) keyMessages() {
 	if len(r.Synthesis.KeyMessages) == 0 {
 		d.Paragraph("No key messages were written.")
 	}
+	all := strings.Join(r.Synthesis.KeyMessages, "\n")
 	for i, m := range r.Synthesis.KeyMessages {
 		d.Text(fmt.Sprintf("%d.  %s", i+1, m), pdf.Style{Size: 10.5, After: 3, Line: 5.2})
 	}
-	l.named(l.allCodes()...)
+	// The footnotes of the jurisdictions the messages name.
+	for _, j := range r.Jurisdictions {
+		if strings.Contains(all, j.Name) {
+			l.named(j.Code)
+		}
+	}
 }
 
 // goalSynthesis is the goal's key regional trends and, where figures by sex
@@ -156,7 +162,7 @@ func (l *layout) partners() {
 		rows = append(rows, []pdf.Cell{{Text: p.Organisation, Bold: true}, pdf.Txt(p.Jurisdictions), pdf.Txt(p.Goals), pdf.Txt(p.Activity), pdf.Txt(p.Period), pdf.Txt(funding), pdf.Txt(p.Status)})
 	}
 	t := pdf.Table{Columns: []pdf.Column{{Title: "Organisation", Width: 1.3}, {Title: "Jurisdictions", Width: 1.2}, {Title: "Goals", Width: 0.7},
-		{Title: "Activity", Width: 2.4}, {Title: "Period", Width: 0.9}, {Title: "Funding", Width: 1, Align: "R"}, {Title: "Status", Width: 0.9}}, Rows: rows, Size: 8}
+		{Title: "Activity", Width: 2.2}, {Title: "Period", Width: 0.9}, {Title: "Funding", Width: 1.2, Align: "R"}, {Title: "Status", Width: 0.9}}, Rows: rows, Size: 8}
 	keep := 30.0
 	if len(rows) > 0 {
 		first := t

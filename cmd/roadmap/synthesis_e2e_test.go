@@ -87,6 +87,12 @@ func TestSynthesisLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if out := os.Getenv("ROADMAP_PDF_OUT_SYNTHESIS"); out != "" {
+		// Kept to be looked at (pdftoppm -png -r 60).
+		if err := os.WriteFile(out, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pages, err := pdftest.Pages(body)
 	if err != nil {
 		t.Fatal(err)
