@@ -73,11 +73,20 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 		stale = append(stale, receipt)
 	default:
 		var original *roadmap.Submission
-		if s.State == roadmap.Duplicate {
-			var err error
-			if original, err = in.Ledger.AcceptedByHash(ctx, s.Hash); err != nil {
-				return nil, err
+		var err error
+		switch {
+		case s.State == roadmap.Duplicate:
+			original, err = in.Ledger.InForce(ctx, s.Jurisdiction, s.Period)
+		case s.Version > 1:
+			// A version with the content of an earlier one (v1 sent again
+			// to undo v2) says so.
+			original, err = in.Ledger.AcceptedByHash(ctx, s.Hash)
+			if original != nil && original.Version >= s.Version {
+				original = nil
 			}
+		}
+		if err != nil {
+			return nil, err
 		}
 		if err := writeText(in.abs(receipt), in.receiptNote(d, s, original)); err != nil {
 			return nil, err
@@ -272,6 +281,9 @@ func (in *Intake) receiptNote(d drop, s *roadmap.Submission, original *roadmap.S
 	fmt.Fprintf(&b, "Recorded as version %d of %s for %s.", s.Version, in.jurisdictionLabel(s.Jurisdiction), periodLabel(s.Period))
 	if s.Version > 1 {
 		fmt.Fprintf(&b, " It replaces version %d, which is kept.", s.Version-1)
+	}
+	if original != nil {
+		fmt.Fprintf(&b, " It has the same content as version %d, received %s.", original.Version, in.shown(original.Received))
 	}
 	b.WriteString("\nTo correct anything, send the whole workbook again: the newest accepted file counts.\n\n")
 	b.WriteString("What was recorded\n-----------------\n")

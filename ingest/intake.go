@@ -30,9 +30,11 @@ type Ledger interface {
 	// BySource is the submission recorded for a drop, with its values and
 	// findings, or nil.
 	BySource(ctx context.Context, source string) (*roadmap.Submission, error)
-	// AcceptedByHash is the accepted or superseded submission with that
-	// content, or nil.
+	// AcceptedByHash is the first accepted (or since superseded)
+	// submission with that content, or nil.
 	AcceptedByHash(ctx context.Context, hash string) (*roadmap.Submission, error)
+	// InForce is the accepted version of j's report for p, or nil.
+	InForce(ctx context.Context, j string, p roadmap.Period) (*roadmap.Submission, error)
 }
 
 // Intake takes the files dropped into Root/inbox: it decides what is ready,
@@ -574,14 +576,12 @@ func (in *Intake) examine(ctx context.Context, d drop, hash string) (*roadmap.Su
 	if s == nil {
 		return nil, nil
 	}
-	if s.State == roadmap.Accepted {
-		prev, err := in.Ledger.AcceptedByHash(ctx, hash)
-		if err != nil {
-			return nil, err
-		}
-		if prev != nil {
-			s.State = roadmap.Duplicate
-		}
+	dup, err := in.duplicate(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if dup {
+		s.State = roadmap.Duplicate
 	}
 	p, err := in.destination(s, d)
 	if err != nil {
@@ -589,6 +589,20 @@ func (in *Intake) examine(ctx context.Context, d drop, hash string) (*roadmap.Su
 	}
 	s.Path = p
 	return s, nil
+}
+
+// duplicate says whether an accepted file is a duplicate: the same content as
+// the version in force. A file equal to an earlier, superseded version is
+// not: sending v1 again after v2 restores v1's content as a new version.
+func (in *Intake) duplicate(ctx context.Context, s *roadmap.Submission) (bool, error) {
+	if s.State != roadmap.Accepted {
+		return false, nil
+	}
+	cur, err := in.Ledger.InForce(ctx, s.Jurisdiction, s.Period)
+	if err != nil {
+		return false, err
+	}
+	return cur != nil && cur.Hash == s.Hash, nil
 }
 
 // decide classifies and checks a drop, as of received.
@@ -639,6 +653,12 @@ func (in *Intake) decide(d drop, hash string, received time.Time) *roadmap.Submi
 	} else {
 		s.State = roadmap.Accepted
 	}
+	if s.State == roadmap.Rejected && d.folder != "" {
+		// The sender is the folder: a rejection counts against the
+		// Commission that sent it, whatever the file claims (the claim is
+		// one of its findings).
+		s.Jurisdiction = d.folder
+	}
 	return s
 }
 
@@ -674,10 +694,11 @@ func (in *Intake) homeOf(s *roadmap.Submission, d drop) string {
 }
 
 // destination is where the original is kept, relative to Root, with
-// slashes: archive/J/P/<hash>-<name> when accepted, archive/J/P/duplicates/
-// when its content was already accepted, rejected/J/<hash>-<name> otherwise.
-// The name starts with the content hash, so a file dropped again under the
-// same name never overwrites a different content.
+// slashes: archive/J/P/<hash>-<drop>-<name> when accepted,
+// archive/J/P/duplicates/ when it equals the version in force,
+// rejected/J/<hash>-<drop>-<name> otherwise. The name starts with the content
+// hash and a tag of the drop (see storedName), so every drop keeps its own
+// original and note, and none is ever written over.
 func (in *Intake) destination(s *roadmap.Submission, d drop) (string, error) {
 	name := storedName(s.Hash, d)
 	switch s.State {
@@ -698,12 +719,17 @@ func (in *Intake) destination(s *roadmap.Submission, d drop) (string, error) {
 // (255 bytes) once a prefix or a suffix is added.
 const maxName = 180
 
+// storedName is the name an original is kept under: the start of its content
+// hash, then 8 hex digits of its drop's source key (the same for the same
+// drop taken again after a crash, another for every later drop, even of the
+// same content under the same name), then its name.
 func storedName(hash string, d drop) string {
 	prefix := "symlink"
 	if !d.symlink() && len(hash) >= 16 {
 		prefix = hash[:16]
 	}
-	return prefix + "-" + shorten(d.name)
+	tag := sha256.Sum256([]byte(sourceKey(d, hash)))
+	return prefix + "-" + hex.EncodeToString(tag[:4]) + "-" + shorten(d.name)
 }
 
 // shorten cuts an over-long name in its middle, keeping its extension.

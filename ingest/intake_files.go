@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
@@ -97,6 +98,50 @@ type sidecar struct {
 	Size     int64     `json:"size"`
 	Hash     string    `json:"hash,omitempty"`
 	Source   string    `json:"source"`
+}
+
+// sidecarJSON is a note as written. A file name need not be UTF-8 (on Linux
+// it is any bytes), and a JSON string would replace the bytes that are not:
+// such a name, and the inbox path and source key that contain it, are also
+// kept exactly in a _bytes field (base64), which reading prefers, so that a
+// reindex records the very name and drop key the intake did.
+type sidecarJSON struct {
+	sidecarFields
+	NameBytes   []byte `json:"name_bytes,omitempty"`
+	InboxBytes  []byte `json:"inbox_bytes,omitempty"`
+	SourceBytes []byte `json:"source_bytes,omitempty"`
+}
+
+// sidecarFields is sidecar without its methods.
+type sidecarFields sidecar
+
+func (n sidecar) MarshalJSON() ([]byte, error) {
+	out := sidecarJSON{sidecarFields: sidecarFields(n)}
+	exact := func(s string) []byte {
+		if utf8.ValidString(s) {
+			return nil
+		}
+		return []byte(s)
+	}
+	out.NameBytes, out.InboxBytes, out.SourceBytes = exact(n.Name), exact(n.Inbox), exact(n.Source)
+	return json.Marshal(out)
+}
+
+func (n *sidecar) UnmarshalJSON(b []byte) error {
+	var in sidecarJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*n = sidecar(in.sidecarFields)
+	for _, f := range []struct {
+		dst   *string
+		exact []byte
+	}{{&n.Name, in.NameBytes}, {&n.Inbox, in.InboxBytes}, {&n.Source, in.SourceBytes}} {
+		if f.exact != nil {
+			*f.dst = string(f.exact)
+		}
+	}
+	return nil
 }
 
 // store keeps the original at s.Path: a copy written to a temporary file,

@@ -38,7 +38,8 @@ type storedFile struct {
 	note  sidecar
 }
 
-var hashPrefix = regexp.MustCompile(`^[0-9a-f]{16}-|^symlink-`)
+// hashPrefix is what storedName puts before a kept original's name.
+var hashPrefix = regexp.MustCompile(`^([0-9a-f]{16}|symlink)-([0-9a-f]{8}-)?`)
 
 // Reindex rebuilds the ledger from the originals kept in archive/ and
 // rejected/, in the order they were received: each is checked again and
@@ -111,14 +112,12 @@ func (in *Intake) reindexOne(ctx context.Context, f storedFile) (recorded, disag
 		return false, false, errors.New("the file changed while it was checked")
 	}
 	decided := s.State
-	if decided == roadmap.Accepted {
-		dup, err := in.Ledger.AcceptedByHash(ctx, hash)
-		if err != nil {
-			return false, false, err
-		}
-		if dup != nil {
-			decided = roadmap.Duplicate
-		}
+	dup, err := in.duplicate(ctx, s)
+	if err != nil {
+		return false, false, err
+	}
+	if dup {
+		decided = roadmap.Duplicate
 	}
 	s.State, s.Path, s.Size = f.state, f.rel, info.Size()
 	if f.state != roadmap.Rejected && (s.Jurisdiction != f.j || s.Period != f.p) {

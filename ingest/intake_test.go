@@ -243,9 +243,9 @@ func TestIntakeTakesEverySample(t *testing.T) {
 			t.Errorf("%s: %s version %d, findings %v", v, o.State, s.Version, s.Findings)
 			continue
 		}
-		want := fmt.Sprintf("archive/%s/%s/%s-%s", s.Jurisdiction, s.Period, s.Hash[:16], filepath.Base(v))
-		if o.Stored != want || !e.exists(want) || !e.exists(want+sidecarSuffix) {
-			t.Errorf("%s stored at %q, want %q", v, o.Stored, want)
+		dir := fmt.Sprintf("archive/%s/%s/", s.Jurisdiction, s.Period)
+		if !keptAs(o.Stored, dir, s.Hash, filepath.Base(v)) || !e.exists(o.Stored) || !e.exists(o.Stored+sidecarSuffix) {
+			t.Errorf("%s stored at %q, want %s<hash>-<drop>-%s", v, o.Stored, dir, filepath.Base(v))
 		}
 		receipt := fmt.Sprintf("feedback/%s/%s%s", s.Jurisdiction, filepath.Base(v), ReceiptSuffix)
 		if !slices.Equal(o.Feedback, []string{receipt}) || !strings.Contains(e.read(receipt), "ACCEPTED") {
@@ -329,7 +329,7 @@ func TestIntakeRejectsSymlinkWithoutFollowingIt(t *testing.T) {
 	if o.State != roadmap.Rejected || !hasCode(o.Submission.Findings, roadmap.CodeSymlink) || o.Submission.Hash != "" {
 		t.Fatalf("symlink: %+v", o.Submission)
 	}
-	if o.Stored != "rejected/AL/symlink-link.xlsx" {
+	if !keptAs(o.Stored, "rejected/AL/", "symlink", "link.xlsx") {
 		t.Fatalf("stored at %q", o.Stored)
 	}
 	info, err := os.Lstat(filepath.Join(e.root, o.Stored))
@@ -415,14 +415,25 @@ func TestIntakeVersionsAndDuplicates(t *testing.T) {
 			t.Errorf("receipt does not say %s is not reported", v.Row)
 		}
 	}
-	if third.State != roadmap.Duplicate || third.Submission.Version != 0 {
-		t.Fatalf("same content again: %s v%d", third.State, third.Submission.Version)
+	// v1 sent again after v2 restores it: a new version, v3, that says so.
+	if third.State != roadmap.Accepted || third.Submission.Version != 3 {
+		t.Fatalf("v1 sent again after v2: %s v%d", third.State, third.Submission.Version)
 	}
-	if want := "archive/AL/2026-H1/duplicates/" + third.Submission.Hash[:16] + "-again.xlsx"; third.Stored != want || !e.exists(want) {
-		t.Fatalf("duplicate stored at %q, want %q", third.Stored, want)
+	if undo := e.read("feedback/AL/" + sharedPrefix + "again.xlsx" + ReceiptSuffix); !strings.Contains(undo, "replaces version 2") ||
+		!strings.Contains(undo, "same content as version 1") {
+		t.Fatalf("receipt of v1 sent again:\n%s", undo)
 	}
-	dupNote := e.read("feedback/AL/" + sharedPrefix + "again.xlsx" + ReceiptSuffix)
-	if !strings.Contains(dupNote, "ALREADY RECEIVED") || !strings.Contains(dupNote, "version 1") {
+	// The same content as the version in force is a duplicate.
+	e.drop(v1, "AL", "report.xlsx")
+	fourth := outcomeOf(t, e.pass(), "AL/report.xlsx")
+	if fourth.State != roadmap.Duplicate || fourth.Submission.Version != 0 {
+		t.Fatalf("same content as the version in force: %s v%d", fourth.State, fourth.Submission.Version)
+	}
+	if !keptAs(fourth.Stored, "archive/AL/2026-H1/duplicates/", fourth.Submission.Hash, "report.xlsx") || !e.exists(fourth.Stored) {
+		t.Fatalf("duplicate stored at %q", fourth.Stored)
+	}
+	dupNote := e.read("feedback/AL/report.xlsx" + ReceiptSuffix)
+	if !strings.Contains(dupNote, "ALREADY RECEIVED") || !strings.Contains(dupNote, "version 3") {
 		t.Fatalf("duplicate receipt:\n%s", dupNote)
 	}
 	hist, err := e.db.History(intakeCtx, "AL", intakeH1)
@@ -433,7 +444,7 @@ func TestIntakeVersionsAndDuplicates(t *testing.T) {
 	for _, s := range hist {
 		got = append(got, fmt.Sprintf("%s v%d %s", s.Name, s.Version, s.State))
 	}
-	want := []string{"report.xlsx v1 superseded", "report.xlsx v2 accepted", "again.xlsx v0 duplicate"}
+	want := []string{"report.xlsx v1 superseded", "report.xlsx v2 superseded", "again.xlsx v3 accepted", "report.xlsx v0 duplicate"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("history %q, want %q", got, want)
 	}
@@ -877,4 +888,19 @@ func TestIntakeCreatesWithThePolicy(t *testing.T) {
 	if n < 10 {
 		t.Errorf("only %d entries looked at", n)
 	}
+}
+
+// keptAs says whether stored is where the intake keeps an original named name
+// with that hash in dir: dir<hash16 or "symlink">-<8 hex of the drop>-name.
+func keptAs(stored, dir, hash, name string) bool {
+	prefix := hash
+	if len(prefix) > 16 {
+		prefix = prefix[:16]
+	}
+	rest, ok := strings.CutPrefix(stored, dir+prefix+"-")
+	if !ok {
+		return false
+	}
+	tag, rest, ok := strings.Cut(rest, "-")
+	return ok && len(tag) == 8 && rest == name
 }

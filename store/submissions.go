@@ -433,6 +433,14 @@ func (db *DB) Latest(ctx context.Context, jurisdiction string, p roadmap.Period)
 		`s.jurisdiction = ? AND s.period = ? AND s.state = 'accepted'`, withAll, jurisdiction, p.String())
 }
 
+// InForce is the version of jurisdiction j's report for period p now in
+// force (the accepted one), with its findings, or nil when none is: a file
+// is a duplicate only when it equals this one.
+func (db *DB) InForce(ctx context.Context, j string, p roadmap.Period) (*roadmap.Submission, error) {
+	return db.one(ctx, fmt.Sprintf("version in force of %s %s", j, p),
+		`s.jurisdiction = ? AND s.period = ? AND s.state = 'accepted'`, withFindings, j, p.String())
+}
+
 // Submissions counts the files recorded, in every state.
 func (db *DB) Submissions(ctx context.Context) (int, error) {
 	var n int

@@ -101,11 +101,11 @@ func (e *env) validate(ctx context.Context, s *setup, files []string, folder str
 			v.Findings = []roadmap.Finding{}
 		}
 		if db != nil && v.OK && sub.Hash != "" {
-			prior, err := db.AcceptedByHash(ctx, sub.Hash)
+			prior, err := db.InForce(ctx, sub.Jurisdiction, sub.Period)
 			if err != nil {
 				return nil, err
 			}
-			if prior != nil {
+			if prior != nil && prior.Hash == sub.Hash {
 				v.DuplicateOf = &recordedVersion{Version: prior.Version, Name: prior.Name, Received: prior.Received.UTC()}
 			}
 		}
