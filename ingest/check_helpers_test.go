@@ -98,7 +98,8 @@ func grouped(v float64) string {
 // book is a template being filled in for a test.
 type book struct {
 	t               testing.TB
-	cat             *roadmap.Catalogue
+	cat             *roadmap.Catalogue // the catalogue in force for period
+	period          roadmap.Period     // the round the template was made for
 	f               *excelize.File
 	v               variant
 	pct             int
@@ -107,12 +108,19 @@ type book struct {
 
 func newBook(t testing.TB, cat *roadmap.Catalogue, v variant) *book {
 	t.Helper()
-	f, err := templates.NewWorkbook(cat, testJurisdiction, testPeriod)
+	return newRoundBook(t, cat, testPeriod, v)
+}
+
+// newRoundBook is the template of round p, made from the catalogue in
+// force for it.
+func newRoundBook(t testing.TB, cat *roadmap.Catalogue, p roadmap.Period, v variant) *book {
+	t.Helper()
+	f, err := templates.NewWorkbook(cat, testJurisdiction, p)
 	if err != nil {
 		t.Fatalf("template: %v", err)
 	}
 	t.Cleanup(func() { _ = f.Close() })
-	b := &book{t: t, cat: cat.InForce(testPeriod), f: f, v: v, pct: -1}
+	b := &book{t: t, cat: cat.InForce(p), period: p, f: f, v: v, pct: -1}
 	if v.date1904 {
 		yes := true
 		b.must(f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}))
@@ -139,7 +147,7 @@ func (b *book) percentStyle() int {
 // ref is the value cell of a row code.
 func (b *book) ref(code string) string {
 	b.t.Helper()
-	row, ok := templates.KPIRow(b.cat, testPeriod, code)
+	row, ok := templates.KPIRow(b.cat, b.period, code)
 	if !ok {
 		b.t.Fatalf("no row %s", code)
 	}
@@ -170,8 +178,7 @@ func (b *book) set(sheet, ref string, v any) { b.must(b.f.SetCellValue(sheet, re
 // cover and the narrative. It returns the values it typed by row code.
 func (b *book) fillValid() map[string]roadmap.Value {
 	want := map[string]roadmap.Value{}
-	for i := range b.cat.Indicators {
-		ind := &b.cat.Indicators[i]
+	for i, ind := range b.cat.Due(b.period) {
 		switch ind.Kind {
 		case roadmap.Status:
 			level := ind.Levels[len(ind.Levels)/2]

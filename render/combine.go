@@ -831,9 +831,10 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 		return NoData, "No jurisdiction reported both the baseline (" + pr.Since.String() + ") and " + pr.Year.String() + "."
 	}
 	tc := *pr.TargetChange
+	num := numberOf(ind)
 	over := " over " + plural(len(pr.Jurisdictions), "jurisdiction")
 	if pr.Change == nil {
-		what := "From " + FormatNumber(*pr.Baseline) + " in " + pr.Since.String() + " to " + FormatNumber(*pr.Current) + " in " + pr.Year.String() + over + " (no relative change from zero), target " + FormatPercent(tc) + "."
+		what := "From " + num(*pr.Baseline) + " in " + pr.Since.String() + " to " + num(*pr.Current) + " in " + pr.Year.String() + over + " (no relative change from zero), target " + FormatPercent(tc) + "."
 		if pr.Met {
 			return Achieved, what
 		}
@@ -842,7 +843,7 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 		}
 		return OffTrack, what
 	}
-	what := "From " + FormatNumber(*pr.Baseline) + " in " + pr.Since.String() + " to " + FormatNumber(*pr.Current) + " in " + pr.Year.String() + over +
+	what := "From " + num(*pr.Baseline) + " in " + pr.Since.String() + " to " + num(*pr.Current) + " in " + pr.Year.String() + over +
 		" (" + FormatPercent(*pr.Change) + "), target " + FormatPercent(tc)
 	if !pr.By.IsZero() {
 		what += " by " + pr.By.String()
@@ -883,6 +884,13 @@ func onPaceText(onPace, below int, by roadmap.Period) string {
 	return "of the other " + strconv.Itoa(below) + ", " + strconv.Itoa(onPace) + " gain levels fast enough to reach it " + when
 }
 
+// numberOf prints a number as the report prints ind's figures, with its
+// decimals (IndicatorReport.Number).
+func numberOf(ind *roadmap.Indicator) func(float64) string {
+	ir := &IndicatorReport{Decimals: ind.DecimalPlaces()}
+	return ir.Number
+}
+
 // describe is the sentence for an indicator without a target: its figures
 // since the baseline, without a judgement.
 func (c *combiner) describe(ind *roadmap.Indicator, total *RowReport) string {
@@ -897,8 +905,9 @@ func (c *combiner) describe(ind *roadmap.Indicator, total *RowReport) string {
 		return "No target: figures are described, not rated."
 	}
 	ch := change(ind, old, now)
-	return "No target: described, not rated. From " + FormatNumber(*old.Number) + " in " + c.cat.Baseline.String() + " to " +
-		FormatNumber(*now.Number) + " in " + year.String() + " (" + ch.String() + ") over " + plural(len(both), "jurisdiction") + "."
+	num := numberOf(ind)
+	return "No target: described, not rated. From " + num(*old.Number) + " in " + c.cat.Baseline.String() + " to " +
+		num(*now.Number) + " in " + year.String() + " (" + ch.format(num) + ") over " + plural(len(both), "jurisdiction") + "."
 }
 
 // reportedNow reports whether any jurisdiction in scope reported the row for

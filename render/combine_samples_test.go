@@ -494,8 +494,8 @@ func checkRating(t *testing.T, where string, ir *IndicatorReport) {
 	tc, moved := *p.TargetChange, *p.Current-*p.Baseline
 	towards := moved != 0 && (moved < 0) == (tc < 0)
 	reached := towards && (p.Change == nil || (tc < 0 && *p.Change <= tc) || (tc > 0 && *p.Change >= tc))
-	if !strings.Contains(ir.RatingReason, FormatNumber(*p.Baseline)) || !strings.Contains(ir.RatingReason, FormatNumber(*p.Current)) {
-		t.Errorf("%s: the reason does not print the figures it judged (%s, %s)", where, FormatNumber(*p.Baseline), FormatNumber(*p.Current))
+	if !strings.Contains(ir.RatingReason, ir.Number(*p.Baseline)) || !strings.Contains(ir.RatingReason, ir.Number(*p.Current)) {
+		t.Errorf("%s: the reason does not print the figures it judged (%s, %s)", where, ir.Number(*p.Baseline), ir.Number(*p.Current))
 	}
 	switch ir.Rating {
 	case Achieved:

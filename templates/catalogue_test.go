@@ -339,6 +339,7 @@ func TestValidateTags(t *testing.T) {
 
 func FuzzParseCatalogue(f *testing.F) {
 	f.Add(defaultCatalogue)
+	f.Add(phase1Catalogue)
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join("testdata", "errors", "*.yaml"))
 	for _, p := range append(seeds, more...) {
@@ -373,4 +374,38 @@ func FuzzParseCatalogue(f *testing.F) {
 		}
 		_ = cat.Rows()
 	})
+}
+
+// TestSuccessionFromFiles: a catalogue names the one it succeeds by id and
+// file; the loader links them and says what is wrong with a bad link.
+func TestSuccessionFromFiles(t *testing.T) {
+	t.Parallel()
+	next, err := LoadCatalogue(filepath.Join("testdata", "succession", "next.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := next.Previous
+	if old == nil || old.ID != "caribbean-firearms" || len(old.Jurisdictions) != 16 || old.RoundCadence() != roadmap.Yearly || next.RoundCadence() != roadmap.HalfYearly {
+		t.Fatalf("succeeds %+v", old)
+	}
+	if next.InForce(roadmap.MustPeriod("2030")) != old || next.InForce(roadmap.MustPeriod("2031-H1")) != next || next.Governs(old) != "up to 2030-H2" {
+		t.Errorf("in force: 2030 %s, 2031-H1 %s; old governs %s", next.InForce(roadmap.MustPeriod("2030")).ID, next.InForce(roadmap.MustPeriod("2031-H1")).ID, next.Governs(old))
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"wrong-id.yaml", `from: a catalogue takes over at the start of a half-year: write 2031-H1`},
+		{"loop.yaml", "catalogues succeed one another"},
+	} {
+		_, err := LoadCatalogue(filepath.Join("testdata", "succession", tc.file))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.file, err, tc.want)
+		}
+	}
+	// The successor of a built-in catalogue is found by id without a file.
+	data, err := os.ReadFile(filepath.Join("testdata", "succession", "next.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseCatalogue(data); err == nil || !strings.Contains(err.Error(), `no built-in catalogue has the id "caribbean-firearms"`) && !strings.Contains(err.Error(), "could not be read") {
+		t.Errorf("a successor of an unknown catalogue: %v", err)
+	}
 }
