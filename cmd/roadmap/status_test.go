@@ -48,8 +48,8 @@ func TestStatus(t *testing.T) {
 	}
 	alAt := time.Date(2026, 10, 20, 10, 0, 0, 0, belgrade)
 	baAt := time.Date(2026, 11, 14, 10, 0, 0, 0, belgrade)
-	// AL's first try is rejected (dropped into BA's folder), which counts as
-	// a rejection of AL's report, not as a report.
+	// AL's workbook dropped into BA's folder is rejected, and counts as a
+	// rejection of BA's, the folder that sent it, not as a report.
 	if err := os.WriteFile(filepath.Join(data, "inbox", "BA", "first-try.xlsx"), sample(t, "AL/roadmap-AL-2026-H1.xlsx"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -99,14 +99,14 @@ func TestStatus(t *testing.T) {
 		t.Errorf("a regional meeting concerns every jurisdiction; got %v", codes)
 	}
 	al, baSt, me := byCode["AL"], byCode["BA"], byCode["ME"]
-	if al.State != roadmap.OnTime || al.Version != 1 || al.Received == nil || !al.Received.Equal(alAt) || al.Rejected != 1 {
-		t.Errorf("AL = %+v, want on time, version 1, received %s, one rejected file", al, alAt)
+	if al.State != roadmap.OnTime || al.Version != 1 || al.Received == nil || !al.Received.Equal(alAt) || al.Rejected != 0 {
+		t.Errorf("AL = %+v, want on time, version 1, received %s, no rejected file", al, alAt)
 	}
 	if al.Deadline == nil || !al.Deadline.Equal(time.Date(2026, 10, 31, 0, 0, 0, 0, belgrade).Add(-time.Nanosecond)) {
 		t.Errorf("AL deadline %v, want the end of 30 October (its local meeting's)", al.Deadline)
 	}
-	if baSt.State != roadmap.Late || baSt.Version != 1 || baSt.Warnings != baWarnings || baWarnings == 0 {
-		t.Errorf("BA = %+v, want late, version 1, %d warnings (at least the late one)", baSt, baWarnings)
+	if baSt.State != roadmap.Late || baSt.Version != 1 || baSt.Warnings != baWarnings || baWarnings == 0 || baSt.Rejected != 1 {
+		t.Errorf("BA = %+v, want late, version 1, %d warnings (at least the late one), the file from its folder rejected", baSt, baWarnings)
 	}
 	if me.State != roadmap.Overdue || me.Version != 0 || me.Rejected != 0 {
 		t.Errorf("ME = %+v, want overdue", me)
@@ -123,8 +123,8 @@ func TestStatus(t *testing.T) {
 	for _, want := range []string{
 		"Status at 2026-11-15 09:00 CET (times in Europe/Belgrade).",
 		"Meeting rcm-test (regional) on 2026-11-20 in Tirana reviews 2026-H1.",
-		"AL            on time  1        2026-10-20 10:00 CEST  0         1         2026-10-30",
-		"BA            late",
+		"AL            on time  1        2026-10-20 10:00 CEST  0         0         2026-10-30",
+		"BA            late     1        2026-11-14 10:00 CET   1         1         2026-11-13",
 		"ME            overdue  -",
 		"2026-10-30",
 		"2026-11-17 07:00 CET  rcm-test final (planned)",
