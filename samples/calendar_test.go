@@ -14,6 +14,7 @@ import (
 // TestCalendarFile reads calendar.yaml with exactly the pinned keys and checks
 // the meetings the brief names.
 func TestCalendarFile(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	data, err := os.ReadFile(CalendarFile)
 	if err != nil {

@@ -11,8 +11,21 @@ import (
 	"testing"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/internal/fixture"
 	"github.com/seesac/roadmap/templates"
 )
+
+// generated is one generation of the default samples, shared by the tests that
+// compare against it: generating them all takes about a second of CPU.
+var generated = fixture.New(func(dir string) error {
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		return err
+	}
+	return Generate(dir, cat)
+})
+
+func TestMain(m *testing.M) { fixture.Main(m, generated) }
 
 func defaultCatalogue(t testing.TB) *roadmap.Catalogue {
 	t.Helper()
@@ -57,11 +70,8 @@ func generatedFiles(t *testing.T, dir string) []string {
 // for byte with the committed ones. When it fails, run go generate ./samples/...
 // and review the difference.
 func TestCommittedSamplesAreCurrent(t *testing.T) {
-	cat := defaultCatalogue(t)
-	tmp := t.TempDir()
-	if err := Generate(tmp, cat); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	tmp := generated.Path(t)
 	fresh, committed := generatedFiles(t, tmp), generatedFiles(t, ".")
 	var differ, missing, extra []string
 	for _, f := range fresh {
@@ -89,15 +99,15 @@ func TestCommittedSamplesAreCurrent(t *testing.T) {
 	}
 }
 
-// TestGenerateIsDeterministic writes the samples twice and compares every byte,
-// so that a nondeterminism shows even when the committed files are stale.
+// TestGenerateIsDeterministic writes the samples a second time and compares
+// every byte with the shared first run, so that a nondeterminism shows even
+// when the committed files are stale.
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
-	a, b := t.TempDir(), t.TempDir()
-	for _, dir := range []string{a, b} {
-		if err := Generate(dir, cat); err != nil {
-			t.Fatal(err)
-		}
+	a, b := generated.Path(t), t.TempDir()
+	if err := Generate(b, cat); err != nil {
+		t.Fatal(err)
 	}
 	fa, fb := generatedFiles(t, a), generatedFiles(t, b)
 	if !slices.Equal(fa, fb) {
@@ -122,6 +132,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestBuildIsRepeatable(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	a, err := Build(cat)
 	if err != nil {
@@ -137,6 +148,7 @@ func TestBuildIsRepeatable(t *testing.T) {
 }
 
 func TestGenerateNeedsABaseline(t *testing.T) {
+	t.Parallel()
 	cat := *defaultCatalogue(t).Chain()[0]
 	cat.Baseline = roadmap.Period{}
 	if err := Generate(t.TempDir(), &cat); err == nil {

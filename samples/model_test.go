@@ -31,6 +31,7 @@ func find(d *Data, j, p string) *Workbook {
 }
 
 func TestPeriodsCoverBaselineAndHalfYears(t *testing.T) {
+	t.Parallel()
 	ps, err := Periods(defaultCatalogue(t))
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +58,7 @@ func TestPeriodsCoverBaselineAndHalfYears(t *testing.T) {
 }
 
 func TestEveryJurisdictionAndPeriodButTheGap(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	ps, _ := Periods(cat)
 	if want := len(cat.Jurisdictions)*len(ps) - 1; len(d.Valid) != want {
@@ -86,6 +88,7 @@ func TestEveryJurisdictionAndPeriodButTheGap(t *testing.T) {
 }
 
 func TestValuesFollowTheCatalogueRules(t *testing.T) {
+	t.Parallel()
 	root, d := build(t)
 	for _, w := range d.Valid {
 		cat := root.InForce(w.Period)
@@ -150,6 +153,7 @@ func TestValuesFollowTheCatalogueRules(t *testing.T) {
 // A status climbs and never falls back, across the switch of catalogues
 // too (the samples' status indicators keep their codes).
 func TestStatusLevelsNeverFallBack(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	for _, ind := range cat.Indicators {
 		if ind.Kind != roadmap.Status {
@@ -178,6 +182,7 @@ func TestStatusLevelsNeverFallBack(t *testing.T) {
 
 // TestMagnitudes checks the figures against docs/domain.md's orders of magnitude.
 func TestMagnitudes(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	num := func(j, p, row string) float64 {
 		w := find(d, j, p)
@@ -239,6 +244,7 @@ func TestMagnitudes(t *testing.T) {
 }
 
 func TestDeliberateGaps(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	w := find(d, "BA", "2020-H2")
 	if v, ok := w.Value("G3.3"); !ok || v.Reported {
@@ -277,6 +283,7 @@ func TestDeliberateGaps(t *testing.T) {
 }
 
 func TestCoversAndNarratives(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	text := &strings.Builder{}
 	for _, w := range d.Valid {
@@ -319,6 +326,7 @@ func TestCoversAndNarratives(t *testing.T) {
 // TestOtherCatalogue makes samples for a catalogue the recipes do not know:
 // another roadmap with yearly periods and a jurisdiction without a persona.
 func TestOtherCatalogue(t *testing.T) {
+	t.Parallel()
 	cat := &roadmap.Catalogue{
 		ID: "caribbean", Version: "1", Cadence: roadmap.Yearly, Baseline: roadmap.Period{Year: 2020},
 		Jurisdictions: []roadmap.Jurisdiction{{Code: "JM", Name: "Jamaica", Capital: "Kingston"}, {Code: "TT", Name: "Trinidad and Tobago", Capital: "Port of Spain"}},

@@ -54,6 +54,7 @@ func meta(t *testing.T, f *excelize.File) map[string]string {
 // TestValidSamplesReadBack opens every committed valid sample the way a reader
 // would (rows by code, raw values) and checks that it says what the model says.
 func TestValidSamplesReadBack(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	for _, w := range d.Valid {
 		t.Run(w.Jurisdiction+"-"+w.Period.String(), func(t *testing.T) {
@@ -148,6 +149,7 @@ func TestValidSamplesReadBack(t *testing.T) {
 }
 
 func TestBrokenIndex(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	data, err := os.ReadFile(BrokenIndex)
 	if err != nil {
@@ -209,6 +211,7 @@ func TestBrokenIndex(t *testing.T) {
 // TestBrokenSamplesAreBrokenAsDescribed checks each broken file for the one
 // thing that is wrong with it.
 func TestBrokenSamplesAreBrokenAsDescribed(t *testing.T) {
+	t.Parallel()
 	cat, d := build(t)
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.FromSlash(BrokenDir + "/" + name))

@@ -9,6 +9,7 @@ import (
 )
 
 func TestRunWritesIntoTheGivenFolder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var out, errs bytes.Buffer
 	if code := run([]string{"-o", dir}, &out, &errs); code != 0 {
@@ -25,6 +26,7 @@ func TestRunWritesIntoTheGivenFolder(t *testing.T) {
 }
 
 func TestRunBadUsage(t *testing.T) {
+	t.Parallel()
 	var out, errs bytes.Buffer
 	if code := run([]string{"-o", t.TempDir(), "extra"}, &out, &errs); code != 2 {
 		t.Errorf("stray argument: exit %d, want 2", code)
