@@ -16,6 +16,7 @@ import (
 )
 
 func TestBuildCommand(t *testing.T) {
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "data")
 	demo := demoJSON(t, data, wallClock)
 	demoPDF, err := os.ReadFile(demo.Reports[0].PDF)
@@ -112,6 +113,7 @@ func TestBuildCommand(t *testing.T) {
 }
 
 func TestParseAsOf(t *testing.T) {
+	t.Parallel()
 	loc := time.FixedZone("CET", 3600)
 	for _, tc := range []struct {
 		in   string

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -28,11 +27,7 @@ func runCancelled(t *testing.T, now time.Time, args ...string) result {
 		cancel()
 	}
 	defer cancel()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-		getenv: func(string) string { return "" }, now: func() time.Time { return now }}
-	code := e.dispatch(ctx, args)
-	return result{code, out.String(), errb.String()}
+	return cli{now: at(now), ctx: ctx}.run(t, args...)
 }
 
 // ingestedFolder is a data folder into which two valid samples were taken,

@@ -156,6 +156,7 @@ func TestOutboxRetry(t *testing.T) {
 // login; a server that answers 4xx keeps the message pending, and the daemon
 // still stops at once.
 func TestServeDeliversOverSMTP(t *testing.T) {
+	t.Parallel()
 	ms := smtptest.Start(t, smtptest.Options{})
 	cfg := ms.Config(roadmap.TLSStartTLS)
 	dir := t.TempDir()

@@ -23,14 +23,10 @@ import (
 	"github.com/seesac/roadmap/templates"
 )
 
-// runAt runs the real program with its clock set to now and no environment.
-func runAt(t *testing.T, now time.Time, args ...string) result {
+// runAt runs the program with its clock stopped at now.
+func runAt(t testing.TB, now time.Time, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-		getenv: func(string) string { return "" }, now: func() time.Time { return now }}
-	code := e.dispatch(context.Background(), args)
-	return result{code, out.String(), errb.String()}
+	return cli{now: at(now)}.run(t, args...)
 }
 
 // wallClock is a clock far from the demo's own, to show that the demo does not
@@ -63,6 +59,7 @@ func demoJSON(t *testing.T, dir string, now time.Time) demoOutput {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "demo")
 	r := runAt(t, wallClock, "demo", "--dir", dir).want(t, exitOK)
 	if !strings.HasPrefix(r.stdout, "data folder: "+dir+"\n") {
@@ -161,6 +158,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDemoRefusesAFolderInUse(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
@@ -175,6 +173,7 @@ func TestDemoRefusesAFolderInUse(t *testing.T) {
 }
 
 func TestDemoDeadlines(t *testing.T) {
+	t.Parallel()
 	loc := time.FixedZone("CET", 3600)
 	d := func(s string) roadmap.Date {
 		x, err := roadmap.ParseDate(s)

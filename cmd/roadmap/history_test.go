@@ -10,6 +10,7 @@ import (
 
 // Without a ledger there is no history, and history does not create one.
 func TestHistoryEmpty(t *testing.T) {
+	t.Parallel()
 	data := newDataFolder(t)
 	r := runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "XK", "--period", "2026").want(t, exitOK)
 	if r.stdout != "nothing has been received for Kosovo* (XK), 2026\n" {
@@ -24,6 +25,7 @@ func TestHistoryEmpty(t *testing.T) {
 }
 
 func TestHistoryUsage(t *testing.T) {
+	t.Parallel()
 	data := newDataFolder(t)
 	for _, tt := range []struct {
 		args []string

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -124,15 +122,7 @@ func ingestAt(t *testing.T, start time.Time, data string) ingestOutput {
 
 func runTicking(t *testing.T, start time.Time, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	ticks := 0
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
-		now: func() time.Time {
-			ticks++
-			return start.Add(time.Duration(ticks-1) * time.Second)
-		}}
-	code := e.dispatch(context.Background(), args)
-	return result{code, out.String(), errb.String()}
+	return cli{now: ticking(start)}.run(t, args...)
 }
 
 func historyAt(t *testing.T, data, j, p string) historyOutput {
@@ -185,6 +175,7 @@ func inboxFiles(t *testing.T, data string) []string {
 // nothing. In -short mode only the latest two periods of the valid samples
 // are dropped; the broken set is always dropped in full.
 func TestIngestSamples(t *testing.T) {
+	t.Parallel()
 	data := newDataFolder(t)
 	keep := func(string) bool { return true }
 	if testing.Short() {
@@ -251,6 +242,7 @@ func TestIngestSamples(t *testing.T) {
 // A file dropped again is a duplicate; a newer version supersedes the old
 // one; history lists every file received; the text outputs say so.
 func TestIngestVersions(t *testing.T) {
+	t.Parallel()
 	data := newDataFolder(t)
 	v1 := filepath.Join(samplesDir, "workbooks", "valid", "AL", "roadmap-AL-2026-H1.xlsx")
 	drop(t, data, "AL", v1, "")
@@ -327,6 +319,7 @@ func TestIngestVersions(t *testing.T) {
 
 // The pass itself failing is exit 1; rejections are not.
 func TestIngestFailures(t *testing.T) {
+	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "nowhere")
 	r := runAt(t, intakeClock, "ingest", "--data", missing, "--stable", "0").want(t, exitProblem)
 	if !strings.Contains(r.stderr, "run 'roadmap init --data "+missing+"'") {

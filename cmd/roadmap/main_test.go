@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -24,14 +27,60 @@ type result struct {
 	stdout, stderr string
 }
 
-// roadmapCmd runs the real program with args. $ROADMAP_DATA is cleared so
-// that the machine's environment does not leak in; tests that need it set it
-// after this has been called once, or call t.Setenv themselves first.
+// cli is the one way the tests run the program: the real dispatch, with
+// the clock, standard input, environment and context the test gives and
+// nothing of the process's own, so that tests do not need t.Setenv and can
+// run in parallel. The zero value is the real clock, no input, no
+// environment and a background context.
+type cli struct {
+	now   func() time.Time
+	stdin string
+	env   map[string]string
+	ctx   context.Context
+}
+
+// at is a clock stopped at t.
+func at(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// ticking is a clock that starts at start and moves on a second at each
+// reading, as a real clock moves between the files of a pass.
+func ticking(start time.Time) func() time.Time {
+	var mu sync.Mutex
+	ticks := 0
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		ticks++
+		return start.Add(time.Duration(ticks-1) * time.Second)
+	}
+}
+
+// newEnv is the env the program runs with, writing to stdout and stderr.
+func (c cli) newEnv(stdout, stderr io.Writer) *env {
+	now := c.now
+	if now == nil {
+		now = time.Now
+	}
+	return &env{stdin: strings.NewReader(c.stdin), stdout: stdout, stderr: stderr,
+		getenv: func(k string) string { return c.env[k] }, now: now}
+}
+
+// run runs the program with args.
+func (c cli) run(t testing.TB, args ...string) result {
+	t.Helper()
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var out, errb bytes.Buffer
+	code := c.newEnv(&out, &errb).dispatch(ctx, args)
+	return result{code, out.String(), errb.String()}
+}
+
+// roadmapCmd runs the program on the real clock.
 func roadmapCmd(t *testing.T, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
-	return result{code, out.String(), errb.String()}
+	return cli{}.run(t, args...)
 }
 
 func (r result) want(t *testing.T, code int) result {
@@ -42,10 +91,8 @@ func (r result) want(t *testing.T, code int) result {
 	return r
 }
 
-func clearDataEnv(t *testing.T) { t.Setenv(dataEnv, "") }
-
 func TestHelpOnEveryCommand(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	for _, c := range commands {
 		for _, h := range []string{"-h", "--help"} {
 			r := roadmapCmd(t, c.name, h).want(t, exitOK)
@@ -61,7 +108,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 }
 
 func TestTopLevelUsage(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	r := roadmapCmd(t, "-h").want(t, exitOK)
 	for _, c := range commands {
 		if !strings.Contains(r.stdout, "  "+c.name+" ") {
@@ -79,6 +126,7 @@ func TestTopLevelUsage(t *testing.T) {
 
 // Every command of the README is in the table, in its order.
 func TestCommandTable(t *testing.T) {
+	t.Parallel()
 	want := []string{"init", "template", "validate", "ingest", "build", "serve", "status", "meetings", "history", "reindex", "catalogue", "demo", "outbox", "user"}
 	var got []string
 	for _, c := range commands {
@@ -93,7 +141,7 @@ func TestCommandTable(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		args []string
@@ -128,6 +176,7 @@ func TestUsageErrors(t *testing.T) {
 
 // Flags may follow operands, as operators type them; "--" ends the flags.
 func TestParseInterspersed(t *testing.T) {
+	t.Parallel()
 	var errb bytes.Buffer
 	e := &env{stderr: &errb, getenv: func(string) string { return "" }, cmd: command{name: "x"}}
 	f := e.newFlags(true)
@@ -147,7 +196,7 @@ func layout(codes ...string) []string {
 }
 
 func TestInit(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "data")
 	r := roadmapCmd(t, "init", "--data", data).want(t, exitOK)
 	for _, d := range layout("AL", "BA", "XK", "ME", "MK", "RS") {
@@ -202,7 +251,7 @@ func TestInit(t *testing.T) {
 // The jurisdiction folders come from the catalogue in force, and a broken
 // roadmap.yaml is reported, not replaced.
 func TestInitOtherCatalogueAndBrokenConfig(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	data := t.TempDir()
 	roadmapCmd(t, "init", "--data", data, "--catalogue", "testdata/yearly.yaml").want(t, exitOK)
 	entries, err := os.ReadDir(filepath.Join(data, "inbox"))
@@ -232,7 +281,7 @@ func TestInitOtherCatalogueAndBrokenConfig(t *testing.T) {
 }
 
 func TestInitOverAFile(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "data")
 	if err := os.MkdirAll(data, 0o750); err != nil {
 		t.Fatal(err)
@@ -251,27 +300,26 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 	t.Chdir(base)
 	fromEnv, fromFlag := filepath.Join(base, "env"), filepath.Join(base, "flag")
 
-	t.Setenv(dataEnv, "")
 	roadmapCmd(t, "init").want(t, exitOK)
 	if _, err := os.Stat(filepath.Join(base, "roadmap-data", "roadmap.yaml")); err != nil {
 		t.Errorf("default ./roadmap-data: %v", err)
 	}
 
-	t.Setenv(dataEnv, fromEnv)
-	roadmapCmd(t, "init").want(t, exitOK)
+	withEnv := cli{env: map[string]string{dataEnv: fromEnv}}
+	withEnv.run(t, "init").want(t, exitOK)
 	if _, err := os.Stat(filepath.Join(fromEnv, "roadmap.yaml")); err != nil {
 		t.Errorf("$ROADMAP_DATA: %v", err)
 	}
 
 	// --data wins over $ROADMAP_DATA.
-	r := roadmapCmd(t, "init", "--data", fromFlag, "--json").want(t, exitOK)
+	r := withEnv.run(t, "init", "--data", fromFlag, "--json").want(t, exitOK)
 	if _, err := os.Stat(filepath.Join(fromFlag, "roadmap.yaml")); err != nil {
 		t.Errorf("--data: %v", err)
 	}
 	if !strings.Contains(r.stdout, `"data": "`+fromFlag+`"`) {
 		t.Errorf("init --json: %s", r.stdout)
 	}
-	if r := roadmapCmd(t, "init").want(t, exitOK); !strings.Contains(r.stdout, "already set up") {
+	if r := withEnv.run(t, "init").want(t, exitOK); !strings.Contains(r.stdout, "already set up") {
 		t.Errorf("env folder re-initialised: %s", r.stdout)
 	}
 }
@@ -279,7 +327,7 @@ func TestDataFolderFromEnvironment(t *testing.T) {
 // The configuration is DIR/roadmap.yaml when it exists, or --config; its
 // catalogue path is read from its own folder.
 func TestConfigAndCatalogueResolution(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	data := dataDir(t)
 	if got := catalogueID(t, roadmapCmd(t, "catalogue", "--data", data, "--json").want(t, exitOK)); got != "wb-salw-roadmap-2030" {
 		t.Errorf("no roadmap.yaml: catalogue %s", got)
@@ -358,7 +406,7 @@ func mustRead(t *testing.T, path string) []byte {
 }
 
 func TestCatalogueJSON(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	r := roadmapCmd(t, "catalogue", "--data", dataDir(t), "--json").want(t, exitOK)
 	var got roadmap.Catalogue
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
@@ -377,7 +425,7 @@ func TestCatalogueJSON(t *testing.T) {
 }
 
 func TestCatalogueText(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	r := roadmapCmd(t, "catalogue", "--data", dataDir(t)).want(t, exitOK)
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {
@@ -434,7 +482,6 @@ func metadata(t *testing.T, path string) map[string]string {
 }
 
 func TestTemplateOne(t *testing.T) {
-	clearDataEnv(t)
 	out := filepath.Join(t.TempDir(), "al.xlsx")
 	r := roadmapCmd(t, "template", "--jurisdiction", "AL", "--period", "2026-H2", "-o", out, "--data", dataDir(t)).want(t, exitOK)
 	if r.stdout != "wrote "+out+"\n" {
@@ -480,7 +527,7 @@ func TestTemplateOne(t *testing.T) {
 }
 
 func TestTemplateAll(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "templates")
 	r := roadmapCmd(t, "template", "--all", "--period", "2026-H2", "-o", out, "--data", dataDir(t)).want(t, exitOK)
 	cat, err := templates.DefaultCatalogue()

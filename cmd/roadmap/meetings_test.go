@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -14,24 +13,15 @@ import (
 	"github.com/seesac/roadmap/store"
 )
 
-// roadmapAt runs the real program with its clock set to now.
-func roadmapAt(t *testing.T, now time.Time, args ...string) result {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
-		now: func() time.Time { return now }}
-	code := e.dispatch(context.Background(), args)
-	return result{code, out.String(), errb.String()}
-}
-
 func TestMeetingsBuiltInCalendar(t *testing.T) {
+	t.Parallel()
 	loc, err := time.LoadLocation("Europe/Belgrade")
 	if err != nil {
 		t.Fatal(err)
 	}
 	data := dataDir(t)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, loc)
-	r := roadmapAt(t, now, "meetings", "--data", data).want(t, exitOK)
+	r := runAt(t, now, "meetings", "--data", data).want(t, exitOK)
 	lines := strings.Split(r.stdout, "\n")
 	want := []string{
 		"Meetings from the built-in calendar; times in Europe/Belgrade. A * marks a date that is planned, not confirmed.",
@@ -59,7 +49,7 @@ func TestMeetingsBuiltInCalendar(t *testing.T) {
 		t.Errorf("listing the calendar created a ledger (stat: %v)", err)
 	}
 
-	all := roadmapAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK)
+	all := runAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK)
 	if strings.Contains(all.stdout, "past meetings are not listed") || !strings.Contains(all.stdout, "rcm-1 ") ||
 		!strings.Contains(all.stdout, "Tarčin (Sarajevo)") {
 		t.Errorf("--all does not list the held meetings:\n%s", all.stdout)
@@ -70,6 +60,7 @@ func TestMeetingsBuiltInCalendar(t *testing.T) {
 }
 
 func TestMeetingsOwnCalendarWithLedger(t *testing.T) {
+	t.Parallel()
 	data := dataDir(t)
 	config := `timezone: UTC
 plans:
@@ -101,7 +92,7 @@ meetings:
 	}
 
 	now := time.Date(2026, 12, 13, 9, 0, 0, 0, time.UTC)
-	r := roadmapAt(t, now, "meetings", "--data", data, "--json").want(t, exitOK)
+	r := runAt(t, now, "meetings", "--data", data, "--json").want(t, exitOK)
 	var got meetings
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
@@ -128,7 +119,7 @@ meetings:
 		t.Errorf("rcm-16 = %+v", got.Meetings[0].Meeting)
 	}
 
-	all := roadmapAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK)
+	all := runAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK)
 	if !strings.Contains(all.stdout, "Meetings from the calendar in "+datadir.New(data).Config()+"; times in UTC.") {
 		t.Errorf("text header:\n%s", all.stdout)
 	}
@@ -140,8 +131,9 @@ meetings:
 }
 
 func TestMeetingsUsage(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	r := roadmapAt(t, now, "meetings", "--data", dataDir(t), "rcm-16").want(t, exitUsage)
+	r := runAt(t, now, "meetings", "--data", dataDir(t), "rcm-16").want(t, exitUsage)
 	if !strings.Contains(r.stderr, `takes no arguments, got "rcm-16"`) {
 		t.Errorf("stderr = %q", r.stderr)
 	}

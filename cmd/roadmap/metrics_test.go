@@ -17,6 +17,7 @@ import (
 )
 
 func TestMetricsOverHTTP(t *testing.T) {
+	t.Parallel()
 	clock := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
 	m := newDaemonMetrics(now)
@@ -162,6 +163,7 @@ func checkExposition(t *testing.T, body string) {
 }
 
 func TestEscapeLabel(t *testing.T) {
+	t.Parallel()
 	if got, want := escapeLabel("a\\b\"c\nd"), `a\\b\"c\nd`; got != want {
 		t.Errorf("escapeLabel = %q, want %q", got, want)
 	}

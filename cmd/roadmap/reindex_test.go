@@ -88,6 +88,7 @@ func snapshotOf(t *testing.T, data string, keys [][2]string) snapshot {
 }
 
 func TestReindex(t *testing.T) {
+	t.Parallel()
 	data, keys := reindexFixture(t)
 	before := snapshotOf(t, data, keys)
 	if h := before.History["BA 2026-H1"]; len(h) != 2 || h[0].State != roadmap.Superseded || h[1].State != roadmap.Accepted || h[1].Version != 2 {
@@ -137,6 +138,7 @@ func TestReindex(t *testing.T) {
 
 // A reindex that fails leaves the ledger as it was.
 func TestReindexFailureKeepsTheLedger(t *testing.T) {
+	t.Parallel()
 	data, _ := reindexFixture(t)
 	notes, err := filepath.Glob(filepath.Join(data, "archive", "AL", "2025-H2", "*.intake.json"))
 	if err != nil || len(notes) != 1 {

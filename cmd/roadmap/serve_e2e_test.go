@@ -152,8 +152,7 @@ type daemonRun struct {
 
 // serveEnv is an env for the serve command with the test's clock.
 func serveEnv(stderr io.Writer, now func() time.Time) *env {
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr,
-		getenv: func(string) string { return "" }, now: now}
+	e := cli{now: now}.newEnv(io.Discard, stderr)
 	for _, c := range commands {
 		if c.name == "serve" {
 			e.cmd = c
@@ -244,6 +243,7 @@ func buildsOf(t *testing.T, db *store.DB, meeting string, kind roadmap.BuildKind
 }
 
 func TestServeTakesDropsAndBuildsWhenDue(t *testing.T) {
+	t.Parallel()
 	dir := serveData(t, `cron:
   - name: digest
     spec: "* * * * *"
@@ -364,6 +364,7 @@ func entries(t *testing.T, dir string) []string {
 }
 
 func TestServeCatchesUpOnceAfterDowntime(t *testing.T) {
+	t.Parallel()
 	dir := serveData(t, "")
 	clock := &testClock{t: before}
 	first := startServe(t, dir, clock.now)
@@ -407,6 +408,7 @@ func TestServeCatchesUpOnceAfterDowntime(t *testing.T) {
 }
 
 func TestServeReload(t *testing.T) {
+	t.Parallel()
 	dir := serveData(t, "")
 	clock := &testClock{t: before}
 	d := startServe(t, dir, clock.now)
@@ -471,6 +473,7 @@ func TestServeReload(t *testing.T) {
 }
 
 func TestServeRefusesUnsetFolderAndBadFlags(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{t: before}
 	var errb bytes.Buffer
 	dir := t.TempDir()
@@ -486,6 +489,7 @@ func TestServeRefusesUnsetFolderAndBadFlags(t *testing.T) {
 // The helper process: the daemon as its own process, so that the test can
 // send it a real SIGTERM. It runs only when the parent test asks for it.
 func TestServeHelperProcess(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("ROADMAP_SERVE_HELPER") != "1" {
 		t.Skip("runs only as the daemon of TestServeSIGTERMLosesNothing")
 	}
@@ -502,6 +506,7 @@ func TestServeHelperProcess(t *testing.T) {
 }
 
 func TestServeSIGTERMLosesNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the daemon as a process")
 	}
@@ -647,6 +652,7 @@ func BenchmarkDropToAccept(b *testing.B) {
 // stays in the inbox, and it is taken once the folder is repaired. The
 // metrics listener counts both.
 func TestServeUnwritableFolderLosesNothing(t *testing.T) {
+	t.Parallel()
 	dir := serveData(t, "")
 	cfg := strings.Replace(fmt.Sprintf(serveConfig, "listen: 127.0.0.1:0"), "rescan: 5s", "rescan: 1s", 1)
 	if err := os.WriteFile(datadir.New(dir).Config(), []byte(cfg), 0o644); err != nil {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestConfigChanges(t *testing.T) {
+	t.Parallel()
 	d := roadmap.Date{Year: 2026, Month: 12, Day: 15}
 	m := func(id string, day int) roadmap.Meeting {
 		return roadmap.Meeting{ID: id, Kind: roadmap.Regional, Date: roadmap.Date{Year: d.Year, Month: d.Month, Day: day},
@@ -44,6 +45,7 @@ func TestConfigChanges(t *testing.T) {
 
 // The example configuration in samples/ must be one the daemon runs with.
 func TestExampleConfig(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join("..", "..", "samples", "roadmap.example.yaml")
 	data, err := os.ReadFile(path)
 	if err != nil {

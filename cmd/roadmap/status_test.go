@@ -25,6 +25,7 @@ meetings:
 `
 
 func TestStatus(t *testing.T) {
+	t.Parallel()
 	data := dataDir(t)
 	cat, err := templates.DefaultCatalogue()
 	if err != nil {
@@ -44,7 +45,7 @@ func TestStatus(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(data, "inbox", j, name), sample(t, j+"/"+name), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		roadmapAt(t, at, "ingest", "--data", data, "--stable", "0").want(t, exitOK)
+		runAt(t, at, "ingest", "--data", data, "--stable", "0").want(t, exitOK)
 	}
 	alAt := time.Date(2026, 10, 20, 10, 0, 0, 0, belgrade)
 	baAt := time.Date(2026, 11, 14, 10, 0, 0, 0, belgrade)
@@ -53,7 +54,7 @@ func TestStatus(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, "inbox", "BA", "first-try.xlsx"), sample(t, "AL/roadmap-AL-2026-H1.xlsx"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	roadmapAt(t, alAt.Add(-time.Hour), "ingest", "--data", data, "--stable", "0").want(t, exitOK)
+	runAt(t, alAt.Add(-time.Hour), "ingest", "--data", data, "--stable", "0").want(t, exitOK)
 	drop("AL", alAt)
 	drop("BA", baAt)
 
@@ -81,7 +82,7 @@ func TestStatus(t *testing.T) {
 	}
 
 	now := time.Date(2026, 11, 15, 9, 0, 0, 0, belgrade)
-	r := roadmapAt(t, now, "status", "--data", data, "--json").want(t, exitOK)
+	r := runAt(t, now, "status", "--data", data, "--json").want(t, exitOK)
 	var st status
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
@@ -119,7 +120,7 @@ func TestStatus(t *testing.T) {
 		t.Errorf("last builds %+v", st.LastBuilds)
 	}
 
-	text := roadmapAt(t, now, "status", "--data", data).want(t, exitOK).stdout
+	text := runAt(t, now, "status", "--data", data).want(t, exitOK).stdout
 	for _, want := range []string{
 		"Status at 2026-11-15 09:00 CET (times in Europe/Belgrade).",
 		"Meeting rcm-test (regional) on 2026-11-20 in Tirana reviews 2026-H1.",
@@ -136,7 +137,7 @@ func TestStatus(t *testing.T) {
 	}
 
 	// A local meeting concerns its own jurisdiction only.
-	r = roadmapAt(t, now, "status", "--data", data, "--meeting", "lcm-al", "--json").want(t, exitOK)
+	r = runAt(t, now, "status", "--data", data, "--meeting", "lcm-al", "--json").want(t, exitOK)
 	st = status{}
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
 		t.Fatal(err)
@@ -144,16 +145,17 @@ func TestStatus(t *testing.T) {
 	if len(st.Jurisdictions) != 1 || st.Jurisdictions[0].Code != "AL" {
 		t.Errorf("lcm-al concerns %+v, want AL alone", st.Jurisdictions)
 	}
-	roadmapAt(t, now, "status", "--data", data, "--meeting", "nope").want(t, exitUsage)
+	runAt(t, now, "status", "--data", data, "--meeting", "nope").want(t, exitUsage)
 }
 
 func TestStatusWithoutLedger(t *testing.T) {
+	t.Parallel()
 	data := dataDir(t)
 	if err := os.WriteFile(datadir.New(data).Config(), []byte(statusConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 10, 1, 9, 0, 0, 0, belgrade)
-	text := roadmapAt(t, now, "status", "--data", data).want(t, exitOK).stdout
+	text := runAt(t, now, "status", "--data", data).want(t, exitOK).stdout
 	for _, want := range []string{"Meeting lcm-al (local AL) on 2026-11-10 in Tirana reviews 2026-H1.", "AL            not due  -", "none yet"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("status lacks %q:\n%s", want, text)
@@ -163,13 +165,14 @@ func TestStatusWithoutLedger(t *testing.T) {
 		t.Error("status created a ledger")
 	}
 	// After the last meeting: says so.
-	text = roadmapAt(t, time.Date(2027, 1, 1, 9, 0, 0, 0, belgrade), "status", "--data", data).want(t, exitOK).stdout
+	text = runAt(t, time.Date(2027, 1, 1, 9, 0, 0, 0, belgrade), "status", "--data", data).want(t, exitOK).stdout
 	if !strings.Contains(text, "No meeting ahead in the calendar") || !strings.Contains(text, "none planned") {
 		t.Errorf("status after the last meeting:\n%s", text)
 	}
 }
 
 func TestStatusDigestFiles(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "reports", "status")
 	st := &status{Now: time.Date(2026, 11, 15, 23, 30, 0, 0, time.UTC), Timezone: "Europe/Belgrade",
 		Jurisdictions: []render.SubmissionStatus{}, NextBuilds: []statusBuild{}, LastBuilds: []roadmap.Build{}}

@@ -39,7 +39,7 @@ func TestOneAnswerForLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	dropped := time.Date(2026, 10, 20, 10, 0, 0, 0, belgrade)
-	roadmapAt(t, dropped, "ingest", "--data", data, "--stable", "0").want(t, exitOK)
+	runAt(t, dropped, "ingest", "--data", data, "--stable", "0").want(t, exitOK)
 
 	// 1. The checker's warning, recorded with the submission.
 	db, err := store.OpenReadOnly(context.Background(), datadir.New(data).Ledger())
@@ -63,7 +63,7 @@ func TestOneAnswerForLate(t *testing.T) {
 
 	// 2. roadmap status.
 	later := time.Date(2026, 12, 1, 9, 0, 0, 0, belgrade)
-	r := roadmapAt(t, later, "status", "--data", data, "--meeting", "rcm-16", "--json").want(t, exitOK)
+	r := runAt(t, later, "status", "--data", data, "--meeting", "rcm-16", "--json").want(t, exitOK)
 	var st status
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
@@ -77,7 +77,7 @@ func TestOneAnswerForLate(t *testing.T) {
 	}
 
 	// 3. The rcm-16 report's completeness table.
-	r = roadmapAt(t, later, "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
+	r = runAt(t, later, "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
 	pdfBytes, err := os.ReadFile(strings.SplitN(r.stdout, "\n", 2)[0])
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestBuiltInCalendarWithAYearlyCatalogue(t *testing.T) {
 	caribbean := filepath.Join("..", "..", "templates", "testdata", "caribbean.yaml")
 	roadmapCmd(t, "init", "--data", data, "--catalogue", caribbean).want(t, exitOK)
 	now := time.Date(2026, 11, 15, 9, 0, 0, 0, belgrade)
-	r := roadmapAt(t, now, "status", "--data", data, "--json").want(t, exitOK)
+	r := runAt(t, now, "status", "--data", data, "--json").want(t, exitOK)
 	var st status
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
@@ -144,8 +144,8 @@ func TestBuiltInCalendarWithAYearlyCatalogue(t *testing.T) {
 			t.Errorf("%s is overdue for %s before its deadline", j.Code, st.Meeting.Period)
 		}
 	}
-	roadmapAt(t, now, "build", "--data", data, "--meeting", "rcm-16").want(t, exitUsage)
-	if r := roadmapAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK); strings.Contains(r.stdout, "2026-H1") {
+	runAt(t, now, "build", "--data", data, "--meeting", "rcm-16").want(t, exitUsage)
+	if r := runAt(t, now, "meetings", "--data", data, "--all").want(t, exitOK); strings.Contains(r.stdout, "2026-H1") {
 		t.Errorf("the calendar in force still reviews a half-year:\n%s", r.stdout)
 	}
 }

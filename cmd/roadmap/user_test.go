@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -16,13 +14,11 @@ import (
 // userCmd runs the program with stdin as its standard input.
 func userCmd(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
-	return result{code, out.String(), errb.String()}
+	return cli{stdin: stdin}.run(t, args...)
 }
 
 func TestUserCommands(t *testing.T) {
-	clearDataEnv(t)
+	t.Parallel()
 	data := newDataFolder(t)
 	pwFile := filepath.Join(t.TempDir(), "pw")
 	if err := os.WriteFile(pwFile, []byte("focal point of Tiranë\n"), 0o600); err != nil {

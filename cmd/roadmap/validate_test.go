@@ -24,6 +24,7 @@ func validateJSON(t *testing.T, now time.Time, code int, args ...string) []map[s
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	data := dataDir(t) // an empty data folder: validate needs no ledger
 	good := filepath.Join(samplesDir, "workbooks", "valid", "AL", "roadmap-AL-2026-H1.xlsx")
 	bad := filepath.Join(samplesDir, "workbooks", "broken", "percent-over-100.xlsx")
@@ -107,6 +108,7 @@ func findingsOf(t *testing.T, v map[string]any) []roadmap.Finding {
 // records nothing: the previous period is compared, a file already accepted
 // is named as a duplicate, and the ledger is unchanged.
 func TestValidateWithLedger(t *testing.T) {
+	t.Parallel()
 	data := newDataFolder(t)
 	v1 := filepath.Join(samplesDir, "workbooks", "valid", "BA", "roadmap-BA-2020-H2.xlsx")
 	prev := filepath.Join(samplesDir, "workbooks", "valid", "BA", "roadmap-BA-2020-H1.xlsx")
@@ -141,6 +143,7 @@ func TestValidateWithLedger(t *testing.T) {
 // AL's 2026-H1 deadline is its local meeting's, 9 October 2026, earlier than
 // the regional meeting's 13 November.
 func TestValidateDeadline(t *testing.T) {
+	t.Parallel()
 	data := dataDir(t)
 	good := filepath.Join(samplesDir, "workbooks", "valid", "AL", "roadmap-AL-2026-H1.xlsx")
 	belgrade, err := time.LoadLocation("Europe/Belgrade")
