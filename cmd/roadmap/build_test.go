@@ -17,8 +17,8 @@ import (
 
 func TestBuildCommand(t *testing.T) {
 	t.Parallel()
-	data := filepath.Join(t.TempDir(), "data")
-	demo := demoJSON(t, data, wallClock)
+	_, demo := demoAtWallClock(t)
+	data := sharedDemo.Copy(t, "data")
 	demoPDF, err := os.ReadFile(demo.Reports[0].PDF)
 	if err != nil {
 		t.Fatal(err)

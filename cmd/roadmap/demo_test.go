@@ -17,6 +17,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
+	"github.com/seesac/roadmap/internal/fixture"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/store"
@@ -48,20 +49,33 @@ func sampleCount(t *testing.T) int {
 	return n
 }
 
-func demoJSON(t *testing.T, dir string, now time.Time) demoOutput {
-	t.Helper()
-	r := runAt(t, now, "demo", "--dir", dir, "--json").want(t, exitOK)
-	var out demoOutput
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
-		t.Fatalf("demo --json: %v\n%s", err, r.stdout)
+// sharedDemo is `roadmap demo --json` run once at wallClock, for the tests
+// that need a whole demo: TestDemo compares it with a run of its own,
+// TestBuildCommand builds on a copy. A demo costs about 1.5 s of CPU.
+var sharedDemo = fixture.New(func(dir string) error {
+	var out, errb bytes.Buffer
+	code := cli{now: at(wallClock)}.newEnv(&out, &errb).dispatch(context.Background(), []string{"demo", "--dir", dir, "--json"})
+	if code != exitOK {
+		return fmt.Errorf("demo: exit %d\n%s", code, errb.String())
 	}
-	return out
+	return json.Unmarshal(out.Bytes(), &sharedDemoOut)
+})
+
+// sharedDemoOut is what the shared demo printed, set once sharedDemo is made.
+var sharedDemoOut demoOutput
+
+// demoAtWallClock is the shared demo's folder, not to be changed, and what it printed.
+func demoAtWallClock(t *testing.T) (string, demoOutput) {
+	t.Helper()
+	return sharedDemo.Path(t), sharedDemoOut
 }
+
+func TestMain(m *testing.M) { fixture.Main(m, sharedDemo) }
 
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "demo")
-	r := runAt(t, wallClock, "demo", "--dir", dir).want(t, exitOK)
+	r := runAt(t, wallClock.AddDate(1, 0, 0), "demo", "--dir", dir).want(t, exitOK)
 	if !strings.HasPrefix(r.stdout, "data folder: "+dir+"\n") {
 		t.Errorf("the demo must print its data folder first:\n%s", r.stdout)
 	}
@@ -119,8 +133,8 @@ func TestDemo(t *testing.T) {
 	}
 	demoPortalServes(t, dir, r.stdout)
 
-	// A second demo on another day gives the same regional report, byte for byte.
-	other := demoJSON(t, filepath.Join(t.TempDir(), "again"), wallClock.AddDate(1, 0, 0))
+	// A demo on another day gives the same regional report, byte for byte.
+	_, other := demoAtWallClock(t)
 	a, _ := os.ReadFile(regional)
 	b, err := os.ReadFile(other.Reports[0].PDF)
 	if err != nil {
@@ -213,8 +227,8 @@ func demoPortalServes(t *testing.T, dir, printed string) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
-	e := &env{stdin: strings.NewReader(""), stdout: out, stderr: io.Discard, getenv: func(string) string { return "" },
-		now: func() time.Time { return time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC) }, cmd: command{name: "demo"}}
+	e := cli{now: at(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC))}.newEnv(out, io.Discard)
+	e.cmd = command{name: "demo"}
 	f := e.newFlags(true)
 	f.data = dir
 	done := make(chan int, 1)
