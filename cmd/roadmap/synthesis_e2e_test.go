@@ -24,8 +24,9 @@ import (
 // final report prints SEESAC's key message, trends, partner table and gap,
 // and says whose text it is.
 func TestSynthesisLoop(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data")
-	demo := demoJSON(t, data, wallClock)
+	t.Parallel()
+	_, demo := demoAtWallClock(t)
+	data := sharedDemo.Copy(t, "data")
 	at := func(h int) time.Time { return demo.Received.Add(time.Duration(h) * time.Hour) }
 
 	runAt(t, at(2), "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
