@@ -3,11 +3,9 @@ package render
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -251,12 +249,7 @@ func TestSixteenJurisdictions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var subs []roadmap.Submission
-	for i, w := range data.Valid {
-		subs = append(subs, roadmap.Submission{ID: int64(i + 1), Hash: fmt.Sprintf("%064x", i+1), Name: path.Base(w.Path), Jurisdiction: w.Jurisdiction,
-			Period: w.Period, Version: 1, State: roadmap.Accepted, Received: w.Period.Last().AddDate(0, 2, 0),
-			Cover: w.Cover, Values: w.Values, Narratives: w.Narratives})
-	}
+	subs := sampleSubmissions(data)
 	if len(cat.Jurisdictions) != 16 {
 		t.Fatalf("%d jurisdictions", len(cat.Jurisdictions))
 	}

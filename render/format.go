@@ -18,19 +18,7 @@ func (ir *IndicatorReport) Number(v float64) string {
 
 // Figure prints a jurisdiction's figure: its level, its number, or "not
 // reported", with the derived mark after a year made from its halves.
-func (ir *IndicatorReport) Figure(f Figure) string {
-	mark := ""
-	if f.Derived {
-		mark = " " + DerivedMark
-	}
-	switch {
-	case f.Level != "":
-		return f.Level + mark
-	case f.Number != nil:
-		return ir.Number(*f.Number) + mark
-	}
-	return NotReported
-}
+func (ir *IndicatorReport) Figure(f Figure) string { return f.format(ir.Number) }
 
 // Regional prints a regional figure with the indicator's decimals.
 func (ir *IndicatorReport) Regional(r Regional) string { return r.format(ir.Number) }

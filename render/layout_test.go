@@ -34,19 +34,11 @@ func layoutSnapshot(t testing.TB) (Snapshot, *roadmap.Meeting) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var subs []roadmap.Submission
-	for i, w := range data.Valid {
-		sum := sha256.Sum256([]byte(w.Path))
-		s := roadmap.Submission{
-			ID: int64(i + 1), Hash: fmt.Sprintf("%x", sum), Name: path.Base(w.Path), Jurisdiction: w.Jurisdiction,
-			Period: w.Period, Version: 1, State: roadmap.Accepted, Received: w.Period.Last().AddDate(0, 2, i%20),
-			Path:  "archive/" + w.Jurisdiction + "/" + w.Period.String() + "/" + path.Base(w.Path),
-			Cover: w.Cover, Values: w.Values, Narratives: append([]roadmap.Narrative(nil), w.Narratives...),
-		}
-		if w.Jurisdiction == "AL" && len(s.Narratives) > 0 {
+	subs := sampleSubmissions(data)
+	for i := range subs {
+		if s := &subs[i]; s.Jurisdiction == "AL" && len(s.Narratives) > 0 {
 			s.Narratives[0].Support = "Training for border police 👮🏽‍♀️ in Tiranë."
 		}
-		subs = append(subs, s)
 	}
 	var meeting *roadmap.Meeting
 	last := roadmap.MustPeriod("2026-H1")
@@ -60,6 +52,22 @@ func layoutSnapshot(t testing.TB) (Snapshot, *roadmap.Meeting) {
 	}
 	asOf := meeting.Date.At(7, 0, time.UTC).AddDate(0, 0, -14)
 	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf, Calendar: roadmap.NewCalendar(data.Calendar, time.UTC)}, meeting
+}
+
+// sampleSubmissions are the samples' valid workbooks as the ledger would
+// hold them: each accepted as version 1 some two months after its period.
+func sampleSubmissions(data *samples.Data) []roadmap.Submission {
+	var subs []roadmap.Submission
+	for i, w := range data.Valid {
+		sum := sha256.Sum256([]byte(w.Path))
+		subs = append(subs, roadmap.Submission{
+			ID: int64(i + 1), Hash: fmt.Sprintf("%x", sum), Name: path.Base(w.Path), Jurisdiction: w.Jurisdiction,
+			Period: w.Period, Version: 1, State: roadmap.Accepted, Received: w.Period.Last().AddDate(0, 2, i%20),
+			Path:  "archive/" + w.Jurisdiction + "/" + w.Period.String() + "/" + path.Base(w.Path),
+			Cover: w.Cover, Values: w.Values, Narratives: append([]roadmap.Narrative(nil), w.Narratives...),
+		})
+	}
+	return subs
 }
 
 func regionalFixture(t testing.TB) *Report {

@@ -360,7 +360,10 @@ func (f Figure) Reported() bool { return f.Number != nil || f.Level != "" }
 // String is the figure as a report prints it: the level, the number (whole
 // numbers with thousands separators, others with up to two decimals) or
 // "not reported".
-func (f Figure) String() string {
+func (f Figure) String() string { return f.format(FormatNumber) }
+
+// format prints the figure with num printing its number.
+func (f Figure) format(num func(float64) string) string {
 	mark := ""
 	if f.Derived {
 		mark = " " + DerivedMark
@@ -369,7 +372,7 @@ func (f Figure) String() string {
 	case f.Level != "":
 		return f.Level + mark
 	case f.Number != nil:
-		return FormatNumber(*f.Number) + mark
+		return num(*f.Number) + mark
 	}
 	return NotReported
 }
