@@ -186,6 +186,7 @@ func TestServeDeliversOverSMTP(t *testing.T) {
 	}
 
 	clock.set(draftAt)
+	d.tick(t)
 	eventually(t, "the draft reaches SEESAC", func() bool { return len(ms.Messages()) == 2 })
 	rc = ms.Messages()[1]
 	m = smtptest.Parse(t, rc.Data)

@@ -42,6 +42,11 @@ const (
 type serveTuning struct {
 	tick   time.Duration
 	reload <-chan os.Signal
+	// ticks, with tick zero, are the runner's ticks asked for by hand, so
+	// that a test moves its clock and runs the next tick without waiting
+	// for one; each request is answered with the tick's error once it is
+	// done.
+	ticks <-chan chan<- error
 	// mailTLS is the TLS configuration of the SMTP client; nil is the
 	// system's (tests trust their own server's certificate).
 	mailTLS *tls.Config
@@ -181,6 +186,8 @@ func (d *daemon) run(ctx context.Context) int {
 			return exitOK
 		case <-d.tune.reload:
 			d.reload(ctx)
+		case done := <-d.tune.ticks:
+			done <- d.cur.runner.Tick(ctx)
 		}
 	}
 }

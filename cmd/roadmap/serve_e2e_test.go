@@ -31,8 +31,10 @@ import (
 // These tests run the real daemon, `roadmap serve`, on a temporary data
 // folder: the whole of e.serve with its flags, configuration, lock, ledger,
 // watcher, intake, runner and builder. The calendar clock (env.now) is the
-// test's; the stability window and the runner's tick run on real time, kept
-// short (1 s) so that the tests take seconds.
+// test's, and so is the runner's tick: the daemon ticks when the test asks
+// (daemonRun.tick), never on its own, so that a test moves the clock past a
+// build's time and runs the next tick without waiting for one. The
+// stability window runs on real time, kept short.
 
 // testClock is a calendar clock the test moves by hand.
 type testClock struct {
@@ -148,6 +150,28 @@ type daemonRun struct {
 	stop   context.CancelFunc
 	done   chan int
 	reload chan os.Signal
+	ticks  chan chan<- error
+}
+
+// tick runs the runner's tick now, as the daemon's minute tick would, and
+// waits until it is done; the bound only keeps a broken daemon from hanging
+// the test.
+func (d *daemonRun) tick(t testing.TB) {
+	t.Helper()
+	done := make(chan error, 1)
+	select {
+	case d.ticks <- done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the daemon did not take a tick within 30 s:\n%s", d.log.String())
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("tick: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("a tick did not end within 30 s:\n%s", d.log.String())
+	}
 }
 
 // serveEnv is an env for the serve command with the test's clock.
@@ -161,8 +185,8 @@ func serveEnv(stderr io.Writer, now func() time.Time) *env {
 	return e
 }
 
-// startServe runs `roadmap serve --data dir` with a one-second tick and
-// waits until it has started.
+// startServe runs `roadmap serve --data dir`, ticking only when the test
+// asks, and waits until it has started.
 func startServe(t testing.TB, dir string, now func() time.Time) *daemonRun {
 	t.Helper()
 	return startServeTLS(t, dir, now, nil)
@@ -172,10 +196,10 @@ func startServe(t testing.TB, dir string, now func() time.Time) *daemonRun {
 func startServeTLS(t testing.TB, dir string, now func() time.Time, mailTLS *tls.Config) *daemonRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &daemonRun{log: &syncBuffer{}, stop: cancel, done: make(chan int, 1), reload: make(chan os.Signal, 1)}
+	d := &daemonRun{log: &syncBuffer{}, stop: cancel, done: make(chan int, 1), reload: make(chan os.Signal, 1), ticks: make(chan chan<- error)}
 	e := serveEnv(d.log, now)
 	go func() {
-		d.done <- e.serve(ctx, []string{"--data", dir}, serveTuning{tick: time.Second, reload: d.reload, mailTLS: mailTLS, cron: "@every 1s"})
+		d.done <- e.serve(ctx, []string{"--data", dir}, serveTuning{reload: d.reload, ticks: d.ticks, mailTLS: mailTLS, cron: "@every 1s"})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -318,8 +342,9 @@ func TestServeTakesDropsAndBuildsWhenDue(t *testing.T) {
 		t.Fatalf("built before the draft time: %+v", b)
 	}
 	clock.set(draftAt.Add(30 * time.Second))
-	eventually(t, "the draft", func() bool { return len(buildsOf(t, db, "rcm-test", roadmap.Draft)) > 0 })
-	time.Sleep(2500 * time.Millisecond) // two more ticks
+	d.tick(t)
+	d.tick(t) // two more ticks
+	d.tick(t)
 	builds := buildsOf(t, db, "rcm-test", roadmap.Draft)
 	if len(builds) != 1 || !builds[0].OK || !builds[0].Scheduled {
 		t.Fatalf("draft builds %+v, want one successful scheduled build", builds)
@@ -384,7 +409,8 @@ func TestServeCatchesUpOnceAfterDowntime(t *testing.T) {
 	second := startServe(t, dir, clock.now)
 	db := ledger(t, dir)
 	eventually(t, "the caught-up draft", func() bool { return len(buildsOf(t, db, "rcm-test", roadmap.Draft)) > 0 })
-	time.Sleep(2500 * time.Millisecond) // two more ticks
+	second.tick(t) // two more ticks
+	second.tick(t)
 	if code := second.shutdown(t); code != exitOK {
 		t.Fatalf("second run exit %d", code)
 	}
@@ -394,7 +420,8 @@ func TestServeCatchesUpOnceAfterDowntime(t *testing.T) {
 
 	// Restarted again: nothing is missed any more.
 	third := startServe(t, dir, clock.now)
-	time.Sleep(2500 * time.Millisecond)
+	third.tick(t)
+	third.tick(t)
 	if code := third.shutdown(t); code != exitOK {
 		t.Fatalf("third run exit %d", code)
 	}
