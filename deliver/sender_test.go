@@ -429,3 +429,27 @@ func TestMessageID(t *testing.T) {
 		t.Errorf("without a domain: %q", got)
 	}
 }
+
+// Names in the region's scripts survive the headers, and the body is UTF-8.
+func TestComposeScripts(t *testing.T) {
+	t.Parallel()
+	m := &roadmap.Message{Key: "k", To: []string{"Ђорђе Њежић <dj@example.rs>", "Tiranë Focal <t@example.al>"},
+		Subject: "[Roadmap] С́ецање", Body: "Prishtinë / Priština, Скопје\n", Created: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	msg, err := Compose(m, testFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := msg.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	pm := smtptest.Parse(t, []byte(b.String()))
+	to, err := pm.Header.AddressList("To")
+	if err != nil || len(to) != 2 || to[0].Name != "Ђорђе Њежић" || to[1].Name != "Tiranë Focal" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+	var dec mime.WordDecoder
+	if s, err := dec.DecodeHeader(pm.Header.Get("Subject")); err != nil || s != "[Roadmap] С́ецање" {
+		t.Errorf("Subject = %q, %v", s, err)
+	}
+}
