@@ -207,7 +207,8 @@ func (c *Checker) check(sub *roadmap.Submission, data []byte) (out *roadmap.Subm
 		return c.finish(sub, fileFinding(roadmap.CodeNotTemplate,
 			"No indicator catalogue is configured, so no workbook can be checked: ask the operator to configure the catalogue."))
 	}
-	if f := sniff(data); f != nil {
+	f, rows := sniff(data)
+	if f != nil {
 		if f.Code == roadmap.CodeNotWorkbook && !workbookName(sub.Name) {
 			// Named as another kind of file, and it is one: a file type this
 			// inbox does not take, rather than a workbook that is not one.
@@ -215,7 +216,7 @@ func (c *Checker) check(sub *roadmap.Submission, data []byte) (out *roadmap.Subm
 		}
 		return c.finish(sub, *f)
 	}
-	wb, f := readWorkbook(data, c.TmpDir)
+	wb, f := readWorkbook(data, c.TmpDir, rows)
 	if f != nil {
 		return c.finish(sub, *f)
 	}

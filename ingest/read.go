@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,6 +28,11 @@ const (
 	// size: a 9 MB file of 150 MB of rows took 3.5 GB. A template's sheets
 	// are some tens of kilobytes.
 	sheetXMLLimit = 8 << 20
+	// maxRows bounds the row numbers a sheet may declare. A KPI sheet has
+	// some tens of rows; excelize allocates a row for every number up to the
+	// last one declared, so a sheet naming row 1,048,576 in a few bytes
+	// would cost some hundred megabytes.
+	maxRows = 10_000
 )
 
 // fmtKind is what a cell's number format makes of a number.
@@ -102,9 +108,10 @@ type workbook struct {
 }
 
 // sniff looks at the first bytes of data and says whether it can be an xlsx
-// workbook. A nil finding means "a zip that is an OOXML spreadsheet, go on";
-// otherwise the finding names what the file looks like instead.
-func sniff(data []byte) *roadmap.Finding {
+// workbook. A nil finding means "a zip that is an OOXML spreadsheet, go on",
+// and rows is then the last row any of its sheets declares (see
+// declaredRows); otherwise the finding names what the file looks like instead.
+func sniff(data []byte) (found *roadmap.Finding, rows int) {
 	fail := func(code roadmap.Code, msg string) *roadmap.Finding {
 		return &roadmap.Finding{Severity: roadmap.Error, Code: code, Message: msg}
 	}
@@ -114,43 +121,43 @@ func sniff(data []byte) *roadmap.Finding {
 	}
 	switch {
 	case len(data) == 0:
-		return fail(roadmap.CodeNotWorkbook, "This file is empty (0 bytes), perhaps because it was copied before it was fully saved: save the workbook again and send the new copy.")
+		return fail(roadmap.CodeNotWorkbook, "This file is empty (0 bytes), perhaps because it was copied before it was fully saved: save the workbook again and send the new copy."), 0
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return sniffZip(data, fail, notWorkbook)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
-		return sniffOLE(data, fail, notWorkbook)
+		return sniffOLE(data, fail, notWorkbook), 0
 	case bytes.HasPrefix(data, []byte("PK\x05\x06")):
-		return notWorkbook("an empty zip archive")
+		return notWorkbook("an empty zip archive"), 0
 	case bytes.HasPrefix(data, []byte("%PDF")):
-		return notWorkbook("a PDF document")
+		return notWorkbook("a PDF document"), 0
 	case bytes.HasPrefix(data, []byte("\x89PNG")):
-		return notWorkbook("a PNG image")
+		return notWorkbook("a PNG image"), 0
 	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
-		return notWorkbook("a JPEG image (a photo or a scan)")
+		return notWorkbook("a JPEG image (a photo or a scan)"), 0
 	case bytes.HasPrefix(data, []byte("GIF8")):
-		return notWorkbook("a GIF image")
+		return notWorkbook("a GIF image"), 0
 	case bytes.HasPrefix(data, []byte(`{\rtf`)):
-		return notWorkbook("an RTF text document")
+		return notWorkbook("an RTF text document"), 0
 	}
 	if looksText(data) {
 		head := strings.ToLower(string(data[:min(len(data), 1024)]))
 		switch {
 		case strings.Contains(head, "urn:schemas-microsoft-com:office:spreadsheet"):
-			return notWorkbook("an Excel 2003 XML spreadsheet")
+			return notWorkbook("an Excel 2003 XML spreadsheet"), 0
 		case strings.Contains(head, "<html") || strings.Contains(head, "<!doctype html"):
-			return notWorkbook("a web page (HTML), perhaps exported from a web application with a spreadsheet name")
+			return notWorkbook("a web page (HTML), perhaps exported from a web application with a spreadsheet name"), 0
 		case strings.HasPrefix(strings.TrimSpace(head), "<?xml"):
-			return notWorkbook("an XML file")
+			return notWorkbook("an XML file"), 0
 		case strings.ContainsAny(head, ",;\t"):
-			return notWorkbook("a plain text or CSV file")
+			return notWorkbook("a plain text or CSV file"), 0
 		}
-		return notWorkbook("a plain text file")
+		return notWorkbook("a plain text file"), 0
 	}
 	m := mimetype.Detect(data)
 	if m.Extension() != "" && !m.Is("application/octet-stream") {
-		return notWorkbook(fmt.Sprintf("a %s file", strings.TrimPrefix(m.Extension(), ".")))
+		return notWorkbook(fmt.Sprintf("a %s file", strings.TrimPrefix(m.Extension(), "."))), 0
 	}
-	return notWorkbook("a file of an unknown kind")
+	return notWorkbook("a file of an unknown kind"), 0
 }
 
 // looksText reports whether the start of data reads as text: valid UTF-8 (or
@@ -169,51 +176,133 @@ func looksText(data []byte) bool {
 	return utf8.Valid(head) || !bytes.ContainsAny(head, "\x7f")
 }
 
-func sniffZip(data []byte, fail func(roadmap.Code, string) *roadmap.Finding, notWorkbook func(string) *roadmap.Finding) *roadmap.Finding {
+func sniffZip(data []byte, fail func(roadmap.Code, string) *roadmap.Finding, notWorkbook func(string) *roadmap.Finding) (*roadmap.Finding, int) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return damaged()
+		return damaged(), 0
 	}
 	names := make(map[string]*zip.File, len(zr.File))
 	var sheetXML uint64
+	var sheets []*zip.File
 	for _, f := range zr.File {
 		names[f.Name] = f
-		if (strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml")) || f.Name == "xl/sharedStrings.xml" {
+		isSheet := strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml")
+		if isSheet {
+			sheets = append(sheets, f)
+		}
+		if isSheet || f.Name == "xl/sharedStrings.xml" {
 			sheetXML += f.UncompressedSize64
 		}
 	}
-	if sheetXML > sheetXMLLimit {
+	tooLarge := func() *roadmap.Finding {
 		return fail(roadmap.CodeTooLarge, fmt.Sprintf("The sheets of this workbook unpack to more than %d MB, far more than a KPI report needs: send the KPI template filled in, without extra sheets or rows.", sheetXMLLimit>>20))
+	}
+	if sheetXML > sheetXMLLimit {
+		return tooLarge(), 0
 	}
 	if mt, ok := names["mimetype"]; ok {
 		kind := readSmall(mt, 100)
 		switch {
 		case kind == "application/vnd.oasis.opendocument.spreadsheet":
-			return fail(roadmap.CodeODS, "This file is an OpenDocument spreadsheet (.ods), not an Excel workbook: in LibreOffice choose File, Save As, pick the file type \"Excel 2007-365 (.xlsx)\", keep the current format when asked, and send the .xlsx file.")
+			return fail(roadmap.CodeODS, "This file is an OpenDocument spreadsheet (.ods), not an Excel workbook: in LibreOffice choose File, Save As, pick the file type \"Excel 2007-365 (.xlsx)\", keep the current format when asked, and send the .xlsx file."), 0
 		case strings.Contains(kind, "opendocument.text"):
-			return notWorkbook("an OpenDocument text document (.odt)")
+			return notWorkbook("an OpenDocument text document (.odt)"), 0
 		case strings.HasPrefix(kind, "application/vnd.oasis.opendocument"):
-			return notWorkbook("an OpenDocument file")
+			return notWorkbook("an OpenDocument file"), 0
 		case strings.HasPrefix(kind, "application/epub"):
-			return notWorkbook("an e-book (EPUB)")
+			return notWorkbook("an e-book (EPUB)"), 0
 		}
 	}
 	if _, ok := names["[Content_Types].xml"]; !ok {
-		return notWorkbook("a zip archive: if the workbook is inside it, take it out and send the workbook itself")
+		return notWorkbook("a zip archive: if the workbook is inside it, take it out and send the workbook itself"), 0
+	}
+	rows, over := 0, false
+	for _, f := range sheets {
+		n, err := declaredRows(f, sheetXMLLimit)
+		switch {
+		case errors.Is(err, errTooLarge):
+			over = true
+		case err != nil:
+			return damaged(), 0
+		}
+		rows = max(rows, n)
 	}
 	switch {
+	case over:
+		return tooLarge(), 0
+	case rows > maxRows:
+		return fail(roadmap.CodeTooLarge, fmt.Sprintf("A sheet of this workbook has rows down to row %d, far more than a KPI report needs: send the KPI template filled in, without extra rows.", rows)), 0
 	case names["xl/workbook.xml"] != nil:
-		return nil
+		return nil, rows
 	case names["xl/workbook.bin"] != nil:
-		return fail(roadmap.CodeUnsupportedFile, "This file is an Excel binary workbook (.xlsb), which cannot be read: in Excel choose File, Save As, pick \"Excel Workbook (*.xlsx)\" and send that file.")
+		return fail(roadmap.CodeUnsupportedFile, "This file is an Excel binary workbook (.xlsb), which cannot be read: in Excel choose File, Save As, pick \"Excel Workbook (*.xlsx)\" and send that file."), 0
 	case names["word/document.xml"] != nil:
-		return notWorkbook("a Word document")
+		return notWorkbook("a Word document"), 0
 	case names["ppt/presentation.xml"] != nil:
-		return notWorkbook("a PowerPoint presentation")
+		return notWorkbook("a PowerPoint presentation"), 0
 	}
 	// Strict OOXML and other producers may place the workbook part elsewhere;
 	// excelize follows the package relationships, so let it decide.
-	return nil
+	return nil, rows
+}
+
+// errTooLarge is a sheet that unpacks to more than it claimed, past the limit.
+var errTooLarge = errors.New("the sheet unpacks to more than the limit")
+
+// declaredRows is an upper bound of the last row a worksheet declares, found
+// by scanning its XML for row numbers without parsing it, so that it can run
+// before excelize allocates a row for every number up to the last: the
+// largest row number in a row's or a cell's r attribute ("12", "F12"), or the
+// number of row elements if larger (a row may leave r out and is then
+// numbered in order). Other r attributes only make the bound larger.
+func declaredRows(f *zip.File, limit int64) (int, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return 0, err
+	}
+	if int64(len(data)) > limit {
+		return 0, errTooLarge
+	}
+	last, elements := 0, 0
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("row"))
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + 3
+		if at > 0 && (data[at-1] == '<' || data[at-1] == ':') && i < len(data) && (data[i] == ' ' || data[i] == '>' || data[i] == '/') {
+			elements++
+		}
+	}
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte(` r="`))
+		if j < 0 {
+			break
+		}
+		i += j + 4
+		end := bytes.IndexByte(data[i:], '"')
+		if end < 0 {
+			break
+		}
+		value := data[i : i+end]
+		digits := len(value)
+		for digits > 0 && value[digits-1] >= '0' && value[digits-1] <= '9' {
+			digits--
+		}
+		n := 0
+		for _, c := range value[digits:] {
+			n = min(n*10+int(c-'0'), maxRows+1)
+		}
+		last = max(last, n)
+		i += end
+	}
+	return max(last, elements), nil
 }
 
 func readSmall(f *zip.File, limit int64) string {
@@ -280,7 +369,9 @@ func damaged() *roadmap.Finding {
 // readWorkbook opens data with excelize and takes out the template's sheets.
 // Any failure of the parser, a panic included, becomes a finding: a file from
 // outside must never stop the program.
-func readWorkbook(data []byte, tmpDir string) (wb *workbook, found *roadmap.Finding) {
+// rows is the last row any sheet declares (sniff): the sheets are read up to
+// it.
+func readWorkbook(data []byte, tmpDir string, rows int) (wb *workbook, found *roadmap.Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			wb, found = nil, damaged()
@@ -306,7 +397,7 @@ func readWorkbook(data []byte, tmpDir string) (wb *workbook, found *roadmap.Find
 		}
 		return nil, damaged()
 	}
-	r := &sheetReader{f: f, formats: map[int]fmtKind{}}
+	r := &sheetReader{f: f, rows: rows, formats: map[int]fmtKind{}}
 	wb, err = r.read()
 	if err != nil {
 		return nil, damaged()
@@ -317,6 +408,7 @@ func readWorkbook(data []byte, tmpDir string) (wb *workbook, found *roadmap.Find
 // sheetReader reads the template's sheets from one open file.
 type sheetReader struct {
 	f       *excelize.File
+	rows    int             // the last row any sheet declares
 	formats map[int]fmtKind // style id → what its number format does
 }
 
@@ -378,34 +470,39 @@ func (r *sheetReader) read() (*workbook, error) {
 	return wb, nil
 }
 
-// eachRow streams a sheet's rows with their 1-based row numbers. The stream
-// silently stops at broken XML, so the sheet is then parsed whole once, which
-// reports what the stream swallowed; the sheets of a template are small, and
-// the KPI and cover sheets are parsed whole anyway for their cells' formats.
-func (r *sheetReader) eachRow(sheet string, fn func(row int, cols []string)) error {
-	rows, err := r.f.Rows(sheet)
-	if err != nil {
-		return fmt.Errorf("sheet %s: %w", sheet, err)
-	}
-	n := 0
-	for rows.Next() {
-		n++
-		cols, err := rows.Columns()
+// eachRow calls fn with each row of a sheet that has a value in one of the
+// columns given (0-based), up to the last row the workbook declares: cols
+// holds those columns' values at their indexes. excelize parses the sheet
+// once, at the first cell read, and answers the rest from memory; that one
+// parse also reports broken XML, which a row stream would silently cut
+// short. Reading the parsed sheet rather than streaming it is what lets the
+// KPI sheet's values and their types, formats and formulas come from one
+// parse.
+func (r *sheetReader) eachRow(sheet string, want []int, fn func(row int, cols []string)) error {
+	names := make([]string, len(want))
+	width := 0
+	for i, c := range want {
+		name, err := excelize.ColumnNumberToName(c + 1)
 		if err != nil {
-			_ = rows.Close()
-			return fmt.Errorf("sheet %s row %d: %w", sheet, n, err)
+			return err
 		}
-		fn(n, cols)
+		names[i] = name
+		width = max(width, c+1)
 	}
-	if err := rows.Error(); err != nil {
-		_ = rows.Close()
-		return fmt.Errorf("sheet %s: %w", sheet, err)
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("sheet %s: %w", sheet, err)
-	}
-	if _, err := r.f.GetCellType(sheet, "A1"); err != nil {
-		return fmt.Errorf("sheet %s: %w", sheet, err)
+	cols := make([]string, width)
+	for row := 1; row <= r.rows; row++ {
+		empty := true
+		for i, c := range want {
+			v, err := r.f.GetCellValue(sheet, names[i]+strconv.Itoa(row))
+			if err != nil {
+				return fmt.Errorf("sheet %s row %d: %w", sheet, row, err)
+			}
+			cols[c] = v
+			empty = empty && v == ""
+		}
+		if !empty {
+			fn(row, cols)
+		}
 	}
 	return nil
 }
@@ -427,7 +524,7 @@ func colIndex(name string) int {
 }
 
 func (r *sheetReader) readMeta(wb *workbook) error {
-	return r.eachRow(roadmap.SheetMeta, func(row int, cols []string) {
+	return r.eachRow(roadmap.SheetMeta, []int{0, 1}, func(row int, cols []string) {
 		key := strings.TrimSpace(col(cols, 0))
 		if key == "" {
 			return
@@ -463,7 +560,7 @@ func (r *sheetReader) readKPI(wb *workbook) error {
 	codeCol := colIndex(roadmap.KPIColCode)
 	valueCol := colIndex(roadmap.KPIColValue)
 	commentCol := colIndex(roadmap.KPIColComment)
-	err := r.eachRow(roadmap.SheetKPI, func(row int, cols []string) {
+	err := r.eachRow(roadmap.SheetKPI, []int{codeCol, valueCol, commentCol}, func(row int, cols []string) {
 		code := strings.TrimSpace(col(cols, codeCol))
 		if code == "" || row == roadmap.KPIHeaderRow {
 			return
@@ -478,8 +575,8 @@ func (r *sheetReader) readKPI(wb *workbook) error {
 	if err != nil {
 		return err
 	}
-	// The stream gives values only; the type, format and formula of each
-	// value cell come from the parsed sheet, which eachRow has loaded.
+	// The type, format and formula of each value cell come from the same
+	// parsed sheet.
 	for i := range wb.KPI {
 		v := &wb.KPI[i].Value
 		c, err := r.describe(roadmap.SheetKPI, v.Ref, v.Text)
@@ -603,7 +700,7 @@ func (r *sheetReader) readNarrative(wb *workbook) error {
 	progCol := colIndex(roadmap.NarrColProgress)
 	chalCol := colIndex(roadmap.NarrColChallenge)
 	suppCol := colIndex(roadmap.NarrColSupport)
-	return r.eachRow(roadmap.SheetNarrative, func(row int, cols []string) {
+	return r.eachRow(roadmap.SheetNarrative, []int{goalCol, progCol, chalCol, suppCol}, func(row int, cols []string) {
 		goal := strings.TrimSpace(col(cols, goalCol))
 		if goal == "" || row == roadmap.NarrHeaderRow {
 			return
