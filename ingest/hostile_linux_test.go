@@ -1,0 +1,143 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/seesac/roadmap"
+)
+
+// hostileChildEnv, when set to a file, makes the test binary a child that
+// checks that one file and prints what became of it (TestHostileChild), so
+// that the parent can read the child's peak memory.
+const hostileChildEnv = "ROADMAP_HOSTILE_FILE"
+
+// hostileLimit is the most memory checking one hostile file may take, the
+// whole test process included.
+const hostileLimit = 100 << 20
+
+// withSheet is the workbook src with the worksheet XML named sheet edited.
+func withSheet(t *testing.T, src []byte, sheet string, edit func(string) string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	found := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == sheet {
+			found = true
+			b = []byte(edit(string(b)))
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !found {
+		t.Fatalf("no %s in the workbook", sheet)
+	}
+	return out.Bytes()
+}
+
+// TestHostileWorkbooksStayUnder100MB checks, each in a child process whose
+// peak memory it reads, workbooks whose KPI sheet (xl/worksheets/sheet3.xml)
+// declares far more than it holds: a row numbered 1,048,576, a cell there,
+// half a million rows without numbers, a dimension of the whole sheet, a
+// cell in the last column. Each is checked within the limit and gets a
+// finding or an acceptance, never a crash.
+func TestHostileWorkbooksStayUnder100MB(t *testing.T) {
+	if os.Getenv(hostileChildEnv) != "" {
+		t.Skip("the child runs TestHostileChild only")
+	}
+	src := benchWorkbook(t)
+	const kpi = "xl/worksheets/sheet3.xml"
+	cases := []struct {
+		name  string
+		edit  func(string) string
+		state roadmap.State
+	}{
+		{"last row", func(s string) string {
+			return strings.Replace(s, "</sheetData>", `<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>`, 1)
+		}, roadmap.Rejected},
+		{"a cell in the last row", func(s string) string {
+			return strings.Replace(s, "</sheetData>", `<row><c r="B1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>`, 1)
+		}, roadmap.Rejected},
+		{"rows without numbers", func(s string) string {
+			return strings.Replace(s, "</sheetData>", strings.Repeat("<row/>", 500_000)+"</sheetData>", 1)
+		}, roadmap.Rejected},
+		{"dimension of the whole sheet", func(s string) string {
+			return strings.Replace(s, `<dimension ref="A1">`, `<dimension ref="A1:XFD1048576">`, 1)
+		}, roadmap.Accepted},
+		{"last column", func(s string) string {
+			return strings.Replace(s, "</sheetData>", `<row r="40"><c r="XFD40" t="inlineStr"><is><t>x</t></is></c></row></sheetData>`, 1)
+		}, roadmap.Accepted},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			data := withSheet(t, src, kpi, tc.edit)
+			path := filepath.Join(t.TempDir(), "hostile.xlsx")
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHostileChild$", "-test.count=1")
+			cmd.Env = append(os.Environ(), hostileChildEnv+"="+path)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("the child failed: %v\n%s", err, out)
+			}
+			want := "state: " + string(tc.state)
+			if !strings.Contains(string(out), want) {
+				t.Errorf("child said %q, want %q", out, want)
+			}
+			peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+			t.Logf("%s: a %d-byte file, peak %d MB", tc.name, len(data), peak>>20)
+			if peak > hostileLimit {
+				t.Errorf("peak memory %d MB, limit %d MB", peak>>20, hostileLimit>>20)
+			}
+		})
+	}
+}
+
+// TestHostileChild is the child process of TestHostileWorkbooksStayUnder100MB.
+func TestHostileChild(t *testing.T) {
+	path := os.Getenv(hostileChildEnv)
+	if path == "" {
+		t.Skip("only run as the child of TestHostileWorkbooksStayUnder100MB")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := NewChecker(defaultCatalogue(t)).CheckBytes("hostile.xlsx", data, "AL", testReceived)
+	fmt.Printf("state: %s\n", sub.State)
+	for _, f := range sub.Findings {
+		fmt.Printf("finding: %s\n", f)
+	}
+}
