@@ -5,10 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -72,53 +70,22 @@ func (c *Checker) changeFactor() float64 {
 	return DefaultChangeFactor
 }
 
-// Check reads and checks the file at path, found in the inbox subfolder
-// folder ("AL", or "" for the inbox itself), received at the given time. It
-// never panics: every problem, including an unreadable file, is a finding of
-// the returned submission, whose State is Rejected if any finding is an error
-// and Accepted otherwise. A symbolic link is never followed.
-func (c *Checker) Check(path, folder string, received time.Time) *roadmap.Submission {
-	sub := c.newSubmission(filepath.Base(path), folder, received)
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return c.finish(sub, fileFinding(roadmap.CodeDamaged,
-			"This file could not be opened, perhaps because it was moved or is still open in another program: close it and send it again."))
-	}
-	switch {
-	case fi.Mode()&os.ModeSymlink != 0:
-		return c.finish(sub, fileFinding(roadmap.CodeSymlink,
-			"This is a shortcut (symbolic link) to a file elsewhere, which is never followed: copy the workbook itself into the folder."))
-	case !fi.Mode().IsRegular():
-		return c.finish(sub, fileFinding(roadmap.CodeUnsupportedFile,
-			"This is a folder or a special file, not a workbook: put the workbook file itself into the folder."))
-	}
-	sub.Size = fi.Size()
-	if fi.Size() > c.maxSize() {
-		sub.Hash = hashFile(path)
-		return c.finish(sub, c.tooLarge(fi.Size()))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return c.finish(sub, fileFinding(roadmap.CodeDamaged,
-			"This file could not be opened, perhaps because it was moved or is still open in another program: close it and send it again."))
-	}
-	data, err := io.ReadAll(io.LimitReader(f, c.maxSize()+1))
-	_ = f.Close()
-	if err != nil {
-		return c.finish(sub, fileFinding(roadmap.CodeDamaged,
-			"This file could not be read to the end, perhaps because it was still being copied: send it again."))
-	}
-	if int64(len(data)) > c.maxSize() {
-		// It grew after the stat: still being written, or replaced.
-		sub.Size = int64(len(data))
-		sub.Hash = hashFile(path)
-		return c.finish(sub, c.tooLarge(int64(len(data))))
-	}
-	return c.check(sub, data)
+// CheckBytes reads and checks a workbook already in memory, named name,
+// found in the inbox subfolder folder ("AL", or "" for the inbox itself),
+// received at the given time: Examine, then Compare. It never panics: every
+// problem, including an unreadable file, is a finding of the returned
+// submission, whose State is Rejected if any finding is an error and
+// Accepted otherwise.
+func (c *Checker) CheckBytes(name string, data []byte, folder string, received time.Time) *roadmap.Submission {
+	sub := c.Examine(name, data, folder, received)
+	c.Compare(sub)
+	return sub
 }
 
-// CheckBytes is Check for a file already in memory, named name.
-func (c *Checker) CheckBytes(name string, data []byte, folder string, received time.Time) *roadmap.Submission {
+// Examine is every check that needs only the file: all of CheckBytes but the
+// comparison with the previous period. It reads nothing else and is safe to
+// call from several goroutines at once.
+func (c *Checker) Examine(name string, data []byte, folder string, received time.Time) *roadmap.Submission {
 	sub := c.newSubmission(name, folder, received)
 	sub.Size = int64(len(data))
 	if sub.Size > c.maxSize() {
@@ -126,6 +93,27 @@ func (c *Checker) CheckBytes(name string, data []byte, folder string, received t
 		return c.finish(sub, c.tooLarge(sub.Size))
 	}
 	return c.check(sub, data)
+}
+
+// oversized is the check of a file over the size limit, known by its size
+// and hash alone: it is not read.
+func (c *Checker) oversized(name, folder string, size int64, hash string, received time.Time) *roadmap.Submission {
+	sub := c.newSubmission(name, folder, received)
+	sub.Size, sub.Hash = size, hash
+	return c.finish(sub, c.tooLarge(size))
+}
+
+// Compare adds the warnings of the comparison with the previous accepted
+// period (Previous), to a submission that Examine identified (its
+// jurisdiction and period known): values that moved a lot, or a report that
+// repeats the previous one. It reads the ledger, so the intake calls it one
+// file at a time, in inbox order, when it commits each file.
+func (c *Checker) Compare(sub *roadmap.Submission) {
+	if c.Previous == nil || c.Catalogue == nil || sub.Jurisdiction == "" || sub.Period.IsZero() || len(sub.Values) == 0 {
+		return
+	}
+	c.comparePrevious(sub)
+	c.finish(sub)
 }
 
 func (c *Checker) newSubmission(name, folder string, received time.Time) *roadmap.Submission {
@@ -177,20 +165,6 @@ func (c *Checker) finish(sub *roadmap.Submission, fs ...roadmap.Finding) *roadma
 func hashBytes(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// hashFile hashes a file too large to read into memory, streaming it.
-func hashFile(path string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return ""
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // check runs every check on data. A panic anywhere below, in the parser or in
@@ -265,7 +239,6 @@ func (r *run) checkAll() {
 	r.checkParts()
 	r.readNarratives()
 	if identified {
-		r.comparePrevious()
 		r.checkDeadline()
 	}
 }
@@ -933,10 +906,8 @@ func (r *run) readNarratives() {
 
 // comparePrevious warns about values that moved a lot against the previous
 // accepted period, or a report that repeats it exactly.
-func (r *run) comparePrevious() {
-	if r.c.Previous == nil {
-		return
-	}
+func (c *Checker) comparePrevious(sub *roadmap.Submission) {
+	r := &run{c: c, cat: c.Catalogue, sub: sub}
 	prevRound := previousRound(r.sub)
 	prev := r.c.Previous(r.sub.Jurisdiction, prevRound)
 	if prev == nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -342,4 +344,15 @@ func errorsOf(sub *roadmap.Submission) []roadmap.Finding {
 
 func sameNumber(a, b float64) bool {
 	return strconv.FormatFloat(a, 'g', 12, 64) == strconv.FormatFloat(b, 'g', 12, 64)
+}
+
+// checkFile reads a workbook from disk and checks it in full, as the intake
+// would with the bytes it read.
+func checkFile(t testing.TB, c *Checker, path, folder string, received time.Time) *roadmap.Submission {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.CheckBytes(filepath.Base(path), data, folder, received)
 }

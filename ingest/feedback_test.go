@@ -186,7 +186,7 @@ func TestAnnotatedCopyReadsLikeTheOriginal(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
-	a, b := chk.Check(src, "AL", at), chk.Check(dst, "AL", at)
+	a, b := checkFile(t, chk, src, "AL", at), checkFile(t, chk, dst, "AL", at)
 	if a.State != roadmap.Accepted || b.State != roadmap.Accepted {
 		t.Fatalf("original %s %v, copy %s %v", a.State, a.Findings, b.State, b.Findings)
 	}

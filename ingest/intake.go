@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -45,8 +46,13 @@ type Intake struct {
 	// Root is the data folder (inbox/, archive/, rejected/, feedback/).
 	Root   string
 	Ledger Ledger
-	// Check reads and checks one file (Checker.Check). It must not write.
-	Check func(path, folder string, received time.Time) *roadmap.Submission
+	// Checker checks each file: Examine on all cores, Compare (which reads
+	// the ledger through its Previous) one file at a time in inbox order.
+	// With Calendar it also checks SEESAC's synthesis workbooks, dropped
+	// into inbox/_seesac/ (synthesis.go); without a calendar such a drop is
+	// an error.
+	Checker  *Checker
+	Calendar *roadmap.Calendar
 	// Stable is how long a file's size and modification time must stay the
 	// same before it is taken; 0 takes files at once (scripted use).
 	Stable    time.Duration
@@ -56,19 +62,17 @@ type Intake struct {
 	// Location is the zone in which feedback shows times (the calendar's);
 	// nil shows UTC.
 	Location *time.Location
-	// Checker and Calendar check SEESAC's synthesis workbooks, dropped into
-	// inbox/_seesac/ (synthesis.go); without them such a drop is an error.
-	Checker  *Checker
-	Calendar *roadmap.Calendar
 
-	mu   sync.Mutex
-	seen map[string]stamp // per inbox path: how it looked and since when
+	mu     sync.Mutex
+	stable *stability // per inbox path: how it looked and since when
 
 	// failAfter, when set, is called after each step of taking a file; an
 	// error stops there, as a crash would (tests use it).
 	failAfter func(step string) error
-	// sleep waits out the stability window (tests replace it).
+	// sleep waits out the stability window, and tick is the monotonic clock
+	// that measures it (tests replace both).
 	sleep func(ctx context.Context, d time.Duration) error
+	tick  func() time.Time
 }
 
 // The steps of taking a file, in order (see the package doc).
@@ -122,8 +126,9 @@ func (s *Summary) add(o Outcome) {
 }
 
 // Pass makes one pass over the inbox: every file that is ready is taken,
-// files still changing are left for the next pass. An error with one file
-// does not stop the others; the errors are returned together.
+// files still changing are left for the next pass. Files are checked on all
+// cores and committed one at a time in inbox order (see take). An error with
+// one file does not stop the others; the errors are returned together.
 func (in *Intake) Pass(ctx context.Context) (Summary, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -131,26 +136,20 @@ func (in *Intake) Pass(ctx context.Context) (Summary, error) {
 	if err := in.validate(); err != nil {
 		return sum, err
 	}
-	drops, err := in.scan()
+	files, _, err := listInbox(in.data().Inbox(), in.log())
 	if err != nil {
 		return sum, err
+	}
+	drops := make([]drop, len(files))
+	for i, e := range files {
+		drops[i] = in.dropOf(e)
 	}
 	ready, waiting, err := in.settle(ctx, drops)
 	if err != nil {
 		return sum, err
 	}
-	var errs []error
-	for _, d := range ready {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
-			break
-		}
-		o, err := in.take(ctx, d)
-		if err != nil {
-			in.log().Error("intake failed", "file", d.rel, "err", err)
-			errs = append(errs, err)
-			continue
-		}
+	outcomes, errs := in.take(ctx, ready)
+	for _, o := range outcomes {
 		sum.add(o)
 	}
 	for _, d := range waiting {
@@ -166,41 +165,92 @@ func (in *Intake) Pass(ctx context.Context) (Summary, error) {
 // in one of its subfolders. A file that the intake ignores (a lock file, a
 // hidden file, a partial download) is left alone and reported as waiting.
 func (in *Intake) ProcessFile(ctx context.Context, file string) (Outcome, error) {
+	outs, err := in.ProcessFiles(ctx, []string{file})
+	if len(outs) == 0 {
+		return Outcome{}, err
+	}
+	return outs[0], err
+}
+
+// ProcessFiles is ProcessFile for several files at once, checked on all
+// cores and committed in the order given; it returns an outcome for each
+// file that could be looked at, and the errors together.
+func (in *Intake) ProcessFiles(ctx context.Context, files []string) ([]Outcome, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if err := in.validate(); err != nil {
-		return Outcome{}, err
+		return nil, err
 	}
 	inbox := in.data().Inbox()
-	if !filepath.IsAbs(file) {
-		file = filepath.Join(inbox, file)
+	var outs []Outcome
+	var drops []drop
+	var errs []error
+	for _, file := range files {
+		e, ok, why := placeOf(inbox, file)
+		if !ok && e.rel == "" {
+			errs = append(errs, fmt.Errorf("intake %q: %s", file, why))
+			continue
+		}
+		if !ok {
+			outs = append(outs, Outcome{File: e.rel, Waiting: "ignored: " + why})
+			continue
+		}
+		info, err := os.Lstat(e.abs)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("intake %q: %w", file, err))
+			continue
+		}
+		if info.IsDir() {
+			errs = append(errs, fmt.Errorf("intake %q: this is a folder", file))
+			continue
+		}
+		e.info = info
+		drops = append(drops, in.dropOf(e))
 	}
-	rel, err := filepath.Rel(inbox, file)
-	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-		return Outcome{}, fmt.Errorf("intake %q: the file is not in the inbox %q", file, inbox)
-	}
-	parts := strings.Split(filepath.ToSlash(rel), "/")
-	if len(parts) > 2 {
-		return Outcome{}, fmt.Errorf("intake %q: only the inbox and its folders one level down are read", file)
-	}
-	name := parts[len(parts)-1]
-	if Ignored(name) || (len(parts) == 2 && Ignored(parts[0])) {
-		return Outcome{File: filepath.ToSlash(rel), Waiting: "ignored: " + ignoreReason(name)}, nil
+	taken, terrs := in.take(ctx, drops)
+	return append(outs, taken...), errors.Join(append(errs, terrs...)...)
+}
+
+// DryRun runs the intake on one file anywhere (roadmap validate) as if it had
+// been dropped into inbox/folder/ now ("" for the inbox itself): the same
+// reading, rules, checks and ledger look-ups as a pass, up to the first
+// write, which it never makes. The ledger may be nil: nothing is then
+// compared or found to be a duplicate.
+func (in *Intake) DryRun(ctx context.Context, file, folder string) (Outcome, error) {
+	if in.Checker == nil || in.Catalogue == nil {
+		return Outcome{}, errors.New("intake: no checker or no catalogue")
 	}
 	info, err := os.Lstat(file)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("intake %q: %w", file, err)
+		return Outcome{}, fmt.Errorf("check %q: %w", file, err)
 	}
-	if info.IsDir() {
-		return Outcome{}, fmt.Errorf("intake %q: this is a folder", file)
+	name := filepath.Base(file)
+	e := entry{abs: file, rel: name, name: name, dir: folder, info: info}
+	if folder != "" {
+		e.rel = folder + "/" + name
 	}
-	d := drop{abs: file, rel: filepath.ToSlash(rel), name: name, info: info}
-	if len(parts) == 2 {
-		d.folder, d.folderKnown = in.folderOf(parts[0])
-	} else {
-		d.folderKnown = true
+	d := in.dropOf(e)
+	p := in.prepare(ctx, d, in.now().UTC())
+	out := Outcome{File: file}
+	switch {
+	case p.err != nil:
+		return out, p.err
+	case p.waiting == notRegular:
+		// In the inbox such a thing is left alone; asked about, it is a
+		// rejection like any other file that is not a workbook.
+		s := in.Checker.newSubmission(name, d.folder, p.received)
+		p.sub = in.Checker.finish(s, fileFinding(roadmap.CodeUnsupportedFile,
+			"This is a folder or a special file, not a workbook: put the workbook file itself into the folder."))
+	case p.waiting != "":
+		out.Waiting = p.waiting
+		return out, nil
 	}
-	return in.take(ctx, d)
+	s, err := in.judge(ctx, p)
+	if err != nil {
+		return out, err
+	}
+	out.State, out.Submission = s.State, s
+	return out, nil
 }
 
 func (in *Intake) validate() error {
@@ -209,7 +259,7 @@ func (in *Intake) validate() error {
 		return errors.New("intake: no data folder")
 	case in.Ledger == nil:
 		return errors.New("intake: no ledger")
-	case in.Check == nil:
+	case in.Checker == nil:
 		return errors.New("intake: no checker")
 	case in.Catalogue == nil:
 		return errors.New("intake: no catalogue")
@@ -249,13 +299,41 @@ type drop struct {
 	folder      string
 	folderKnown bool
 	info        fs.FileInfo // from Lstat: a symbolic link is never followed
-	// data is the content as it was hashed, when small enough to hold
-	// (identify); the original is then kept from it without reading the
+	// data is the content as it was hashed, when it is within the checker's
+	// size limit; the original is then kept from it without reading the
 	// file again.
 	data []byte
 }
 
 func (d drop) symlink() bool { return d.info.Mode()&fs.ModeSymlink != 0 }
+
+// dropOf is an entry of the inbox with its folder read as a jurisdiction.
+func (in *Intake) dropOf(e entry) drop {
+	d := drop{abs: e.abs, rel: e.rel, name: e.name, info: e.info, folderKnown: true}
+	if e.dir != "" {
+		d.folder, d.folderKnown = in.folderOf(e.dir)
+	}
+	return d
+}
+
+// synthesisDrop reports whether d is in inbox/_seesac/, SEESAC's own folder.
+func (in *Intake) synthesisDrop(d drop) bool {
+	return !d.folderKnown && datadir.ReservedInboxFolder(d.folder)
+}
+
+// duplicate says whether an accepted file is a duplicate: the same content as
+// the version in force. A file equal to an earlier, superseded version is
+// not: sending v1 again after v2 restores v1's content as a new version.
+func (in *Intake) duplicate(ctx context.Context, s *roadmap.Submission) (bool, error) {
+	if s.State != roadmap.Accepted {
+		return false, nil
+	}
+	cur, err := in.Ledger.InForce(ctx, s.Jurisdiction, s.Period)
+	if err != nil {
+		return false, err
+	}
+	return cur != nil && cur.Hash == s.Hash, nil
+}
 
 // folderOf maps an inbox subfolder to a jurisdiction code, whatever its case.
 func (in *Intake) folderOf(name string) (string, bool) {
@@ -265,96 +343,29 @@ func (in *Intake) folderOf(name string) (string, bool) {
 	return name, false
 }
 
-// scan lists the candidate files of inbox/ and inbox/<folder>/, in name order.
-func (in *Intake) scan() ([]drop, error) {
-	inbox := in.data().Inbox()
-	entries, err := os.ReadDir(inbox)
-	if err != nil {
-		return nil, fmt.Errorf("read the inbox: %w", err)
-	}
-	var drops []drop
-	for _, e := range entries {
-		if Ignored(e.Name()) {
-			continue
-		}
-		abs := filepath.Join(inbox, e.Name())
-		info, err := os.Lstat(abs)
-		if err != nil {
-			continue // gone since the listing
-		}
-		if !info.IsDir() {
-			drops = append(drops, drop{abs: abs, rel: e.Name(), name: e.Name(), folderKnown: true, info: info})
-			continue
-		}
-		folder, known := in.folderOf(e.Name())
-		sub, err := os.ReadDir(abs)
-		if err != nil {
-			return nil, fmt.Errorf("read the inbox folder %q: %w", e.Name(), err)
-		}
-		for _, f := range sub {
-			if Ignored(f.Name()) {
-				continue
-			}
-			p := filepath.Join(abs, f.Name())
-			info, err := os.Lstat(p)
-			if err != nil {
-				continue
-			}
-			if info.IsDir() {
-				in.log().Warn("a folder inside an inbox folder is not read", "folder", e.Name()+"/"+f.Name())
-				continue
-			}
-			drops = append(drops, drop{abs: p, rel: e.Name() + "/" + f.Name(), name: f.Name(),
-				folder: folder, folderKnown: known, info: info})
-		}
-	}
-	return drops, nil
-}
-
-// stamp is how a file looked: a write changes its size or its time.
-type stamp struct {
-	size  int64
-	mtime time.Time
-	since time.Time // first seen looking like this, by the intake's clock
-}
-
-func stampOf(info fs.FileInfo) stamp { return stamp{size: info.Size(), mtime: info.ModTime()} }
-
-func (s stamp) same(t stamp) bool { return s.size == t.size && s.mtime.Equal(t.mtime) }
-
 // settle splits the drops into those ready to take and those still being
 // written. A file is ready when it has looked the same for Stable: either
-// across passes (by the intake's clock) or, for a file first seen now,
-// across a wait of Stable within this pass.
+// across passes (on the monotonic clock) or, for a file first seen now or
+// changed since, across a wait of Stable within this pass.
 func (in *Intake) settle(ctx context.Context, drops []drop) (ready, waiting []drop, err error) {
 	if in.Stable <= 0 {
 		return drops, nil, nil
 	}
-	if in.seen == nil {
-		in.seen = make(map[string]stamp)
+	if in.stable == nil || in.stable.window != in.Stable {
+		in.stable = newStability(in.Stable, in.tick)
 	}
-	now := in.now()
-	current := make(map[string]bool, len(drops))
+	present := make(map[string]bool, len(drops))
 	var unsure []drop
 	for _, d := range drops {
-		current[d.rel] = true
-		st := stampOf(d.info)
-		prev, ok := in.seen[d.rel]
-		if ok && prev.same(st) && now.Sub(prev.since) >= in.Stable {
+		present[d.rel] = true
+		in.stable.see(d.rel, d.info)
+		if in.stable.stable(d.rel) {
 			ready = append(ready, d)
 			continue
 		}
-		if !ok || !prev.same(st) {
-			st.since = now
-			in.seen[d.rel] = st
-		}
 		unsure = append(unsure, d)
 	}
-	for rel := range in.seen {
-		if !current[rel] {
-			delete(in.seen, rel)
-		}
-	}
+	in.stable.keep(present)
 	if len(unsure) == 0 {
 		return ready, nil, nil
 	}
@@ -368,15 +379,14 @@ func (in *Intake) settle(ctx context.Context, drops []drop) (ready, waiting []dr
 	for _, d := range unsure {
 		info, err := os.Lstat(d.abs)
 		if err != nil {
-			delete(in.seen, d.rel) // gone: nothing to take
+			in.stable.forget(d.rel) // gone: nothing to take
 			continue
 		}
-		if stampOf(info).same(stampOf(d.info)) {
+		if l := in.stable.see(d.rel, info); l.same(d.info) {
 			d.info = info
 			ready = append(ready, d)
 			continue
 		}
-		in.seen[d.rel] = stamp{size: info.Size(), mtime: info.ModTime(), since: in.now()}
 		waiting = append(waiting, d)
 	}
 	sort.Slice(ready, func(i, j int) bool { return ready[i].rel < ready[j].rel })
@@ -394,56 +404,132 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Ignored reports whether a name in the inbox is not a submission, now or
-// ever: lock files of Excel (~$name) and LibreOffice (.~lock.name#), hidden
-// files, partial downloads and uploads (*.tmp, *.part, *.crdownload) and the
-// files Windows leaves in shared folders.
-func Ignored(name string) bool { return ignoreReason(name) != "" }
-
-func ignoreReason(name string) string {
-	lower := strings.ToLower(name)
-	switch {
-	case strings.HasPrefix(name, "~$"):
-		return "an Excel lock file"
-	case strings.HasPrefix(name, ".~lock.") && strings.HasSuffix(name, "#"):
-		return "a LibreOffice lock file"
-	case strings.HasPrefix(name, "."):
-		return "a hidden file"
-	case strings.HasSuffix(lower, ".tmp"), strings.HasSuffix(lower, ".part"), strings.HasSuffix(lower, ".crdownload"):
-		return "a file still being copied"
-	case lower == "thumbs.db", lower == "desktop.ini":
-		return "a file Windows keeps in folders"
-	}
-	return ""
+// prepared is a drop read and checked, ready for its commit: everything that
+// needs neither the ledger nor a write, which is why it can run on all cores.
+type prepared struct {
+	d        drop
+	received time.Time
+	hash     string
+	sub      *roadmap.Submission // the check, without what needs the ledger
+	waiting  string              // why the file is left in the inbox for now
+	err      error
 }
 
-// take runs the steps for one file. Nothing is written before the check is
-// done; from then on every step is idempotent, and a drop that the ledger
-// already knows (by its source key) resumes after the ledger step.
-func (in *Intake) take(ctx context.Context, d drop) (Outcome, error) {
-	out := Outcome{File: d.rel}
-	if !d.folderKnown && datadir.ReservedInboxFolder(d.folder) {
-		return in.takeSynthesis(ctx, d)
+// notRegular is why a special file (a pipe, a device) is left in the inbox.
+const notRegular = "not a regular file"
+
+// take checks the drops on all cores (a bounded pool of GOMAXPROCS workers,
+// holding a few files ahead of the commits) and commits them one at a time
+// in the order given, so that versions, duplicates and comparisons with the
+// previous period come out as in a pass that took them one by one. Each file
+// is received at the moment its turn is given out, in that order. An error
+// with one file does not stop the others.
+func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
+	if len(drops) == 0 {
+		return nil, nil
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(drops))
+	received := make([]time.Time, len(drops))
+	for i := range drops {
+		received[i] = in.now().UTC()
+	}
+	results := make([]chan *prepared, len(drops))
+	for i := range results {
+		results[i] = make(chan *prepared, 1)
+	}
+	// ahead bounds the files read and checked but not yet committed, and so
+	// the memory they hold.
+	ahead := make(chan struct{}, 2*workers)
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for i := range drops {
+			ahead <- struct{}{}
+			jobs <- i
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range jobs {
+				results[i] <- in.prepare(ctx, drops[i], received[i])
+			}
+		}()
+	}
+	var outs []Outcome
+	var errs []error
+	for i := range drops {
+		p := <-results[i]
+		<-ahead
+		if err := ctx.Err(); err != nil {
+			if len(errs) == 0 || !errors.Is(errs[len(errs)-1], err) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		o, err := in.commit(ctx, p)
+		if err != nil {
+			in.log().Error("intake failed", "file", p.d.rel, "err", err)
+			errs = append(errs, err)
+			continue
+		}
+		outs = append(outs, o)
+	}
+	return outs, errs
+}
+
+// prepare reads and checks one drop as received at the given time, writing
+// nothing and asking nothing of the ledger. A file that is not regular, gone
+// or changing is left for later (waiting).
+func (in *Intake) prepare(ctx context.Context, d drop, received time.Time) *prepared {
+	p := &prepared{d: d, received: received}
+	if ctx.Err() != nil || in.synthesisDrop(d) {
+		// The commit loop reports a cancellation, and takes SEESAC's
+		// synthesis, which is checked against the calendar, in turn.
+		return p
 	}
 	if !d.symlink() && !d.info.Mode().IsRegular() {
-		in.log().Warn("not a regular file: left in the inbox", "file", d.rel, "mode", d.info.Mode().String())
-		out.Waiting = "not a regular file"
-		return out, nil
+		p.waiting = notRegular
+		return p
 	}
-	hash, data, err := identify(d)
+	hash, data, head, err := in.identify(d)
 	if errors.Is(err, fs.ErrNotExist) {
-		out.Waiting = "gone before it could be read"
-		return out, nil
+		p.waiting = "gone before it could be read"
+		return p
 	}
 	if err != nil {
-		return out, fmt.Errorf("intake %s: %w", d.rel, err)
+		p.err = fmt.Errorf("intake %s: %w", d.rel, err)
+		return p
 	}
-	if now, err := os.Lstat(d.abs); err != nil || !stampOf(now).same(stampOf(d.info)) {
-		out.Waiting = "changed while it was read"
+	if now, err := os.Lstat(d.abs); err != nil || now.Size() != d.info.Size() || !now.ModTime().Equal(d.info.ModTime()) {
+		p.waiting = "changed while it was read"
+		return p
+	}
+	p.d.data, p.hash = data, hash
+	p.sub = in.decide(p.d, hash, head, received)
+	return p
+}
+
+// commit does the rest for one prepared drop, one at a time: what needs the
+// ledger, then the writes in the crash-safe order of the package doc. A drop
+// that the ledger already knows (by its source key) resumes after the
+// ledger step.
+func (in *Intake) commit(ctx context.Context, p *prepared) (Outcome, error) {
+	d := p.d
+	out := Outcome{File: d.rel}
+	if in.synthesisDrop(d) {
+		return in.takeSynthesis(ctx, d, p.received)
+	}
+	if p.err != nil {
+		return out, p.err
+	}
+	if p.waiting != "" {
+		if p.waiting == notRegular {
+			in.log().Warn("not a regular file: left in the inbox", "file", d.rel, "mode", d.info.Mode().String())
+		}
+		out.Waiting = p.waiting
 		return out, nil
 	}
-	d.data = data
-	source := sourceKey(d, hash)
+	source := sourceKey(d, p.hash)
 	prior, err := in.Ledger.BySource(ctx, source)
 	if err != nil {
 		return out, fmt.Errorf("intake %s: %w", d.rel, err)
@@ -453,14 +539,12 @@ func (in *Intake) take(ctx context.Context, d drop) (Outcome, error) {
 		in.log().Info("finishing a drop recorded by an interrupted pass", "file", d.rel, "submission", prior.ID)
 		return in.finish(ctx, d, prior, out)
 	}
-
-	s, err := in.examine(ctx, d, hash)
+	s, err := in.judge(ctx, p)
 	if err != nil {
 		return out, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
-	if s == nil {
-		out.Waiting = "changed while it was checked"
-		return out, nil
+	if s.Path, err = in.destination(s, d); err != nil {
+		return out, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
 	if err := in.store(d, s, source); err != nil {
 		return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
@@ -507,24 +591,25 @@ func (in *Intake) finish(ctx context.Context, d drop, s *roadmap.Submission, out
 	return out, nil
 }
 
-// holdLimit is the largest file whose content identify keeps in memory for
-// the later steps; a larger one (which the checker rejects as too large
-// anyway) is hashed as a stream and copied from the file.
-const holdLimit = 64 << 20
+// headSize is how much of a file's start decide looks at to tell its kind.
+const headSize = 512
 
-// identify hashes a file's content and, when it is small enough, returns
-// the content as hashed; a symbolic link has no content of its own (it is
-// never followed) and no hash.
-func identify(d drop) (string, []byte, error) {
+// identify hashes a file's content and returns its first bytes and, when it
+// is within the checker's size limit, the whole content as hashed (the
+// checker reads those bytes, and the original is kept from them: the file is
+// read once). A larger file is hashed as a stream: the checker rejects it
+// for its size alone. A symbolic link has no content of its own (it is never
+// followed) and no hash.
+func (in *Intake) identify(d drop) (hash string, data, head []byte, err error) {
 	if d.symlink() {
-		return "", nil, nil
+		return "", nil, nil, nil
 	}
 	f, err := os.Open(d.abs)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	defer f.Close()
-	if size := d.info.Size(); size <= holdLimit {
+	if size := d.info.Size(); size <= in.Checker.maxSize() {
 		// One byte more than the size it had shows a file that grew.
 		data := make([]byte, 0, size+1)
 		for {
@@ -534,26 +619,34 @@ func identify(d drop) (string, []byte, error) {
 				break
 			}
 			if err != nil {
-				return "", nil, fmt.Errorf("read: %w", err)
+				return "", nil, nil, fmt.Errorf("read: %w", err)
 			}
 		}
+		head := data[:min(len(data), headSize)]
 		if int64(len(data)) == size {
-			return hashBytes(data), data, nil
+			return hashBytes(data), data, head, nil
 		}
 		// It changed size since it was listed: hash what is there now;
-		// take notices the change and leaves it for the next pass.
+		// prepare notices the change and leaves it for the next pass.
 		h := sha256.New()
 		h.Write(data)
 		if _, err := io.Copy(h, f); err != nil {
-			return "", nil, fmt.Errorf("read: %w", err)
+			return "", nil, nil, fmt.Errorf("read: %w", err)
 		}
-		return hex.EncodeToString(h.Sum(nil)), nil, nil
+		return hex.EncodeToString(h.Sum(nil)), nil, head, nil
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", nil, fmt.Errorf("read: %w", err)
+	head = make([]byte, headSize)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", nil, nil, fmt.Errorf("read: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil, nil
+	head = head[:n]
+	h.Write(head)
+	if _, err := io.Copy(h, f); err != nil {
+		return "", nil, nil, fmt.Errorf("read: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil, head, nil
 }
 
 // sourceKey names one drop: the same file left in the inbox gives the same
@@ -568,45 +661,12 @@ func sourceKey(d drop, hash string) string {
 	return fmt.Sprintf("%s|%d|%s|%s", datadir.InboxPath(d.rel), d.info.Size(), d.info.ModTime().UTC().Format(time.RFC3339Nano), what)
 }
 
-// examine decides what a drop is, writing nothing. It returns nil when the
-// file changed between hashing and checking.
-func (in *Intake) examine(ctx context.Context, d drop, hash string) (*roadmap.Submission, error) {
-	received := in.now().UTC()
-	s := in.decide(d, hash, received)
-	if s == nil {
-		return nil, nil
-	}
-	dup, err := in.duplicate(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	if dup {
-		s.State = roadmap.Duplicate
-	}
-	p, err := in.destination(s, d)
-	if err != nil {
-		return nil, err
-	}
-	s.Path = p
-	return s, nil
-}
-
-// duplicate says whether an accepted file is a duplicate: the same content as
-// the version in force. A file equal to an earlier, superseded version is
-// not: sending v1 again after v2 restores v1's content as a new version.
-func (in *Intake) duplicate(ctx context.Context, s *roadmap.Submission) (bool, error) {
-	if s.State != roadmap.Accepted {
-		return false, nil
-	}
-	cur, err := in.Ledger.InForce(ctx, s.Jurisdiction, s.Period)
-	if err != nil {
-		return false, err
-	}
-	return cur != nil && cur.Hash == s.Hash, nil
-}
-
-// decide classifies and checks a drop, as of received.
-func (in *Intake) decide(d drop, hash string, received time.Time) *roadmap.Submission {
+// decide applies the intake's rules of files and the checks that need only
+// the file, as of received: a symbolic link, a folder that names no
+// jurisdiction and a file of another kind are rejected before any workbook
+// is opened. d.data is the content (nil over the size limit), head its
+// first bytes.
+func (in *Intake) decide(d drop, hash string, head []byte, received time.Time) *roadmap.Submission {
 	base := &roadmap.Submission{Name: d.name, Folder: d.folder, Size: d.info.Size(), Received: received,
 		Hash: hash, State: roadmap.Rejected}
 	reject := func(code roadmap.Code, msg string) *roadmap.Submission {
@@ -622,24 +682,17 @@ func (in *Intake) decide(d drop, hash string, received time.Time) *roadmap.Submi
 			"The folder %q in the inbox is not a jurisdiction's folder, so this file cannot be attributed: put it in your own jurisdiction's folder (%s) or in the inbox itself.",
 			d.folder, in.folderList()))
 	}
-	if what, ok := notWorkbook(d.abs, d.name); ok {
+	if what, ok := notWorkbook(d.name, head); ok {
 		return reject(roadmap.CodeUnsupportedFile, fmt.Sprintf(
 			"This is %s, not a KPI workbook: fill in the Excel template you were sent and save it into this folder as an Excel workbook (.xlsx).", what))
 	}
-	s := in.Check(d.abs, d.folder, received)
-	if s == nil {
-		return reject(roadmap.CodeDamaged, "This file could not be read: save it again from Excel and send it again.")
+	var s *roadmap.Submission
+	if d.data == nil {
+		s = in.Checker.oversized(d.name, d.folder, d.info.Size(), hash, received)
+	} else {
+		s = in.Checker.Examine(d.name, d.data, d.folder, received)
 	}
-	if s.Hash == "" {
-		s.Hash = hash
-	}
-	if s.Hash != hash {
-		return nil
-	}
-	s.Name, s.Folder, s.Received = d.name, d.folder, received
-	if s.Size == 0 {
-		s.Size = d.info.Size()
-	}
+	s.Name, s.Folder, s.Received, s.Hash = d.name, d.folder, received, hash
 	// The folder is how a Commission is kept to its own jurisdiction: a
 	// mismatch rejects the file whatever the checker made of it.
 	if d.folder != "" && s.Jurisdiction != "" && s.Jurisdiction != d.folder && !hasCode(s.Findings, roadmap.CodeWrongJurisdiction) {
@@ -660,6 +713,29 @@ func (in *Intake) decide(d drop, hash string, received time.Time) *roadmap.Submi
 		s.Jurisdiction = d.folder
 	}
 	return s
+}
+
+// judge completes a checked drop with what needs the ledger, writing
+// nothing: the comparison with the previous period (warnings only, so the
+// state stands) and the duplicate test. The ledger may be nil (a dry run
+// without one).
+func (in *Intake) judge(ctx context.Context, p *prepared) (*roadmap.Submission, error) {
+	s := p.sub
+	if s.State != roadmap.Rejected {
+		// A rejected file records no figures, and its jurisdiction is the
+		// folder that sent it, not the one its figures are for.
+		in.Checker.Compare(s)
+	}
+	if s.State == roadmap.Accepted && in.Ledger != nil {
+		dup, err := in.duplicate(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		if dup {
+			s.State = roadmap.Duplicate
+		}
+	}
+	return s, nil
 }
 
 func hasCode(fs []roadmap.Finding, code roadmap.Code) bool {

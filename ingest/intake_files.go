@@ -42,10 +42,11 @@ var (
 	intakeOLEMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 )
 
-// notWorkbook says what a file is when it is plainly not a workbook. A file
-// with a workbook's extension, or with none but a zip or OLE container
-// inside, goes to the checker, which tells the causes apart.
-func notWorkbook(path, name string) (string, bool) {
+// notWorkbook says what a file is when it is plainly not a workbook, from its
+// name and its first bytes. A file with a workbook's extension, or with none
+// but a zip or OLE container inside, goes to the checker, which tells the
+// causes apart.
+func notWorkbook(name string, head []byte) (string, bool) {
 	ext := strings.ToLower(filepath.Ext(name))
 	if intakeWorkbookExts[ext] {
 		return "", false
@@ -53,14 +54,7 @@ func notWorkbook(path, name string) (string, bool) {
 	if what, ok := intakeOtherKinds[ext]; ok {
 		return what, true
 	}
-	head := make([]byte, 512)
-	f, err := os.Open(path)
-	if err != nil {
-		return "", false // the checker reports the unreadable file
-	}
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	head = head[:n]
+	n := len(head)
 	if bytes.HasPrefix(head, intakeZipMagic) || bytes.HasPrefix(head, intakeOLEMagic) {
 		return "", false
 	}

@@ -99,26 +99,23 @@ func (in *Intake) reindexOne(ctx context.Context, f storedFile) (recorded, disag
 	if d.folder != "" {
 		d.folder, d.folderKnown = in.folderOf(d.folder)
 	}
-	hash, _, err := identify(d)
+	// The same steps as a pass, up to its first write.
+	p := in.prepare(ctx, d, f.note.Received)
+	switch {
+	case p.err != nil:
+		return false, false, p.err
+	case p.waiting != "":
+		return false, false, fmt.Errorf("the stored original could not be checked: %s", p.waiting)
+	}
+	if f.note.Hash != "" && p.hash != f.note.Hash {
+		in.log().Error("a stored original no longer has the content it was received with", "file", f.rel,
+			"recorded", f.note.Hash, "now", p.hash)
+	}
+	s, err := in.judge(ctx, p)
 	if err != nil {
 		return false, false, err
-	}
-	if f.note.Hash != "" && hash != f.note.Hash {
-		in.log().Error("a stored original no longer has the content it was received with", "file", f.rel,
-			"recorded", f.note.Hash, "now", hash)
-	}
-	s := in.decide(d, hash, f.note.Received)
-	if s == nil {
-		return false, false, errors.New("the file changed while it was checked")
 	}
 	decided := s.State
-	dup, err := in.duplicate(ctx, s)
-	if err != nil {
-		return false, false, err
-	}
-	if dup {
-		decided = roadmap.Duplicate
-	}
 	s.State, s.Path, s.Size = f.state, f.rel, info.Size()
 	if f.state != roadmap.Rejected && (s.Jurisdiction != f.j || s.Period != f.p) {
 		// Kept under archive/J/P/: that is the jurisdiction and period it

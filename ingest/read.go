@@ -220,7 +220,7 @@ func sniffZip(data []byte, fail func(roadmap.Code, string) *roadmap.Finding, not
 	for _, f := range sheets {
 		n, err := declaredRows(f, sheetXMLLimit)
 		switch {
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, errSheetTooLarge):
 			over = true
 		case err != nil:
 			return damaged(), 0
@@ -246,8 +246,8 @@ func sniffZip(data []byte, fail func(roadmap.Code, string) *roadmap.Finding, not
 	return nil, rows
 }
 
-// errTooLarge is a sheet that unpacks to more than it claimed, past the limit.
-var errTooLarge = errors.New("the sheet unpacks to more than the limit")
+// errSheetTooLarge is a sheet that unpacks to more than it claimed, past the limit.
+var errSheetTooLarge = errors.New("the sheet unpacks to more than the limit")
 
 // declaredRows is an upper bound of the last row a worksheet declares, found
 // by scanning its XML for row numbers without parsing it, so that it can run
@@ -266,7 +266,7 @@ func declaredRows(f *zip.File, limit int64) (int, error) {
 		return 0, err
 	}
 	if int64(len(data)) > limit {
-		return 0, errTooLarge
+		return 0, errSheetTooLarge
 	}
 	last, elements := 0, 0
 	for i := 0; ; {

@@ -34,7 +34,7 @@ func TestValidSamplesAccepted(t *testing.T) {
 	cat := defaultCatalogue(t)
 	c := NewChecker(cat)
 	for path, folder := range validSamples(t) {
-		sub := c.Check(path, folder, testReceived)
+		sub := checkFile(t, c, path, folder, testReceived)
 		if sub.State != roadmap.Accepted {
 			t.Errorf("%s: %s, errors %v", path, sub.State, errorsOf(sub))
 			continue
@@ -79,7 +79,7 @@ func TestBrokenSamplesRejected(t *testing.T) {
 			if _, err := os.Stat(path); err != nil {
 				t.Skipf("not generated: %v", err)
 			}
-			sub := c.Check(path, b.Folder, testReceived)
+			sub := checkFile(t, c, path, b.Folder, testReceived)
 			found := findingsOf(sub, roadmap.Code(b.Code))
 			if sub.State != roadmap.Rejected || len(found) == 0 {
 				t.Fatalf("%s (%s): want rejected with %s, got %s %v", b.File, b.Description, b.Code, sub.State, sub.Findings)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -277,21 +278,35 @@ func TestFileFindings(t *testing.T) {
 	}
 }
 
-// TestCheckPath: Check on a path reads what CheckBytes reads, never follows
-// a symbolic link, and refuses what is not a regular file.
-func TestCheckPath(t *testing.T) {
+// TestDryRun: the intake's dry run on a file anywhere reads what CheckBytes
+// reads, never follows a symbolic link, refuses what is not a regular file,
+// and judges an oversized file by its size without reading it.
+func TestDryRun(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	c := NewChecker(cat)
+	in := &Intake{Checker: c, Catalogue: cat, Now: func() time.Time { return testReceived }}
 	dir := t.TempDir()
 	data := fillFixture(t)
 	path := filepath.Join(dir, "AL report.xlsx")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got := c.Check(path, "AL", testReceived)
+	dry := func(p string) *roadmap.Submission {
+		t.Helper()
+		o, err := in.DryRun(intakeCtx, p, "AL")
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if o.Submission == nil {
+			t.Fatalf("%s: nothing decided: %+v", p, o)
+		}
+		return o.Submission
+	}
+	got := dry(path)
 	want := c.CheckBytes("AL report.xlsx", data, "AL", testReceived)
 	if got.State != roadmap.Accepted || got.Hash != want.Hash || got.Size != want.Size || got.Name != "AL report.xlsx" || got.Folder != "AL" || !got.Received.Equal(testReceived) {
-		t.Errorf("Check: %+v", got)
+		t.Errorf("dry run: %+v", got)
 	}
 	if len(got.Values) != len(want.Values) {
 		t.Fatalf("values %d, want %d", len(got.Values), len(want.Values))
@@ -309,28 +324,25 @@ func TestCheckPath(t *testing.T) {
 	if err := os.Symlink(path, link); err != nil {
 		t.Fatal(err)
 	}
-	sub := c.Check(link, "AL", testReceived)
+	sub := dry(link)
 	if len(sub.Findings) != 1 || sub.Findings[0].Code != roadmap.CodeSymlink || sub.State != roadmap.Rejected || sub.Hash != "" {
 		t.Errorf("symlink: %+v", sub)
 	}
-	sub = c.Check(dir, "AL", testReceived)
+	sub = dry(dir)
 	if len(sub.Findings) != 1 || sub.Findings[0].Code != roadmap.CodeUnsupportedFile {
 		t.Errorf("folder: %+v", sub.Findings)
 	}
-	sub = c.Check(filepath.Join(dir, "gone.xlsx"), "AL", testReceived)
-	if len(sub.Findings) != 1 || sub.Findings[0].Code != roadmap.CodeDamaged || sub.State != roadmap.Rejected {
-		t.Errorf("missing file: %+v", sub.Findings)
+	if _, err := in.DryRun(intakeCtx, filepath.Join(dir, "gone.xlsx"), "AL"); err == nil {
+		t.Error("a missing file gave no error")
 	}
 	c.MaxSize = 1000
-	sub = c.Check(path, "AL", testReceived)
+	sub = dry(path)
 	if len(sub.Findings) != 1 || sub.Findings[0].Code != roadmap.CodeTooLarge || sub.Hash != want.Hash || sub.Size != int64(len(data)) {
 		t.Errorf("too large: hash %s size %d findings %v", sub.Hash, sub.Size, sub.Findings)
 	}
-	for _, s := range []*roadmap.Submission{sub} {
-		for _, f := range s.Findings {
-			if err := isSentence(f.Message); err != nil {
-				t.Error(err)
-			}
+	for _, f := range sub.Findings {
+		if err := isSentence(f.Message); err != nil {
+			t.Error(err)
 		}
 	}
 }

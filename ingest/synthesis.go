@@ -47,7 +47,7 @@ func (r *sheetReader) readSynthesis(wb *workbook) error {
 	}
 	has := func(sheet string) bool { return slices.Contains(wb.Sheets, sheet) }
 	if has(roadmap.SheetKeyMessages) {
-		err := r.eachRow(roadmap.SheetKeyMessages, func(_ int, cols []string) {
+		err := r.eachRow(roadmap.SheetKeyMessages, []int{0, 1}, func(_ int, cols []string) {
 			label := strings.ToLower(strings.TrimSpace(col(cols, 0)))
 			if !strings.HasPrefix(label, strings.ToLower(roadmap.KeyMessageLabel)) || len(s.KeyMessages) >= maxKeyMessages {
 				return
@@ -100,7 +100,7 @@ func (r *sheetReader) readSynthesis(wb *workbook) error {
 func (r *sheetReader) table(sheet string, headers []string) ([][]string, error) {
 	var idx []int
 	var out [][]string
-	err := r.eachRow(sheet, func(_ int, cols []string) {
+	err := r.eachRow(sheet, tableColumns, func(_ int, cols []string) {
 		if idx == nil {
 			found := make([]int, len(headers))
 			for i, h := range headers {
@@ -127,6 +127,16 @@ func (r *sheetReader) table(sheet string, headers []string) ([][]string, error) 
 	})
 	return out, err
 }
+
+// tableColumns are the columns a synthesis table is looked for in (A to Z):
+// its headers may be in any order.
+var tableColumns = func() []int {
+	cols := make([]int, 26)
+	for i := range cols {
+		cols[i] = i
+	}
+	return cols
+}()
 
 // clip trims a cell and bounds its length.
 func clip(s string) string {
@@ -158,10 +168,11 @@ func (c *Checker) CheckSynthesis(data []byte, cal *roadmap.Calendar, received ti
 	if int64(len(data)) > c.maxSize() {
 		return nil, []roadmap.Finding{c.tooLarge(int64(len(data)))}
 	}
-	if f := sniff(data); f != nil {
+	f, rows := sniff(data)
+	if f != nil {
 		return nil, []roadmap.Finding{*f}
 	}
-	wb, f := readWorkbook(data, c.TmpDir)
+	wb, f := readWorkbook(data, c.TmpDir, rows)
 	if f != nil {
 		return nil, []roadmap.Finding{*f}
 	}
@@ -207,9 +218,9 @@ func SynthesisPath(meeting, name string) string {
 // takeSynthesis takes a drop from inbox/_seesac/: checked, kept, told, then
 // removed from the inbox, in the order of the package doc. The ledger holds
 // no synthesis: its kept file is its record, so there is no step between.
-func (in *Intake) takeSynthesis(_ context.Context, d drop) (Outcome, error) {
+func (in *Intake) takeSynthesis(_ context.Context, d drop, received time.Time) (Outcome, error) {
 	out := Outcome{File: d.rel}
-	hash, data, err := identify(d)
+	hash, data, _, err := in.identify(d)
 	if errors.Is(err, fs.ErrNotExist) {
 		out.Waiting = "gone before it could be read"
 		return out, nil
@@ -218,7 +229,6 @@ func (in *Intake) takeSynthesis(_ context.Context, d drop) (Outcome, error) {
 		return out, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
 	d.data = data
-	received := in.now().UTC()
 	s := &roadmap.Submission{Name: d.name, Folder: roadmap.SeesacFolder, Size: d.info.Size(), Received: received, Hash: hash, State: roadmap.Rejected}
 	var syn *roadmap.Synthesis
 	switch {
@@ -368,7 +378,8 @@ func (s Syntheses) LatestSynthesis(meeting string, asOf time.Time) (*roadmap.Rec
 		if err != nil {
 			return nil, fmt.Errorf("read the synthesis %s: %w", k.Path, err)
 		}
-		wb, f := readWorkbook(data, s.Checker.TmpDir)
+		_, rows := sniff(data)
+		wb, f := readWorkbook(data, s.Checker.TmpDir, rows)
 		if f != nil || wb.Synthesis == nil {
 			return nil, fmt.Errorf("read the synthesis %s: it no longer reads as one", k.Path)
 		}

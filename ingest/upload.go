@@ -51,13 +51,13 @@ func (in *Intake) Drop(jurisdiction, name string, r io.Reader) error {
 // Waiting lists the files of a jurisdiction's inbox folder that the intake
 // has not taken yet, by name.
 func (in *Intake) Waiting(jurisdiction string) ([]string, error) {
-	drops, err := in.scan()
+	files, _, err := listInbox(in.data().Inbox(), in.log())
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	for _, d := range drops {
-		if d.folder == jurisdiction && d.folderKnown {
+	for _, e := range files {
+		if d := in.dropOf(e); d.folder == jurisdiction && d.folderKnown {
 			names = append(names, d.name)
 		}
 	}

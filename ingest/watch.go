@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,20 +62,8 @@ type Watcher struct {
 
 	// The rest belongs to the goroutine.
 	events  *fsnotify.Watcher // nil when change events are unavailable
-	tracked map[string]*candidate
+	tracked *stability        // by absolute path
 	timer   *time.Timer
-}
-
-// candidate is a file of the inbox as last seen.
-type candidate struct {
-	size    int64
-	mtime   time.Time
-	since   time.Time // when it was first seen looking like this (monotonic)
-	handled bool      // handed to Process at this look; wait for a change or the next listing
-}
-
-func (c *candidate) same(info fs.FileInfo) bool {
-	return c.size == info.Size() && c.mtime.Equal(info.ModTime())
 }
 
 // Open starts watching: it sets up the change events, then, in its own
@@ -99,7 +87,7 @@ func (w *Watcher) Open(ctx context.Context) error {
 	if w.done != nil {
 		return errors.New("watch the inbox: already open")
 	}
-	w.tracked = make(map[string]*candidate)
+	w.tracked = newStability(w.Stable, nil)
 	w.scanReq = make(chan struct{}, 1)
 	if w.noEvents {
 		w.log().Debug("change events off: the inbox is read by full listings only")
@@ -209,60 +197,36 @@ func (w *Watcher) loop(ctx context.Context) {
 	}
 }
 
-// depth tells where a path is: 1 for an entry of the inbox, 2 for an entry of
-// one of its folders, 0 for anything else (the inbox itself, deeper paths).
-func (w *Watcher) depth(path string) int {
-	rel, err := filepath.Rel(w.Root, path)
-	if err != nil || rel == "." || !filepath.IsLocal(rel) {
-		return 0
-	}
-	switch d := filepath.Dir(rel); {
-	case d == ".":
-		return 1
-	case filepath.Dir(d) == ".":
-		return 2
-	}
-	return 0
-}
-
 // event notes what one change event says. Chmod events say nothing about
 // content (backup and indexing tools send them by the thousand).
 func (w *Watcher) event(ev fsnotify.Event) {
 	if ev.Op == fsnotify.Chmod {
 		return
 	}
-	depth := w.depth(ev.Name)
-	if depth == 0 || w.ignored(ev.Name, depth) {
+	e, ok, _ := placeOf(w.Root, ev.Name)
+	if !ok {
 		return
 	}
 	info, err := os.Lstat(ev.Name)
 	if err != nil {
 		// Removed or renamed away: the listing of its folder no longer has it.
-		delete(w.tracked, ev.Name)
-		if depth == 1 {
+		w.tracked.forget(ev.Name)
+		if e.dir == "" {
 			w.forgetFolder(ev.Name)
 		}
 		return
 	}
 	if info.IsDir() {
-		if depth == 1 && ev.Has(fsnotify.Create) {
-			// A folder made (or moved in) after start-up: watch it, then list
-			// it, since files may have arrived before the watch did.
+		if e.dir == "" && ev.Has(fsnotify.Create) {
+			// A folder made (or moved in) after start-up: watch it, then
+			// list the inbox, since files may have arrived in it before the
+			// watch did.
 			w.watch(ev.Name)
-			w.list(ev.Name, nil)
+			w.scan()
 		}
 		return
 	}
-	w.see(ev.Name, info)
-}
-
-// ignored reports whether a path is not a submission: the names the intake
-// ignores, at either level.
-func (w *Watcher) ignored(path string, depth int) bool {
-	if Ignored(filepath.Base(path)) {
-		return true
-	}
-	return depth == 2 && Ignored(filepath.Base(filepath.Dir(path)))
+	w.tracked.see(ev.Name, info)
 }
 
 func (w *Watcher) watch(dir string) {
@@ -280,87 +244,44 @@ func (w *Watcher) forgetFolder(dir string) {
 		_ = w.events.Remove(dir) // usually gone with the folder already
 	}
 	prefix := dir + string(filepath.Separator)
-	for p := range w.tracked {
-		if len(p) > len(prefix) && p[:len(prefix)] == prefix {
-			delete(w.tracked, p)
+	for p := range w.tracked.looks {
+		if strings.HasPrefix(p, prefix) {
+			w.tracked.forget(p)
 		}
 	}
 }
 
-// see records how a file looks now.
-func (w *Watcher) see(path string, info fs.FileInfo) {
-	if c, ok := w.tracked[path]; ok && c.same(info) {
-		return
-	}
-	w.tracked[path] = &candidate{size: info.Size(), mtime: info.ModTime(), since: time.Now()}
-}
-
-// scan lists the whole inbox. What a listing finds is handed over again even
-// if it was handed over before at the same look, so that a file the intake
-// could not take (a full disk, an unwritable folder) is retried.
+// scan lists the whole inbox, as the intake does, and watches its folders.
+// What a listing finds is handed over again even if it was handed over
+// before at the same look, so that a file the intake could not take (a full
+// disk, an unwritable folder) is retried.
 func (w *Watcher) scan() {
-	present := make(map[string]bool, len(w.tracked))
-	err := w.list(w.Root, present)
-	for p, c := range w.tracked {
-		switch {
-		case !present[p]:
-			delete(w.tracked, p)
-		case c.handled:
-			c.handled = false
-		}
-	}
+	files, folders, err := listInbox(w.Root, w.log())
 	if err != nil {
 		w.log().Error("the inbox could not be listed", "err", err)
+	} else {
+		for _, dir := range folders {
+			w.watch(dir)
+		}
+		present := make(map[string]bool, len(files))
+		for _, f := range files {
+			present[f.abs] = true
+			w.tracked.see(f.abs, f.info).handled = false
+		}
+		w.tracked.keep(present)
 	}
 	if w.Scanned != nil {
 		w.Scanned(err)
 	}
 }
 
-// list lists one folder (the inbox, or one of its folders) without following
-// links, watches the inbox's folders and records every candidate file; it
-// adds each path it finds to present, when given.
-func (w *Watcher) list(dir string, present map[string]bool) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("list %s: %w", dir, err)
-	}
-	top := dir == w.Root
-	var errs []error
-	for _, e := range entries {
-		if Ignored(e.Name()) {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		info, err := os.Lstat(p)
-		if err != nil {
-			continue // gone since the listing
-		}
-		if info.IsDir() {
-			if top {
-				w.watch(p)
-				if err := w.list(p, present); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			continue // the intake reads no deeper
-		}
-		if present != nil {
-			present[p] = true
-		}
-		w.see(p, info)
-	}
-	return errors.Join(errs...)
-}
-
 // work hands over every file that has been stable long enough, in name
 // order, and sets the timer for the next one. It stops early when ctx is
 // cancelled; the file in hand is finished first.
 func (w *Watcher) work(ctx context.Context) {
-	now := time.Now()
 	var ready []string
-	for p, c := range w.tracked {
-		if !c.handled && now.Sub(c.since) >= w.Stable {
+	for p, l := range w.tracked.looks {
+		if !l.handled && w.tracked.stable(p) {
 			ready = append(ready, p)
 		}
 	}
@@ -369,18 +290,18 @@ func (w *Watcher) work(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		c := w.tracked[p]
-		if c == nil {
+		l := w.tracked.looks[p]
+		if l == nil {
 			continue
 		}
 		// A last look: a write may have come without an event (shares).
 		info, err := os.Lstat(p)
 		if err != nil {
-			delete(w.tracked, p)
+			w.tracked.forget(p)
 			continue
 		}
-		if !c.same(info) {
-			w.see(p, info)
+		if !l.same(info) {
+			w.tracked.see(p, info)
 			continue
 		}
 		if err := w.Process(context.WithoutCancel(ctx), p); err != nil {
@@ -389,11 +310,11 @@ func (w *Watcher) work(ctx context.Context) {
 		}
 		switch info, err := os.Lstat(p); {
 		case err != nil:
-			delete(w.tracked, p)
-		case c.same(info):
-			c.handled = true
+			w.tracked.forget(p)
+		case l.same(info):
+			l.handled = true
 		default:
-			w.see(p, info)
+			w.tracked.see(p, info)
 		}
 	}
 	w.arm()
@@ -401,17 +322,8 @@ func (w *Watcher) work(ctx context.Context) {
 
 // arm sets the timer to the moment the next tracked file becomes stable.
 func (w *Watcher) arm() {
-	var next time.Time
-	for _, c := range w.tracked {
-		if c.handled {
-			continue
-		}
-		if due := c.since.Add(w.Stable); next.IsZero() || due.Before(next) {
-			next = due
-		}
-	}
 	w.timer.Stop()
-	if !next.IsZero() {
+	if next := w.tracked.next(); !next.IsZero() {
 		w.timer.Reset(max(time.Until(next), 0))
 	}
 }

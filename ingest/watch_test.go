@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -352,21 +353,38 @@ func TestWatcherOpenErrors(t *testing.T) {
 	}
 }
 
-func TestWatcherDepth(t *testing.T) {
-	w := &Watcher{Root: "/data/inbox"}
-	for path, want := range map[string]int{
-		"/data/inbox":              0,
-		"/data/inbox/a.xlsx":       1,
-		"/data/inbox/AL":           1,
-		"/data/inbox/AL/a.xlsx":    2,
-		"/data/inbox/AL/x/a.xlsx":  0,
-		"/data/other/a.xlsx":       0,
-		"/data/inbox/../a.xlsx":    0,
-		"/data/inboxes/AL/a.xlsx":  0,
-		"/data/inbox/AL/../b.xlsx": 1,
+// TestPlaceOf: the one rule of which paths the intake and the watcher take.
+func TestPlaceOf(t *testing.T) {
+	t.Parallel()
+	const inbox = "/data/inbox"
+	for path, want := range map[string]string{ // "" = taken, else a word of the reason
+		"/data/inbox":                    "not in the inbox",
+		"/data/inbox/a.xlsx":             "",
+		"a.xlsx":                         "",
+		"AL/a.xlsx":                      "",
+		"/data/inbox/AL":                 "",
+		"/data/inbox/AL/a.xlsx":          "",
+		"/data/inbox/AL/x/a.xlsx":        "one level down",
+		"/data/other/a.xlsx":             "not in the inbox",
+		"/data/inbox/../a.xlsx":          "not in the inbox",
+		"/data/inboxes/AL/a.xlsx":        "not in the inbox",
+		"/data/inbox/AL/../b.xlsx":       "",
+		"/data/inbox/AL/~$a.xlsx":        "Excel lock file",
+		"/data/inbox/.hidden/a.xlsx":     "hidden file",
+		"/data/inbox/_seesac/synth.xlsx": "",
+		"/data/inbox/AL/a.xlsx.part":     "still being copied",
 	} {
-		if got := w.depth(path); got != want {
-			t.Errorf("depth(%q) = %d, want %d", path, got, want)
+		e, ok, why := placeOf(inbox, path)
+		switch {
+		case want == "" && !ok:
+			t.Errorf("placeOf(%q) refused: %s", path, why)
+		case want != "" && ok:
+			t.Errorf("placeOf(%q) = %+v, want a refusal (%s)", path, e, want)
+		case want != "" && !strings.Contains(why, want):
+			t.Errorf("placeOf(%q) says %q, want it to say %q", path, why, want)
 		}
+	}
+	if e, _, _ := placeOf(inbox, "AL/a.xlsx"); e.rel != "AL/a.xlsx" || e.dir != "AL" || e.name != "a.xlsx" || e.abs != "/data/inbox/AL/a.xlsx" {
+		t.Errorf("AL/a.xlsx placed as %+v", e)
 	}
 }

@@ -183,7 +183,7 @@ func newFixture(t testing.TB) *fixture {
 	checker := ingest.NewChecker(cat)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	now := func() time.Time { return fixtureNow }
-	in := &ingest.Intake{Root: root, Ledger: db, Check: checker.Check, Catalogue: cat, Now: now, Log: log, Location: time.UTC}
+	in := &ingest.Intake{Root: root, Ledger: db, Checker: checker, Catalogue: cat, Now: now, Log: log, Location: time.UTC}
 
 	copyFile(t, sampleFile(t, "valid/AL/roadmap-AL-2026-H1.xlsx"), filepath.Join(root, "inbox", "AL", "roadmap-AL-2026-H1.xlsx"))
 	copyFile(t, sampleFile(t, "valid/BA/roadmap-BA-2026-H1.xlsx"), filepath.Join(root, "inbox", "BA", "roadmap-BA-2026-H1.xlsx"))

@@ -75,9 +75,9 @@ type recordedVersion struct {
 	Received time.Time `json:"received"`
 }
 
-// validate checks files exactly as ingest would, as received now: the same
-// checker, compared with the ledger's previous period when there is a
-// ledger. Nothing is written.
+// validate checks files exactly as ingest would, as received now: a dry run
+// of the intake (the same reading, rules and checks, compared with the
+// ledger's previous period when there is a ledger), which writes nothing.
 func (e *env) validate(ctx context.Context, s *setup, files []string, folder string) ([]validation, error) {
 	log := e.logger(s.Config.Log.Format)
 	db, err := readLedger(ctx, s)
@@ -91,10 +91,17 @@ func (e *env) validate(ctx context.Context, s *setup, files []string, folder str
 	if err != nil {
 		return nil, err
 	}
-	received := e.now().UTC()
+	in := newIntake(s, db, checker, log, 0, e.now)
 	out := make([]validation, 0, len(files))
 	for _, file := range files {
-		sub := checker.Check(file, folder, received)
+		o, err := in.DryRun(ctx, file, folder)
+		if err != nil {
+			return nil, err
+		}
+		sub := o.Submission
+		if sub == nil {
+			return nil, fmt.Errorf("%s: not checked: %s", file, o.Waiting)
+		}
 		v := validation{File: file, OK: !roadmap.HasErrors(sub.Findings), Jurisdiction: sub.Jurisdiction,
 			Period: sub.Period, Hash: sub.Hash, Findings: sub.Findings}
 		if v.Findings == nil {

@@ -150,11 +150,14 @@ func newChecker(ctx context.Context, s *setup, db *store.DB, log *slog.Logger) (
 // with checker and receiving files at now (the command's clock; the demo's
 // is fixed).
 func newIntake(s *setup, db *store.DB, checker *ingest.Checker, log *slog.Logger, stable time.Duration, now func() time.Time) *ingest.Intake {
-	return &ingest.Intake{
-		Root: s.Data, Ledger: db, Check: checker.Check, Catalogue: s.Catalogue,
-		Stable: stable, Now: now, Log: log, Location: s.Location,
-		Checker: checker, Calendar: s.Calendar,
+	in := &ingest.Intake{
+		Root: s.Data, Checker: checker, Catalogue: s.Catalogue,
+		Stable: stable, Now: now, Log: log, Location: s.Location, Calendar: s.Calendar,
 	}
+	if db != nil { // a nil *store.DB would be a ledger that is not nil
+		in.Ledger = db
+	}
+	return in
 }
 
 // newBuilder is the report builder over s's data folder, reading db and
