@@ -565,11 +565,13 @@ func (in *Intake) commit(ctx context.Context, p *prepared) (Outcome, error) {
 // kept, writes the feedback and removes the file from the inbox.
 func (in *Intake) finish(ctx context.Context, d drop, s *roadmap.Submission, out Outcome) (Outcome, error) {
 	out.State, out.Submission, out.Stored = s.State, s, s.Path
-	if _, err := os.Lstat(in.abs(s.Path)); errors.Is(err, fs.ErrNotExist) {
-		// Cannot happen after an interrupted pass (the copy comes first),
-		// but a hand-tidied archive must not lose the file.
-		if err := in.store(d, s, sourceKey(d, s.Hash)); err != nil {
-			return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
+	if out.Resumed {
+		if _, err := os.Lstat(in.abs(s.Path)); errors.Is(err, fs.ErrNotExist) {
+			// Cannot happen after an interrupted pass (the copy comes
+			// first), but a hand-tidied archive must not lose the file.
+			if err := in.store(d, s, sourceKey(d, s.Hash)); err != nil {
+				return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
+			}
 		}
 	}
 	fb, err := in.feedback(ctx, d, s)

@@ -175,7 +175,9 @@ func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 	if err != nil {
 		return err
 	}
-	if err := datadir.WriteBytes(dst+sidecarSuffix, durable, append(note, '\n')); err != nil {
+	// The note's own time says nothing: only the original's is the received
+	// time.
+	if err := datadir.WriteBytes(dst+sidecarSuffix, datadir.Write{Sync: true}, append(note, '\n')); err != nil {
 		return err
 	}
 	return datadir.SyncDir(filepath.Dir(dst))
