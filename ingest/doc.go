@@ -2,14 +2,20 @@
 // checked, versioned submissions in the ledger, and tells each sender what
 // became of its file.
 //
-// The Checker reads a workbook (magic bytes first, then excelize with tight
-// limits and raw values, inside recover) and checks it against the
-// catalogue; it writes nothing. The Intake does everything about files: it
-// scans inbox/ and inbox/<J>/, skips what is not a submission (lock files,
-// hidden files, partial copies, files still changing), rejects what it
-// cannot take (other kinds of file, symbolic links, a folder that names no
-// jurisdiction, another jurisdiction's data in a jurisdiction's folder),
-// decides duplicates, keeps the originals and writes the feedback.
+// The Checker checks a workbook's bytes (magic bytes first, a scan of the
+// rows the sheets declare, then one excelize parse per sheet with tight
+// limits and raw values, inside recover) against the catalogue; it reads no
+// file and writes nothing. Examine is everything that needs only the file;
+// Compare, the comparison with the previous period, needs the ledger. The
+// Intake does everything about files: one listing of inbox/ and inbox/<J>/
+// (shared with the Watcher, as is the stability tracker) skips what is not
+// a submission (lock files, hidden files, partial copies, SEESAC's folder);
+// files still changing wait; it rejects what it cannot take (other kinds of
+// file, symbolic links, a folder that names no jurisdiction, another
+// jurisdiction's data in a jurisdiction's folder), decides duplicates, keeps
+// the originals and writes the feedback. A pass reads and examines the files
+// on all cores and commits them one at a time in inbox order; DryRun (roadmap
+// validate) is the same path up to the first write.
 //
 // # Where files go
 //
@@ -34,8 +40,10 @@
 //
 // For each file the Intake takes, in this order:
 //
-//  1. read and check: the content hash, the check, the duplicate test. No
-//     writes, so an interruption leaves nothing behind.
+//  1. read and check: the file read once, its content hash, the check (on
+//     all cores), then, in inbox order, the comparison with the previous
+//     period and the duplicate test. No writes, so an interruption leaves
+//     nothing behind.
 //  2. store the original: copy it to its place (a temporary file, checked
 //     against the hash, synced, renamed; the note beside it likewise). The
 //     name comes from the content, so doing it again writes the same file.
