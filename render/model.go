@@ -362,7 +362,8 @@ func (f Figure) Reported() bool { return f.Number != nil || f.Level != "" }
 // "not reported".
 func (f Figure) String() string { return f.format(FormatNumber) }
 
-// format prints the figure with num printing its number.
+// format prints the figure with num printing its number, and the derived
+// mark after a year made from its halves.
 func (f Figure) format(num func(float64) string) string {
 	mark := ""
 	if f.Derived {
