@@ -21,6 +21,7 @@ func templatesKPIRow(cat *roadmap.Catalogue, code string) (int, bool) {
 }
 
 func TestValidWorkbookInEveryVariant(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	c := NewChecker(cat)
 	for _, v := range variants {
@@ -226,10 +227,12 @@ var findingCases = []findingCase{
 }
 
 func TestFindingsInEveryVariant(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	for _, tc := range findingCases {
 		for _, v := range variants {
 			t.Run(tc.name+"/"+v.name, func(t *testing.T) {
+				t.Parallel()
 				b := newBook(t, cat, v)
 				typed := b.fillValid()
 				if tc.edit != nil {
@@ -290,6 +293,7 @@ func assertOnly(t *testing.T, sub *roadmap.Submission, code roadmap.Code) {
 // TestAcceptedSpellings: values as Commissions type them, each read as the
 // one number or level it can mean.
 func TestAcceptedSpellings(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, row string
 		put       func(b *book, ref string)
@@ -346,6 +350,7 @@ func TestAcceptedSpellings(t *testing.T) {
 // TestBlankIsNotZero: a blank optional cell is not reported and raises
 // nothing; a typed 0 is reported as zero.
 func TestBlankIsNotZero(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	b := newBook(t, cat, variants[0])
 	b.fillValid()
@@ -367,6 +372,7 @@ func TestBlankIsNotZero(t *testing.T) {
 // TestCoverAndNarrativesRead: what the cover and narrative sheets say is
 // carried into the submission in every variant (dates included).
 func TestCoverAndNarrativesRead(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	for _, v := range variants {
 		b := newBook(t, cat, v)
@@ -383,6 +389,7 @@ func TestCoverAndNarrativesRead(t *testing.T) {
 }
 
 func TestParseNumberText(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in     string
 		n, alt float64
@@ -431,6 +438,7 @@ func TestParseNumberText(t *testing.T) {
 }
 
 func TestClassifyFormat(t *testing.T) {
+	t.Parallel()
 	cases := map[string]fmtKind{
 		"General":                fmtGeneral,
 		"0.00":                   fmtGeneral,
@@ -471,6 +479,7 @@ func TestIsEmail(t *testing.T) {
 // TestEveryCodeTested: each finding code of the root package is produced by
 // at least one test case above, so that none is declared and never made.
 func TestEveryCodeTested(t *testing.T) {
+	t.Parallel()
 	all := []roadmap.Code{
 		roadmap.CodeNotWorkbook, roadmap.CodeEncryptedOrXLS, roadmap.CodeODS, roadmap.CodeDamaged, roadmap.CodeTooLarge,
 		roadmap.CodeSymlink, roadmap.CodeUnsupportedFile, roadmap.CodeNotTemplate, roadmap.CodeNoMetadata, roadmap.CodeTemplateVersion,

@@ -15,6 +15,7 @@ import (
 // of taking a file, then runs a clean pass: each file ends recorded once,
 // stored once, with its feedback, and out of the inbox.
 func TestIntakeSurvivesAFailureAfterEachStep(t *testing.T) {
+	t.Parallel()
 	files := []struct{ src, folder, name string }{
 		{validSample("AL", "2026-H1"), "AL", "report.xlsx"},
 		{filepath.Join(intakeSamples, "broken", "negative-count.xlsx"), "AL", "broken.xlsx"},
@@ -22,6 +23,7 @@ func TestIntakeSurvivesAFailureAfterEachStep(t *testing.T) {
 	}
 	for _, step := range []string{stepStore, stepRecord, stepFeedback, stepRemove} {
 		t.Run(step, func(t *testing.T) {
+			t.Parallel()
 			e := newIntakeEnv(t)
 			for _, f := range files {
 				e.drop(f.src, f.folder, f.name)

@@ -59,6 +59,7 @@ func feedbackComment(t *testing.T, f *excelize.File, sheet, cell string) string 
 }
 
 func TestAnnotateMarksCellsAndKeepsTheTemplate(t *testing.T) {
+	t.Parallel()
 	cat := intakeCatalogue(t)
 	// A round that holds figures, so that the KPI sheet has input cells.
 	tpl, err := templates.NewWorkbook(cat, "AL", roadmap.MustPeriod("2025-H2"))
@@ -178,6 +179,7 @@ func TestAnnotateMarksCellsAndKeepsTheTemplate(t *testing.T) {
 // TestAnnotatedCopyReadsLikeTheOriginal: the checker reads an annotated
 // valid workbook exactly as the workbook itself.
 func TestAnnotatedCopyReadsLikeTheOriginal(t *testing.T) {
+	t.Parallel()
 	chk := NewChecker(intakeCatalogue(t))
 	src := validSample("AL", "2026-H1")
 	dst := filepath.Join(t.TempDir(), "copy.xlsx")
@@ -196,6 +198,7 @@ func TestAnnotatedCopyReadsLikeTheOriginal(t *testing.T) {
 }
 
 func TestAnnotatedCopyCanBeCorrectedAndSentAgain(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(filepath.Join(intakeSamples, "broken", "negative-count.xlsx"), "AL", "report.xlsx")
 	o := outcomeOf(t, e.pass(), "AL/report.xlsx")
@@ -230,6 +233,7 @@ func TestAnnotatedCopyCanBeCorrectedAndSentAgain(t *testing.T) {
 }
 
 func TestAnnotateRefusesWhatIsNotAWorkbook(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "x.xlsx")
 	if err := os.WriteFile(src, []byte("PK\x03\x04 cut off"), 0o644); err != nil {
@@ -246,6 +250,7 @@ func TestAnnotateRefusesWhatIsNotAWorkbook(t *testing.T) {
 }
 
 func TestNotesSayWhereWhatAndWhatToDo(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	d := drop{name: "report.xlsx", folder: "AL", folderKnown: true}
 	s := &roadmap.Submission{Name: "report.xlsx", Folder: "AL", Received: time.Date(2026, 7, 20, 9, 3, 0, 0, time.UTC),
@@ -295,6 +300,7 @@ func TestNotesSayWhereWhatAndWhatToDo(t *testing.T) {
 
 // A focal point reads the received time in the calendar's zone, not in UTC.
 func TestFeedbackShowsTimesInTheConfiguredZone(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	belgrade, err := time.LoadLocation("Europe/Belgrade")
 	if err != nil {

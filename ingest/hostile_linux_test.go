@@ -72,6 +72,7 @@ func withSheet(t *testing.T, src []byte, sheet string, edit func(string) string)
 // cell in the last column. Each is checked within the limit and gets a
 // finding or an acceptance, never a crash.
 func TestHostileWorkbooksStayUnder100MB(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(hostileChildEnv) != "" {
 		t.Skip("the child runs TestHostileChild only")
 	}
@@ -127,6 +128,7 @@ func TestHostileWorkbooksStayUnder100MB(t *testing.T) {
 
 // TestHostileChild is the child process of TestHostileWorkbooksStayUnder100MB.
 func TestHostileChild(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv(hostileChildEnv)
 	if path == "" {
 		t.Skip("only run as the child of TestHostileWorkbooksStayUnder100MB")

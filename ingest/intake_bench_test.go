@@ -184,6 +184,7 @@ func BenchmarkInbox1000(b *testing.B) {
 // TestInboxPassChild is the child process of BenchmarkInbox1000; it does
 // nothing in a normal test run.
 func TestInboxPassChild(t *testing.T) {
+	t.Parallel()
 	root := os.Getenv(inboxChildEnv)
 	if root == "" {
 		t.Skip("only run as the child of BenchmarkInbox1000")

@@ -210,6 +210,7 @@ func outcomeOf(t *testing.T, sum Summary, file string) Outcome {
 }
 
 func TestIntakeTakesEverySample(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	var valid []string
 	for _, j := range e.cat.Jurisdictions {
@@ -289,6 +290,7 @@ func TestIntakeTakesEverySample(t *testing.T) {
 }
 
 func TestIntakeLeavesWhatIsNotASubmission(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	src := validSample("AL", "2026-H1")
 	names := []string{"~$roadmap.xlsx", ".~lock.roadmap.xlsx#", ".hidden.xlsx", "upload.xlsx.tmp", "upload.xlsx.part",
@@ -314,6 +316,7 @@ func TestIntakeLeavesWhatIsNotASubmission(t *testing.T) {
 }
 
 func TestIntakeRejectsSymlinkWithoutFollowingIt(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	target := filepath.Join(t.TempDir(), "elsewhere.xlsx")
 	data, _ := os.ReadFile(validSample("AL", "2026-H1"))
@@ -351,6 +354,7 @@ func TestIntakeRejectsSymlinkWithoutFollowingIt(t *testing.T) {
 }
 
 func TestIntakeRejectsOtherFoldersAndFiles(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(validSample("AL", "2026-H1"), "Finance", "roadmap.xlsx")
 	pdf := filepath.Join(t.TempDir(), "x")
@@ -387,6 +391,7 @@ func TestIntakeRejectsOtherFoldersAndFiles(t *testing.T) {
 }
 
 func TestIntakeVersionsAndDuplicates(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	v1 := validSample("AL", "2026-H1")
 	v2 := editedSample(t, "AL", "2026-H1", "Corrected after the police's final count.")
@@ -455,6 +460,7 @@ func TestIntakeVersionsAndDuplicates(t *testing.T) {
 }
 
 func TestIntakeRejectionThenCorrectionReplacesTheNotes(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(filepath.Join(intakeSamples, "broken", "negative-count.xlsx"), "AL", "report.xlsx")
 	o := outcomeOf(t, e.pass(), "AL/report.xlsx")
@@ -542,6 +548,7 @@ func TestIntakeWaitsForFilesStillBeingWritten(t *testing.T) {
 }
 
 func TestProcessFile(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(validSample("AL", "2026-H1"), "AL", "a.xlsx")
 	o, err := e.in.ProcessFile(intakeCtx, "AL/a.xlsx")
@@ -569,6 +576,7 @@ func TestProcessFile(t *testing.T) {
 }
 
 func TestReindexRebuildsTheSameLedger(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
 	e.drop(validSample("AL", "2025-H2"), "", "previous.xlsx")
@@ -643,6 +651,7 @@ func TestReindexRebuildsTheSameLedger(t *testing.T) {
 }
 
 func TestReindexWithoutNotesUsesNamesAndTimes(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
 	e.drop(editedSample(t, "AL", "2026-H1", "v2"), "AL", "report2.xlsx")
@@ -683,6 +692,7 @@ func TestReindexWithoutNotesUsesNamesAndTimes(t *testing.T) {
 }
 
 func TestIgnored(t *testing.T) {
+	t.Parallel()
 	for name, want := range map[string]bool{
 		"~$report.xlsx": true, ".~lock.report.xlsx#": true, ".DS_Store": true, "a.TMP": true, "a.xlsx.part": true,
 		"report.xlsx": false, "~report.xlsx": false, ".~lock.report.xlsx": true, "lock#": false, "report.ods": false,
@@ -694,6 +704,7 @@ func TestIgnored(t *testing.T) {
 }
 
 func TestShortenKeepsNamesWithinLimits(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Ђорђе-", 60) + ".xlsx"
 	got := shorten(long)
 	if len(got) > maxName || !strings.HasSuffix(got, ".xlsx") || !strings.HasPrefix(long, strings.TrimSuffix(got, ".xlsx")) {
@@ -789,6 +800,7 @@ func BenchmarkIntakePass(b *testing.B) {
 // replay them in the order the pass took them, not in the order of their
 // hash-named archive copies, or the versions would be renumbered.
 func TestReindexKeepsInboxOrderAtTheSameInstant(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	fixed := e.clock
 	e.in.Now = func() time.Time { return fixed }
@@ -836,6 +848,7 @@ func TestReindexKeepsInboxOrderAtTheSameInstant(t *testing.T) {
 // Commission's own folder each keep their notes: the rejection of the one
 // never replaces the receipt of the other.
 func TestFeedbackOfSharedAndOwnDropsKeptApart(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t)
 	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
 	e.drop(filepath.Join(intakeSamples, "broken", "negative-count.xlsx"), "", "report.xlsx")

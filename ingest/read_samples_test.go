@@ -31,6 +31,7 @@ func validSamples(t testing.TB) map[string]string {
 // TestValidSamplesAccepted: every valid sample passes with no error, in
 // its own jurisdiction's folder and with the period its name says.
 func TestValidSamplesAccepted(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	c := NewChecker(cat)
 	for path, folder := range validSamples(t) {
@@ -64,6 +65,7 @@ type brokenSample struct {
 // TestBrokenSamplesRejected: every broken sample is rejected with the
 // finding its description names, and that finding is a sentence.
 func TestBrokenSamplesRejected(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(samplesDir, "broken.yaml"))
 	if err != nil {
 		t.Skipf("no samples/broken.yaml: %v", err)

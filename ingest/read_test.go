@@ -44,6 +44,7 @@ func fillFixture(t testing.TB) []byte {
 //
 //	go test ./ingest -run TestWriteFixtures -update-fixtures
 func TestWriteFixtures(t *testing.T) {
+	t.Parallel()
 	if !*updateFixtures {
 		t.Skip("run with -update-fixtures to rewrite testdata/")
 	}
@@ -89,6 +90,7 @@ func readFixture(t testing.TB, path string) []byte {
 // LibreOffice (which turns the very hidden metadata sheet into a hidden one
 // and rewrites styles, shared strings and number formats) reads the same.
 func TestLibreOfficeRoundTrip(t *testing.T) {
+	t.Parallel()
 	// The committed fixtures are Phase I templates for 2026-H1, made before
 	// the Roadmap 2025–2030 took over from 2025-H1: read them with Phase I on
 	// its own, which then governs every period.
@@ -207,6 +209,7 @@ func truncatedPart(data []byte, part string) func(t testing.TB) []byte {
 // TestFileFindings covers the findings about the file itself: what it is,
 // whether it can be opened, whether it is our template at all.
 func TestFileFindings(t *testing.T) {
+	t.Parallel()
 	valid := fillFixture(t)
 	cases := []struct {
 		name     string
@@ -350,6 +353,7 @@ func TestDryRun(t *testing.T) {
 // TestExtraFindingsSheet: the annotated copy of a rejected file carries a
 // Findings sheet in front; fixed in place and sent back, it is accepted.
 func TestExtraFindingsSheet(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	b := newBook(t, cat, variants[0])
 	b.fillValid()
@@ -368,6 +372,7 @@ func TestExtraFindingsSheet(t *testing.T) {
 // export) is an unsupported file; the same bytes named .xlsx pretend to be
 // a workbook and are not one.
 func TestOtherFileTypeByName(t *testing.T) {
+	t.Parallel()
 	c := NewChecker(defaultCatalogue(t))
 	csv := []byte("code,value\nG3.1,955\n")
 	for name, want := range map[string]roadmap.Code{"figures.csv": roadmap.CodeUnsupportedFile, "figures.xlsx": roadmap.CodeNotWorkbook, "figures": roadmap.CodeNotWorkbook} {

@@ -15,6 +15,7 @@ import (
 // not the UTC day, which is still the deadline day and would read "arrived on
 // the 13th, after the deadline of the 13th".
 func TestLateWarningNamesTheDayInTheDeadlinesZone(t *testing.T) {
+	t.Parallel()
 	cat := defaultCatalogue(t)
 	b := newBook(t, cat, variants[0])
 	b.fillValid()
@@ -41,6 +42,7 @@ func TestLateWarningNamesTheDayInTheDeadlinesZone(t *testing.T) {
 // A small file whose sheets unpack to many megabytes of rows is refused
 // before the parser holds a sheet whole: 9 MB of such a file took 3.5 GB.
 func TestHugeSheetIsTooLargeBeforeParsing(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(validSample("AL", "2026-H1"))
 	if err != nil {
 		t.Fatal(err)

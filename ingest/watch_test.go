@@ -116,6 +116,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 func TestWatcherStartupScan(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	outside := t.TempDir()
 	writeFile(t, filepath.Join(root, "top.xlsx"), []byte("top"))
@@ -166,6 +167,7 @@ func TestWatcherStartupScan(t *testing.T) {
 }
 
 func TestWatcherEvents(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	h := newHandoffs()
 	// No periodic listing: only events can find these files.
@@ -203,11 +205,13 @@ func TestWatcherEvents(t *testing.T) {
 }
 
 func TestWatcherWaitsForSlowWrite(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		noEvents bool
 	}{{"events", false}, {"share without events", true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			root := t.TempDir()
 			h := newHandoffs()
 			const stable = 500 * time.Millisecond
@@ -252,6 +256,7 @@ func TestWatcherWaitsForSlowWrite(t *testing.T) {
 }
 
 func TestWatcherRetriesFailureAtNextListing(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	writeFile(t, filepath.Join(root, "AL", "a.xlsx"), []byte("a"))
 	h := newHandoffs()
@@ -288,6 +293,7 @@ func TestWatcherRetriesFailureAtNextListing(t *testing.T) {
 }
 
 func TestWatcherCloseFinishesFileInHand(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	writeFile(t, filepath.Join(root, "a.xlsx"), []byte("a"))
 	writeFile(t, filepath.Join(root, "b.xlsx"), []byte("b"))
@@ -344,6 +350,7 @@ func TestWatcherCloseFinishesFileInHand(t *testing.T) {
 }
 
 func TestWatcherOpenErrors(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	if err := (&Watcher{Root: root}).Open(t.Context()); err == nil {
 		t.Error("Open without Process succeeded")
