@@ -907,7 +907,9 @@ func (r *run) readNarratives() {
 // comparePrevious warns about values that moved a lot against the previous
 // accepted period, or a report that repeats it exactly.
 func (c *Checker) comparePrevious(sub *roadmap.Submission) {
-	r := &run{c: c, cat: c.Catalogue, sub: sub}
+	// The figures are read as the catalogue in force for the round has them
+	// (Phase I's G7.3 is not the Roadmap 2025–2030's).
+	r := &run{c: c, cat: c.Catalogue.InForce(sub.Period), sub: sub}
 	prevRound := previousRound(r.sub)
 	prev := r.c.Previous(r.sub.Jurisdiction, prevRound)
 	if prev == nil {

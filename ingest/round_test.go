@@ -108,3 +108,25 @@ func TestSupersededCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareWithTheCatalogueInForce: a Phase I round is compared with the
+// round before it as Phase I has its indicators, also those the successor
+// dropped or renamed (G7.3).
+func TestCompareWithTheCatalogueInForce(t *testing.T) {
+	t.Parallel()
+	cat := defaultCatalogue(t)
+	b := newBook(t, cat, variants[0]) // 2024-H2, under Phase I
+	typed := b.fillValid()
+	c := NewChecker(cat)
+	c.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
+		return previousOf(typed, func(row string, v *roadmap.Value) {
+			if row == "G7.3" {
+				v.Number /= 10
+			}
+		})
+	}
+	sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+	if got := findingsOf(sub, roadmap.CodeLargeChange); len(got) != 1 || got[0].Indicator != "G7.3" {
+		t.Errorf("large changes %v, want one on G7.3", got)
+	}
+}
