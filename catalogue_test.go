@@ -29,6 +29,7 @@ func smallCatalogue() *roadmap.Catalogue {
 }
 
 func TestCatalogueRows(t *testing.T) {
+	t.Parallel()
 	c := smallCatalogue()
 	var codes []string
 	for _, r := range c.Rows() {
@@ -54,6 +55,7 @@ func TestCatalogueRows(t *testing.T) {
 }
 
 func TestCatalogueLookups(t *testing.T) {
+	t.Parallel()
 	c := smallCatalogue()
 	if j, ok := c.Jurisdiction("BS"); !ok || j.Name != "Bahamas" {
 		t.Errorf("Jurisdiction(BS) = %v, %v", j, ok)
@@ -93,6 +95,7 @@ func TestCatalogueLookups(t *testing.T) {
 }
 
 func TestCatalogueFootnote(t *testing.T) {
+	t.Parallel()
 	c := smallCatalogue()
 	tests := []struct{ id, form, want string }{
 		{"star", "un", "UN text"},

@@ -23,6 +23,7 @@ func parseString(t *testing.T, s string) roadmap.Config {
 }
 
 func TestDefaultConfigIsValid(t *testing.T) {
+	t.Parallel()
 	cfg := roadmap.DefaultConfig()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -61,6 +62,7 @@ func TestDefaultConfigIsValid(t *testing.T) {
 
 // The file that `roadmap init` writes says exactly what the defaults are.
 func TestInitYAMLIsTheDefaults(t *testing.T) {
+	t.Parallel()
 	got, err := roadmap.ParseConfig(bytes.NewReader(roadmap.InitYAML()))
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +75,7 @@ func TestInitYAMLIsTheDefaults(t *testing.T) {
 // Uncommenting the calendar example of the init file gives a valid calendar
 // with the meeting pinned by docs/cycle.md.
 func TestInitYAMLMeetingsExample(t *testing.T) {
+	t.Parallel()
 	text := string(roadmap.InitYAML())
 	i := strings.Index(text, "# meetings:")
 	if i < 0 {
@@ -102,6 +105,7 @@ func TestInitYAMLMeetingsExample(t *testing.T) {
 }
 
 func TestParseConfigKeepsDefaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		yaml  string
@@ -180,6 +184,7 @@ meetings:
 // One file per kind of mistake; the whole message is pinned, because it is
 // what an operator reads.
 func TestParseConfigErrors(t *testing.T) {
+	t.Parallel()
 	periodForms := `"2026-H1" (January–June), "2026-H2" (July–December) or "2026" (a calendar year)`
 	tests := []struct{ file, want string }{
 		{"unknown-key", `roadmap.yaml:1: timezon: unknown setting; the settings here are timezone, catalogue, footnote, intake, checks, plans, cron, log, listen, web, branding, meetings, delivery, contacts, notify
@@ -262,6 +267,7 @@ roadmap.yaml:8: meetings: want a list (lines starting with "- "), not a group of
 }
 
 func TestParseConfigTooLarge(t *testing.T) {
+	t.Parallel()
 	big := "# " + strings.Repeat("x", 5<<20) + "\n"
 	_, err := roadmap.ParseConfig(strings.NewReader(big))
 	if err == nil || err.Error() != "configuration is larger than 4 MiB: is it the right file?" {
@@ -271,6 +277,7 @@ func TestParseConfigTooLarge(t *testing.T) {
 
 // An alias that expands one anchor many times over is stopped, not walked.
 func TestParseConfigAliasBomb(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("x: &a [")
 	b.WriteString(strings.Repeat("{kind: draft, days_before: 1, at: \"07:00\"},", 2000))
@@ -287,6 +294,7 @@ func TestParseConfigAliasBomb(t *testing.T) {
 }
 
 func TestValidateWithoutFile(t *testing.T) {
+	t.Parallel()
 	c := roadmap.DefaultConfig()
 	c.Timezone = ""
 	c.Intake.Stable = 0
@@ -302,6 +310,7 @@ intake.stable: must be longer than zero, such as 5s`
 }
 
 func TestCheckCatalogue(t *testing.T) {
+	t.Parallel()
 	cat := &roadmap.Catalogue{Cadence: roadmap.Yearly, Jurisdictions: []roadmap.Jurisdiction{{Code: "AG"}, {Code: "BS"}}}
 	c := parseString(t, `meetings:
   - {id: ok, kind: local, jurisdiction: AG, date: 2027-03-01, period: "2026"}

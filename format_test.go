@@ -6,6 +6,7 @@ import (
 )
 
 func TestFormatNumber(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v    float64
 		dec  int

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	d, err := roadmap.ParseDate("2026-12-15")
 	if err != nil || d != (roadmap.Date{Year: 2026, Month: time.December, Day: 15}) || d.String() != "2026-12-15" {
 		t.Fatalf("ParseDate = %+v, %v", d, err)
@@ -23,6 +24,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestDateArithmetic(t *testing.T) {
+	t.Parallel()
 	d := roadmap.Date{Year: 2026, Month: time.December, Day: 29}
 	if got := d.AddDays(3).String(); got != "2027-01-01" {
 		t.Errorf("AddDays(3) = %s", got)
@@ -44,6 +46,7 @@ func TestDateArithmetic(t *testing.T) {
 }
 
 func TestDateAt(t *testing.T) {
+	t.Parallel()
 	bg, err := time.LoadLocation("Europe/Belgrade")
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +71,7 @@ func TestDateAt(t *testing.T) {
 }
 
 func TestDateText(t *testing.T) {
+	t.Parallel()
 	var zero roadmap.Date
 	if !zero.IsZero() || zero.String() != "" {
 		t.Error("zero date")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestParsePeriod(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want roadmap.Period
@@ -39,6 +40,7 @@ func TestParsePeriod(t *testing.T) {
 }
 
 func TestParsePeriodBad(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "2026-H3", "2026-H0", "2026-H", "2026H1", "2026-S1", "26-H1", "02026", "1899", "+202", "2026-H01", "2026-1", "H1-2026", "2026 H1", "２０２６", "2026-H1x"} {
 		_, err := roadmap.ParsePeriod(in)
 		if err == nil {
@@ -53,6 +55,7 @@ func TestParsePeriodBad(t *testing.T) {
 }
 
 func TestMustPeriodPanics(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if recover() == nil {
 			t.Error("MustPeriod of bad text did not panic")
@@ -62,6 +65,7 @@ func TestMustPeriodPanics(t *testing.T) {
 }
 
 func TestPeriodZero(t *testing.T) {
+	t.Parallel()
 	var p roadmap.Period
 	if !p.IsZero() || p.IsYear() || p.String() != "" {
 		t.Errorf("zero period: IsZero %v IsYear %v String %q", p.IsZero(), p.IsYear(), p)
@@ -72,6 +76,7 @@ func TestPeriodZero(t *testing.T) {
 }
 
 func TestPeriodLabel(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"2026-H1": "January–June 2026", "2026-H2": "July–December 2026", "2018": "2018"} {
 		if got := roadmap.MustPeriod(in).Label(); got != want {
 			t.Errorf("%s.Label() = %q, want %q", in, got, want)
@@ -82,6 +87,7 @@ func TestPeriodLabel(t *testing.T) {
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 func TestPeriodFirstLast(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		p           string
 		first, last time.Time
@@ -114,6 +120,7 @@ func TestPeriodFirstLast(t *testing.T) {
 }
 
 func TestPeriodPrevNext(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ p, prev, next string }{
 		{"2026-H1", "2025-H2", "2026-H2"},
 		{"2026-H2", "2026-H1", "2027-H1"},
@@ -135,6 +142,7 @@ func TestPeriodPrevNext(t *testing.T) {
 }
 
 func TestHalfOfYearOf(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		t          time.Time
 		half, year string
@@ -155,6 +163,7 @@ func TestHalfOfYearOf(t *testing.T) {
 }
 
 func TestCadence(t *testing.T) {
+	t.Parallel()
 	d := day(2026, time.August, 15)
 	if got := roadmap.HalfYearly.PeriodOf(d).String(); got != "2026-H2" {
 		t.Errorf("half-yearly PeriodOf = %s", got)
@@ -183,6 +192,7 @@ func TestCadence(t *testing.T) {
 }
 
 func TestPeriodCompare(t *testing.T) {
+	t.Parallel()
 	// The order of a series in time: a half-year before the year it closes.
 	want := []string{"2018", "2019-H1", "2019-H2", "2019", "2020-H1", "2020-H2", "2020", "2021"}
 	ps := make([]roadmap.Period, len(want))
@@ -204,6 +214,7 @@ func TestPeriodCompare(t *testing.T) {
 }
 
 func TestPeriodText(t *testing.T) {
+	t.Parallel()
 	type doc struct {
 		P roadmap.Period `json:"p" yaml:"p"`
 	}

@@ -74,6 +74,7 @@ func sha(t *testing.T, path string) string {
 }
 
 func TestBuildMeeting(t *testing.T) {
+	t.Parallel()
 	b, l := newBuilder(t, fixture(t).Submissions)
 	ctx := context.Background()
 	res, err := b.Build(ctx, BuildRequest{Meeting: rcm16, Draft: true, AsOf: asOf})
@@ -154,6 +155,7 @@ func TestBuildMeeting(t *testing.T) {
 }
 
 func TestBuildIsReproducible(t *testing.T) {
+	t.Parallel()
 	b, _ := newBuilder(t, fixture(t).Submissions)
 	ctx := context.Background()
 	read := func() (string, string) {
@@ -186,6 +188,7 @@ func TestBuildIsReproducible(t *testing.T) {
 }
 
 func TestBuildKinds(t *testing.T) {
+	t.Parallel()
 	subs := fixture(t).Submissions
 	local := &roadmap.Meeting{ID: "lcm-al-2026-h1", Kind: roadmap.Local, Jurisdiction: "AL", Period: h1}
 	highLevel := &roadmap.Meeting{ID: "hl-2026", Kind: roadmap.HighLevel, Period: roadmap.MustPeriod("2025")}
@@ -223,6 +226,7 @@ func TestBuildKinds(t *testing.T) {
 }
 
 func TestBuildOutDirAndNoData(t *testing.T) {
+	t.Parallel()
 	b, l := newBuilder(t, nil)
 	out := filepath.Join(t.TempDir(), "elsewhere")
 	res, err := b.Build(context.Background(), BuildRequest{Period: h1, OutDir: out, AsOf: asOf})
@@ -242,6 +246,7 @@ func TestBuildOutDirAndNoData(t *testing.T) {
 }
 
 func TestBuildFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b, l := newBuilder(t, fixture(t).Submissions)
 	b.Write = func(w io.Writer, r *Report) error {
@@ -285,6 +290,7 @@ func TestBuildFailures(t *testing.T) {
 }
 
 func TestInputsHashIgnoresOrder(t *testing.T) {
+	t.Parallel()
 	a := InputsHash([]string{"x", "y", "z"}, "c")
 	if a != InputsHash([]string{"z", "x", "y"}, "c") {
 		t.Error("order changed the hash")
@@ -295,6 +301,7 @@ func TestInputsHashIgnoresOrder(t *testing.T) {
 }
 
 func TestFileName(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, j string
 		draft   bool

@@ -101,6 +101,7 @@ func jrow(t testing.TB, rr *RowReport, j string) *JurisdictionRow {
 func eqp(p *float64, want float64) bool { return p != nil && *p == want }
 
 func TestCombineRegionalFiguresByRule(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
 		sub("AL", h1, 1, day(1), map[string]any{
@@ -174,6 +175,7 @@ func TestCombineRegionalFiguresByRule(t *testing.T) {
 }
 
 func TestCombineLatestVersionAsOf(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	v1 := sub("AL", h1, 1, day(1), map[string]any{"G3.2": 100.0})
 	v1.State = roadmap.Superseded
@@ -258,6 +260,7 @@ func TestCombineCompletenessTimeliness(t *testing.T) {
 }
 
 func TestCombineChangesAndAnnual(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	h2025 := roadmap.MustPeriod("2025-H1")
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
@@ -329,6 +332,7 @@ func TestCombineChangesAndAnnual(t *testing.T) {
 }
 
 func TestCombineSeries(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
 		sub("AL", y2018, 1, day(1), map[string]any{"G3.2": 10.0}),
@@ -358,6 +362,7 @@ func TestCombineSeries(t *testing.T) {
 }
 
 func TestAxis(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ base, rev, want string }{
 		{"2018", "2019-H2", "2018 2019-H1 2019-H2"},
 		{"2018", "2018", "2018"},
@@ -376,6 +381,7 @@ func TestAxis(t *testing.T) {
 }
 
 func TestRatingRules(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t) // G1.1: fully aligned by 2023; G5.2: −30 % against 2018 by 2024
 	all := []string{"AL", "BA", "XK", "ME", "MK", "RS"}
 	h21, h22 := roadmap.MustPeriod("2021-H1"), roadmap.MustPeriod("2021-H2")
@@ -481,6 +487,7 @@ func TestRateGoal(t *testing.T) {
 }
 
 func TestCombineJurisdictionReport(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	al := sub("AL", h1, 1, day(1), map[string]any{"G3.2": 10.0})
 	al.Narratives = []roadmap.Narrative{{Goal: "G3", Progress: "Tiranë: Ђорђе Њежић"}}
@@ -525,6 +532,7 @@ func TestCombineJurisdictionReport(t *testing.T) {
 }
 
 func TestCombineNoData(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	r := Combine(Snapshot{Catalogue: cat, AsOf: asOf}, Request{Period: h1, Draft: true})
 	if !r.NoData || !r.Draft {
@@ -549,6 +557,7 @@ func TestCombineNoData(t *testing.T) {
 }
 
 func TestFormat(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		v    float64
 		want string
@@ -614,6 +623,7 @@ func BenchmarkCombineAllJurisdictions(b *testing.B) {
 // reported must not read "no data" (Goal 3 of the catalogue: seizures and
 // persons charged); only a goal with nothing reported has no data.
 func TestGoalNotRatedIsNotNoData(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	goal := func(r *Report, code string) GoalSection {
 		for _, g := range r.Goals {

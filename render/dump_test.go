@@ -130,6 +130,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestDumpGolden(t *testing.T) {
+	t.Parallel()
 	s := fixture(t)
 	s.Calendar = roadmap.NewCalendar([]roadmap.Meeting{*rcm16}, time.UTC)
 	for _, tc := range []struct {
@@ -159,6 +160,7 @@ func TestDumpGolden(t *testing.T) {
 }
 
 func TestDumpFixtureFacts(t *testing.T) {
+	t.Parallel()
 	r := Combine(fixture(t), Request{Period: h1, Meeting: rcm16})
 	// Version 2 of AL is used, not the one after the cut-off.
 	if al := jrow(t, find(t, r, "G3.2"), "AL"); !eqp(al.Current.Number, 4242) {

@@ -87,6 +87,7 @@ func writeReport(t testing.TB, r *Report) []byte {
 // TestWritePDFRegional renders the regional report; with ROADMAP_PDF_OUT set
 // it keeps it there, to be looked at (pdftoppm -png -r 60).
 func TestWritePDFRegional(t *testing.T) {
+	t.Parallel()
 	r := regionalFixture(t)
 	b := writeReport(t, r)
 	if out := os.Getenv("ROADMAP_PDF_OUT"); out != "" {
@@ -148,6 +149,7 @@ func TestWritePDFRegional(t *testing.T) {
 // TestWritePDFNotReported: ME sent nothing for 2021-H1 and BA left G3.3 blank
 // in 2020-H2; a report on those periods shows "not reported" in their place.
 func TestWritePDFNotReported(t *testing.T) {
+	t.Parallel()
 	s, _ := layoutSnapshot(t)
 	for _, p := range []string{"2021-H1", "2020-H2"} {
 		r := Combine(s, Request{Period: roadmap.MustPeriod(p)})
@@ -171,6 +173,7 @@ func TestWritePDFNotReported(t *testing.T) {
 }
 
 func TestWritePDFJurisdiction(t *testing.T) {
+	t.Parallel()
 	s, m := layoutSnapshot(t)
 	r := Combine(s, Request{Period: m.Period, Jurisdiction: "XK"})
 	b := writeReport(t, r)
@@ -194,6 +197,7 @@ func TestWritePDFJurisdiction(t *testing.T) {
 }
 
 func TestWritePDFNoData(t *testing.T) {
+	t.Parallel()
 	s, _ := layoutSnapshot(t)
 	m := &roadmap.Meeting{ID: "rcm-23", Kind: roadmap.Regional, Period: roadmap.MustPeriod("2030-H1"), Date: roadmap.Date{Year: 2030, Month: 12, Day: 10},
 		Deadline: roadmap.Date{Year: 2030, Month: 9, Day: 15}}
@@ -216,6 +220,7 @@ func TestWritePDFNoData(t *testing.T) {
 }
 
 func TestWritePDFByteIdentical(t *testing.T) {
+	t.Parallel()
 	a := writeReport(t, regionalFixture(t))
 	b := writeReport(t, regionalFixture(t))
 	if !bytes.Equal(a, b) {
@@ -259,6 +264,7 @@ func BenchmarkJurisdictionReports(b *testing.B) {
 // never cut, and the note under counts says the baseline year stands apart;
 // Goal 3, whose indicators are all neutral but reported, reads "not rated".
 func TestWritePDFIndicatorBlocks(t *testing.T) {
+	t.Parallel()
 	s, m := layoutSnapshot(t)
 	reports := []*Report{regionalFixture(t)}
 	for _, j := range s.Catalogue.Jurisdictions {

@@ -15,6 +15,7 @@ import (
 // regional change either: printing the change of the mean under a range
 // would show a number that no table in the report lets a reader trace.
 func TestReviewRangeHasNoRegionalChange(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	ind, _ := cat.Indicator("G2.2")
 	ind.Aggregation = roadmap.Range
@@ -40,6 +41,7 @@ func TestReviewRangeHasNoRegionalChange(t *testing.T) {
 // A change target over jurisdictions whose baseline adds up to zero has
 // figures: the rating must not say that nobody reported them.
 func TestReviewChangeTargetZeroBaseline(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	s := Snapshot{Catalogue: cat, AsOf: asOf, Submissions: []roadmap.Submission{
 		sub("AL", y2018, 1, day(1), map[string]any{"G5.2": 0.0}),
@@ -59,6 +61,7 @@ func TestReviewChangeTargetZeroBaseline(t *testing.T) {
 
 // From a zero baseline, any move the way of a target to rise reaches it.
 func TestReviewRiseTargetFromZeroBaseline(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	ind, _ := cat.Indicator("G5.2")
 	ind.Target = &roadmap.Target{Change: ptr(0.2)}
@@ -76,6 +79,7 @@ func TestReviewRiseTargetFromZeroBaseline(t *testing.T) {
 // A new version of an input changes the build's InputsHash, which is how a
 // reader of the ledger tells that two builds were made from different files.
 func TestReviewInputsHashFollowsInputs(t *testing.T) {
+	t.Parallel()
 	b, l := newBuilder(t, fixture(t).Submissions)
 	ctx := context.Background()
 	build := func(at time.Time) string {
@@ -113,6 +117,7 @@ func TestReviewInputsHashFollowsInputs(t *testing.T) {
 // The report's sentence on a change target from a zero baseline gives the
 // figures, never "figures missing" beside a rating that used them.
 func TestProgressTextFromZeroBaseline(t *testing.T) {
+	t.Parallel()
 	zero, seventy := 0.0, 70.0
 	l := &layout{r: &Report{}}
 	ind := &IndicatorReport{Kind: roadmap.Count}

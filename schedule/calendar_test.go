@@ -29,6 +29,7 @@ func byID(t *testing.T, ms []roadmap.Meeting) map[string]roadmap.Meeting {
 }
 
 func TestDefaultCalendarHeldMeetings(t *testing.T) {
+	t.Parallel()
 	ms, err := DefaultCalendar()
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +66,7 @@ func TestDefaultCalendarHeldMeetings(t *testing.T) {
 }
 
 func TestDefaultCalendarPlannedCadence(t *testing.T) {
+	t.Parallel()
 	ms, err := DefaultCalendar()
 	if err != nil {
 		t.Fatal(err)

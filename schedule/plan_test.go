@@ -55,6 +55,7 @@ func show(plan []Planned, loc *time.Location) string {
 }
 
 func TestPlanDefaultSteps(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	ms, err := DefaultCalendar()
 	if err != nil {
@@ -88,6 +89,7 @@ func TestPlanDefaultSteps(t *testing.T) {
 }
 
 func TestPlanDaylightSaving(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	steps := map[roadmap.MeetingKind][]roadmap.BuildStep{roadmap.Regional: {
 		{Kind: roadmap.Draft, DaysBefore: 7, At: "02:30"},
@@ -142,6 +144,7 @@ func TestPlanDaylightSaving(t *testing.T) {
 }
 
 func TestPlanMeetingMovedAfterDraft(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	draftBuilt := at(loc, "2026-12-01 07:00") // for rcm-16 on 2026-12-15
 	ledger := []roadmap.Build{built("rcm-16", roadmap.Draft, draftBuilt)}
@@ -174,6 +177,7 @@ func TestPlanMeetingMovedAfterDraft(t *testing.T) {
 }
 
 func TestPlanMeetingRemoved(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	now := at(loc, "2026-12-13 08:00")
 	ledger := []roadmap.Build{built("rcm-16", roadmap.Draft, at(loc, "2026-12-01 07:00"))}
@@ -196,6 +200,7 @@ func TestPlanMeetingRemoved(t *testing.T) {
 }
 
 func TestDueCatchUpAfterDowntime(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	ms := []roadmap.Meeting{
 		regional("past", "2026-11-20"),   // held while the daemon was down
@@ -243,6 +248,7 @@ func TestDueCatchUpAfterDowntime(t *testing.T) {
 }
 
 func TestDueNewData(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	ms := []roadmap.Meeting{regional("rcm-16", "2026-12-15")}
 	draftAt := at(loc, "2026-12-01 07:00")

@@ -99,6 +99,7 @@ func (d *daemon) took() []string {
 }
 
 func TestRunnerTickFailuresAndPanicsAreRetried(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	d := newDaemon(t, at(loc, "2026-12-01 06:59"), regional("rcm-16", "2026-12-15"), regional("rcm-x", "2026-12-15"))
 	d.fail["rcm-16"] = errors.New("reports/rcm-16: no space left on device")
@@ -140,6 +141,7 @@ func TestRunnerTickFailuresAndPanicsAreRetried(t *testing.T) {
 }
 
 func TestRunnerCatchupRunsMissedBuildsOnce(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	// Down from 2026-11-30 to 2026-12-03 10:00, across rcm-16's draft time.
 	d := newDaemon(t, at(loc, "2026-12-03 10:00"),
@@ -166,6 +168,7 @@ func TestRunnerCatchupRunsMissedBuildsOnce(t *testing.T) {
 }
 
 func TestRunnerStopsBetweenBuilds(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	d := newDaemon(t, at(loc, "2026-12-03 10:00"), regional("a", "2026-12-15"), regional("b", "2026-12-15"))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -184,6 +187,7 @@ func TestRunnerStopsBetweenBuilds(t *testing.T) {
 }
 
 func TestAddCronRefusesABadSpec(t *testing.T) {
+	t.Parallel()
 	d := newDaemon(t, time.Now())
 	if err := d.runner.AddCron("digest", "CRON_TZ=UTC", func(context.Context) {}); err == nil || !strings.Contains(err.Error(), `cron entry "digest"`) {
 		t.Errorf("AddCron with a bad spec: %v", err)
@@ -194,6 +198,7 @@ func TestAddCronRefusesABadSpec(t *testing.T) {
 // entry is logged and cron keeps going, an overlapping run is skipped and
 // the skip is shown, and Stop waits for the running job.
 func TestRunnerWithCron(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs cron for a few seconds")
 	}
@@ -260,6 +265,7 @@ func TestRunnerWithCron(t *testing.T) {
 }
 
 func TestRunnerStopWaitsForTheBuildInHand(t *testing.T) {
+	t.Parallel()
 	loc := belgrade(t)
 	d := newDaemon(t, at(loc, "2026-12-01 07:00"), regional("rcm-16", "2026-12-15"))
 	started, finish := make(chan struct{}), make(chan struct{})

@@ -62,6 +62,7 @@ func record(t *testing.T, db *DB, s *roadmap.Submission) {
 }
 
 func TestVersionsAndSupersession(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	a1 := sub("AL", h1, "a1", t0, roadmap.Accepted)
 	record(t, db, a1)
@@ -132,6 +133,7 @@ func TestVersionsAndSupersession(t *testing.T) {
 }
 
 func TestRecordRefusesTheSameSourceTwice(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	s := sub("AL", h1, "a1", t0, roadmap.Accepted)
 	if err := db.Record(ctx, s, "inbox/AL/a.xlsx|1|t|a1"); err != nil {
@@ -155,6 +157,7 @@ func TestRecordRefusesTheSameSourceTwice(t *testing.T) {
 }
 
 func TestRecordRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	for name, s := range map[string]*roadmap.Submission{
 		"superseded":         sub("AL", h1, "x", t0, roadmap.Superseded),
@@ -174,6 +177,7 @@ func TestRecordRejectsBadInput(t *testing.T) {
 }
 
 func TestValuesRoundTripNotReportedIsNotZero(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	s := sub("AL", h1, "a1", t0, roadmap.Accepted)
 	record(t, db, s)
@@ -201,6 +205,7 @@ func TestValuesRoundTripNotReportedIsNotZero(t *testing.T) {
 }
 
 func TestTimesRoundTripExactly(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	belgrade := time.FixedZone("CET", 3600)
 	received := time.Date(2026, 3, 1, 23, 59, 59, 999999999, belgrade)
@@ -243,6 +248,7 @@ func TestTimesRoundTripExactly(t *testing.T) {
 }
 
 func TestAcceptedAsOf(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	a1 := sub("AL", h1, "a1", t0, roadmap.Accepted)
 	a2 := sub("AL", h1, "a2", t0.Add(48*time.Hour), roadmap.Accepted)
@@ -283,6 +289,7 @@ func TestAcceptedAsOf(t *testing.T) {
 }
 
 func TestConcurrentRecordNeverBusy(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	const workers, each = 8, 26
 	var wg sync.WaitGroup
@@ -336,6 +343,7 @@ func TestConcurrentRecordNeverBusy(t *testing.T) {
 }
 
 func TestMigrationsIdempotentOnReopen(t *testing.T) {
+	t.Parallel()
 	db, path := open(t)
 	record(t, db, sub("AL", h1, "a1", t0, roadmap.Accepted))
 	if err := db.Close(); err != nil {
@@ -367,6 +375,7 @@ func TestMigrationsIdempotentOnReopen(t *testing.T) {
 }
 
 func TestAuditIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	if err := db.Audit(ctx, Event{Time: t0, Kind: EventDelivered, Detail: "reports/rcm-16 to seesac"}); err != nil {
 		t.Fatal(err)
@@ -384,6 +393,7 @@ func TestAuditIsAppendOnly(t *testing.T) {
 }
 
 func TestReadersCannotWrite(t *testing.T) {
+	t.Parallel()
 	db, _ := open(t)
 	if _, err := db.r.Exec(`INSERT INTO audit (time, kind) VALUES ('x', 'built')`); err == nil {
 		t.Fatal("the read pool wrote")
@@ -391,6 +401,7 @@ func TestReadersCannotWrite(t *testing.T) {
 }
 
 func TestOpenRejectsBadPath(t *testing.T) {
+	t.Parallel()
 	if _, err := Open(filepath.Join(t.TempDir(), "a?b.db")); err == nil {
 		t.Fatal("a path with '?' was accepted")
 	}
@@ -420,6 +431,7 @@ func BenchmarkRecord(b *testing.B) {
 // OpenReadOnly reads what Open wrote, writes nothing, never creates a file
 // and refuses a ledger whose schema it does not know.
 func TestOpenReadOnly(t *testing.T) {
+	t.Parallel()
 	db, path := open(t)
 	record(t, db, sub("AL", h1, "a1", t0, roadmap.Accepted))
 	if err := db.Close(); err != nil {

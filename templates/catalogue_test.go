@@ -15,6 +15,7 @@ import (
 )
 
 func TestDefaultCatalogue(t *testing.T) {
+	t.Parallel()
 	cat, err := DefaultCatalogue()
 	if err != nil {
 		t.Fatalf("DefaultCatalogue: %v", err)
@@ -89,6 +90,7 @@ func TestDefaultCatalogue(t *testing.T) {
 }
 
 func TestLoadCatalogueSecondRoadmap(t *testing.T) {
+	t.Parallel()
 	cat, err := LoadCatalogue(filepath.Join("testdata", "caribbean.yaml"))
 	if err != nil {
 		t.Fatalf("LoadCatalogue: %v", err)
@@ -116,6 +118,7 @@ func TestLoadCatalogueSecondRoadmap(t *testing.T) {
 }
 
 func TestLoadCatalogueValidAndMissing(t *testing.T) {
+	t.Parallel()
 	if _, err := LoadCatalogue(filepath.Join("testdata", "valid.yaml")); err != nil {
 		t.Fatalf("valid.yaml: %v", err)
 	}
@@ -128,6 +131,7 @@ func TestLoadCatalogueValidAndMissing(t *testing.T) {
 // TestCatalogueErrors loads one file per kind of mistake and asserts every
 // problem it reports, word for word.
 func TestCatalogueErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file string
 		want []string
@@ -271,6 +275,7 @@ func TestCatalogueErrors(t *testing.T) {
 }
 
 func TestParseCatalogueNamesTheEmbeddedFile(t *testing.T) {
+	t.Parallel()
 	_, err := ParseCatalogue([]byte("id: x\n"))
 	var ce roadmap.Problems
 	if !errors.As(err, &ce) || ce[0].File != DefaultFileName {
@@ -292,6 +297,7 @@ catalogue.yaml:1: version: is missing or empty: it is required`
 // panics only when its struct is first validated, which must not be in front
 // of an operator. It also checks that every tag has a plain-English message.
 func TestValidateTags(t *testing.T) {
+	t.Parallel()
 	for _, v := range catalogueTypes {
 		func() {
 			defer func() {

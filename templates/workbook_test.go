@@ -132,6 +132,7 @@ func sheetStates(t *testing.T, file string) (state map[string]string, protected 
 }
 
 func TestTemplateSheets(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	file, f := writeTemplate(t, cat, "AL", roadmap.MustPeriod("2026-H2"))
 	want := []string{roadmap.SheetCover, roadmap.SheetInstructions, roadmap.SheetKPI, roadmap.SheetNarrative, roadmap.SheetMeta}
@@ -157,6 +158,7 @@ func TestTemplateSheets(t *testing.T) {
 }
 
 func TestTemplateCover(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	_, f := writeTemplate(t, cat, "XK", roadmap.MustPeriod("2026-H2"))
 	s := roadmap.SheetCover
@@ -225,6 +227,7 @@ func locked(t *testing.T, f *excelize.File, sheet, ref string) bool {
 }
 
 func TestTemplateKPISheet(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	_, f := writeTemplate(t, cat, "ME", roadmap.MustPeriod("2026-H2"))
 	s := roadmap.SheetKPI
@@ -288,6 +291,7 @@ func TestTemplateKPISheet(t *testing.T) {
 }
 
 func TestTemplateValidations(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	_, f := writeTemplate(t, cat, "RS", roadmap.MustPeriod("2026-H2"))
 	dvs, err := f.GetDataValidations(roadmap.SheetKPI)
@@ -331,6 +335,7 @@ func TestTemplateValidations(t *testing.T) {
 }
 
 func TestTemplateNarrativeAndMeta(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	_, f := writeTemplate(t, cat, "MK", roadmap.MustPeriod("2025-H2"))
 	s := roadmap.SheetNarrative
@@ -384,6 +389,7 @@ func readMeta(t *testing.T, f *excelize.File) map[string]string {
 // program would, by the codes in column A, saves it back and checks that the
 // metadata, the values and the validations are all still there.
 func TestTemplateFilledByAnotherProgram(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	file, f := writeTemplate(t, cat, "BA", roadmap.MustPeriod("2026-H2"))
 	values := map[string]any{"G3.1": 120, "G3.1/border": 20, "G3.1/inland": 100, "G1.1": "drafting", "G7.1": 62.5, "G3.3": 14.25}
@@ -442,6 +448,7 @@ func TestTemplateFilledByAnotherProgram(t *testing.T) {
 // TestTemplatesOfAnotherRoadmap writes every template of a roadmap with
 // sixteen states, four goals, yearly periods and a long status scale.
 func TestTemplatesOfAnotherRoadmap(t *testing.T) {
+	t.Parallel()
 	cat := caribbean(t)
 	dir := filepath.Join(t.TempDir(), "templates")
 	paths, err := WriteAll(dir, cat, roadmap.MustPeriod("2027"))
@@ -517,6 +524,7 @@ func TestTemplatesOfAnotherRoadmap(t *testing.T) {
 }
 
 func TestTemplateRejects(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	yearly := caribbean(t)
 	tests := []struct {
@@ -550,6 +558,7 @@ func TestTemplateRejects(t *testing.T) {
 }
 
 func TestTemplateDeterministic(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	p := roadmap.MustPeriod("2026-H2")
 	var a, b bytes.Buffer
@@ -583,6 +592,7 @@ func TestTemplateDeterministic(t *testing.T) {
 }
 
 func TestWriteFileLeavesNoTemporaryFile(t *testing.T) {
+	t.Parallel()
 	cat := defaultCat(t)
 	dir := t.TempDir()
 	if err := WriteFile(filepath.Join(dir, "a.xlsx"), cat, "AL", roadmap.MustPeriod("2026-H2")); err != nil {
@@ -603,6 +613,7 @@ func TestWriteFileLeavesNoTemporaryFile(t *testing.T) {
 
 // TestTemplateAnyScript writes labels in several scripts and reads them back.
 func TestTemplateAnyScript(t *testing.T) {
+	t.Parallel()
 	cat := caribbean(t)
 	cat.Goals[0].Title = "Усклађивање закона о оружју"
 	cat.Indicators[0].Title = "Νόμος για τα όπλα"
@@ -623,6 +634,7 @@ func TestTemplateAnyScript(t *testing.T) {
 }
 
 func TestFileNameAndKPIRow(t *testing.T) {
+	t.Parallel()
 	if got := FileName("AL", roadmap.MustPeriod("2026-H2")); got != "roadmap-AL-2026-H2.xlsx" {
 		t.Errorf("FileName = %s", got)
 	}
@@ -639,6 +651,7 @@ func TestFileNameAndKPIRow(t *testing.T) {
 }
 
 func TestLines(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text  string
 		width float64

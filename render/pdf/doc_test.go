@@ -99,6 +99,7 @@ func render(t testing.TB, d *Doc) []byte {
 // TestSample renders the sample; with ROADMAP_PDF_OUT set it keeps the file,
 // so that a person can look at it (pdftoppm -png -r 60).
 func TestSample(t *testing.T) {
+	t.Parallel()
 	b := render(t, sample(t, true))
 	if out := os.Getenv("ROADMAP_PDF_OUT"); out != "" {
 		if err := os.WriteFile(out, b, 0o644); err != nil {
@@ -117,6 +118,7 @@ func TestSample(t *testing.T) {
 }
 
 func TestScriptsSurviveRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, draft := range []bool{false, true} {
 		b := render(t, sample(t, draft))
 		text, err := pdftest.Text(b)
@@ -135,6 +137,7 @@ func TestScriptsSurviveRoundTrip(t *testing.T) {
 }
 
 func TestEmojiIsReplacedNotFatal(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Title: "Emoji", Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -160,6 +163,7 @@ func TestEmojiIsReplacedNotFatal(t *testing.T) {
 }
 
 func TestByteIdentical(t *testing.T) {
+	t.Parallel()
 	a := render(t, sample(t, true))
 	b := render(t, sample(t, true))
 	if !bytes.Equal(a, b) {
@@ -182,6 +186,7 @@ func TestByteIdentical(t *testing.T) {
 }
 
 func TestTableRepeatsHeaderAcrossPages(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Title: "Long table", Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +233,7 @@ func TestTableRepeatsHeaderAcrossPages(t *testing.T) {
 }
 
 func TestContentsPageNumbers(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Title: "Contents", Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -272,6 +278,7 @@ func TestContentsPageNumbers(t *testing.T) {
 }
 
 func TestContentsOverflowIsAnError(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Title: "x", Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +293,7 @@ func TestContentsOverflowIsAnError(t *testing.T) {
 }
 
 func TestFootnoteAtPageBottom(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Title: "x", Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -315,6 +323,7 @@ func TestFootnoteAtPageBottom(t *testing.T) {
 }
 
 func TestNiceTicks(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		lo, hi float64
 		want   string
@@ -333,6 +342,7 @@ func TestNiceTicks(t *testing.T) {
 }
 
 func TestSanitizer(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -404,6 +414,7 @@ func BenchmarkSampleDocument(b *testing.B) {
 // zlib writer per document; the file must be byte for byte the one fpdf
 // writes when it compresses them itself.
 func TestDeflateMatchesFpdf(t *testing.T) {
+	t.Parallel()
 	for _, draft := range []bool{false, true} {
 		ours := render(t, sample(t, draft))
 		d := sample(t, draft)
@@ -425,6 +436,7 @@ func TestDeflateMatchesFpdf(t *testing.T) {
 }
 
 func TestDeflateRejectsOtherLayouts(t *testing.T) {
+	t.Parallel()
 	for _, doc := range []string{"", "%PDF-1.4\nno xref", "%PDF-1.4\nstartxref\n5\n%%EOF\n", "%PDF-1.4\nxref\n0 3\n0000000000 65535 f \nstartxref\n9\n%%EOF\n"} {
 		if err := deflatePages(io.Discard, []byte(doc)); err == nil {
 			t.Errorf("%q: no error", doc)
@@ -435,6 +447,7 @@ func TestDeflateRejectsOtherLayouts(t *testing.T) {
 // TestJoined: a line never joins a gap (not reported) nor the points set
 // apart (a whole baseline year before half-years).
 func TestJoined(t *testing.T) {
+	t.Parallel()
 	nan := math.NaN()
 	for _, tc := range []struct {
 		values []float64
@@ -456,6 +469,7 @@ func TestJoined(t *testing.T) {
 // TestChartTitlesWrapNeverCut: a title too long for its chart wraps onto
 // more lines; every word of it is in the PDF and no ellipsis replaces any.
 func TestChartTitlesWrapNeverCut(t *testing.T) {
+	t.Parallel()
 	d, err := New(Options{Title: "Charts", Created: fixed})
 	if err != nil {
 		t.Fatal(err)
@@ -493,6 +507,7 @@ func TestChartTitlesWrapNeverCut(t *testing.T) {
 // far holds only a short tail of the chapter before (a page left nearly
 // empty otherwise).
 func TestChapterPageBreaks(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		lines   int
 		newPage bool

@@ -9,6 +9,7 @@ import (
 // A matrix of more jurisdictions than fit across the page is drawn a
 // jurisdiction a row, with every level where the untransposed one had it.
 func TestMatrixTransposesWhenTooWide(t *testing.T) {
+	t.Parallel()
 	levels := []string{"none", "draft", "adopted"}
 	build := func(n int) Matrix {
 		m := Matrix{Corner: "Item", Across: "Jurisdiction", Levels: levels,
