@@ -45,12 +45,17 @@
 //     period and the duplicate test. No writes, so an interruption leaves
 //     nothing behind.
 //  2. store the original: copy it to its place (a temporary file, checked
-//     against the hash, synced, renamed; the note beside it likewise). The
-//     name comes from the content, so doing it again writes the same file.
+//     against the hash, synced, renamed; the note beside it likewise; then
+//     the folder is synced, and so is the parent of every folder created on
+//     the way, so that neither the files nor the folders holding them can
+//     vanish). The name comes from the content and the drop, so doing it
+//     again writes the same file, and another drop never writes over it.
 //  3. the ledger transaction: the submission, its values and findings, the
 //     superseded version and the audit events, keyed by the drop's source
 //     key (inbox path, size, modification time, hash), which the ledger
-//     refuses to record twice.
+//     refuses to record twice. The ledger's writer commits with
+//     synchronous=FULL: when the commit returns it is on disk, so step 5
+//     never removes a file whose record a power cut could still undo.
 //  4. the feedback files (temporary file, then rename; not synced, since the
 //     ledger and the archive already hold everything a note says: a power
 //     cut can lose a note, never a record).
@@ -64,7 +69,15 @@
 // 4–5), it is not recorded again: the pass writes the feedback from what the
 // ledger holds and removes the file. So at any instant each file is either
 // still in the inbox or recorded exactly once with its original kept, never
-// counted twice and never lost. Storing the original before the ledger
+// counted twice and never lost.
+//
+// This holds for the two failures that matter: the process ending at any
+// point (a crash, kill -9, SIGTERM past its budget), and the machine losing
+// power at any point, since every step a later one relies on (the stored
+// original, its note and folders, the ledger commit) is synced before that
+// step starts. It does not hold for a disk that lies about syncing (a write
+// cache without a battery), nor when the data folder is on a network share
+// whose server acknowledges writes it has not stored. Storing the original before the ledger
 // commits is what makes the archive a complete record: every recorded
 // submission has its file. The worst an interruption can leave is a stored
 // copy of a file that is still in the inbox, which the next pass reuses.

@@ -54,9 +54,13 @@ type DB struct {
 }
 
 // pragmas are per connection, so they go in the DSN: every connection the
-// pool opens gets them (docs/traps.md).
+// pool opens gets them (docs/traps.md). The writer adds synchronous(FULL): in WAL
+// mode, NORMAL lets a committed transaction roll back after a power loss,
+// and the intake removes a sender's file from the inbox right after the
+// commit that records it, so that commit must be on disk when it returns
+// (one sync of the write-ahead log per commit). Readers write nothing.
 const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	"&_time_format=sqlite"
 
 // Open opens (creating if needed) the ledger at path and brings its schema up
 // to date. A file that is not a SQLite database fails with ErrNotLedger, a
@@ -74,7 +78,7 @@ func Open(path string) (*DB, error) {
 	if _, err := datadir.CreateNew(path, nil); err != nil {
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
-	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
@@ -91,7 +95,7 @@ func Open(path string) (*DB, error) {
 	}
 	// Readers open after the migration so that they see the schema; they
 	// keep deferred transactions, which never take the write lock.
-	r, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", path+"?"+pragmas+"&_pragma=synchronous(NORMAL)&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open ledger %q for reading: %w", path, err)

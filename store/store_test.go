@@ -697,3 +697,18 @@ func TestPortalEventsAndLookups(t *testing.T) {
 		t.Errorf("%d portal events carry the account, want 5: %+v", n, events)
 	}
 }
+
+// Item 2 of issue 9: a commit is durable when it returns (the intake removes
+// the sender's file right after it): the writer runs with synchronous=FULL,
+// under which WAL mode keeps a committed transaction through a power loss.
+func TestWriterCommitsDurably(t *testing.T) {
+	t.Parallel()
+	db, _ := open(t)
+	var level int
+	if err := db.w.QueryRow(`PRAGMA synchronous`).Scan(&level); err != nil {
+		t.Fatal(err)
+	}
+	if level != 2 {
+		t.Errorf("the writer's synchronous level is %d, want 2 (FULL)", level)
+	}
+}
