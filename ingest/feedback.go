@@ -37,8 +37,13 @@ const (
 )
 
 // sharedPrefix starts the names of the notes on a file dropped in the inbox
-// itself rather than in a jurisdiction's folder.
-const sharedPrefix = "inbox-"
+// itself rather than in a jurisdiction's folder; ownPrefix starts those of a
+// file from a jurisdiction's folder whose own name starts with either, so
+// that no name a sender chooses makes its notes those of another file.
+const (
+	sharedPrefix = "inbox-"
+	ownPrefix    = "own-"
+)
 
 // feedback writes the sender's notes in feedback/J/ and removes the notes a
 // previous drop of the same name left there that no longer apply. It returns
@@ -106,12 +111,16 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 // inbox folder folder ("" for the inbox itself), are written, relative to the
 // data folder: home is the jurisdiction folder they go to.
 func feedbackPaths(home, name, folder string) (receipt, errs, annotated string) {
+	// A drop in the shared inbox lands in the same feedback/J/ as the
+	// Commission's own drops: its notes carry a prefix, and a Commission's
+	// file whose name starts with a prefix gets another, so the two never
+	// share a name (a file called inbox-x.xlsx and x.xlsx from the inbox).
 	base := shorten(name)
-	if folder == "" {
-		// A drop in the shared inbox lands in the same feedback/J/ as the
-		// Commission's own drops: its notes carry a prefix so that a file of
-		// the same name from inbox/J/ never has its notes overwritten.
+	switch {
+	case folder == "":
 		base = shorten(sharedPrefix + name)
+	case strings.HasPrefix(name, sharedPrefix) || strings.HasPrefix(name, ownPrefix):
+		base = shorten(ownPrefix + name)
 	}
 	return datadir.FeedbackPath(home, base+ReceiptSuffix), datadir.FeedbackPath(home, base+ErrorsSuffix), datadir.FeedbackPath(home, base+AnnotatedSuffix)
 }

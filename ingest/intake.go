@@ -810,7 +810,9 @@ func storedName(hash string, d drop) string {
 	return prefix + "-" + hex.EncodeToString(tag[:4]) + "-" + shorten(d.name)
 }
 
-// shorten cuts an over-long name in its middle, keeping its extension.
+// shorten cuts an over-long name, keeping its extension, and puts 8 hex
+// digits of the whole name's hash where it cut, so that two long names that
+// differ only past the cut stay apart.
 func shorten(name string) string {
 	if len(name) <= maxName {
 		return name
@@ -819,11 +821,13 @@ func shorten(name string) string {
 	if len(ext) > 16 {
 		ext = ""
 	}
-	n := maxName - len(ext)
+	sum := sha256.Sum256([]byte(name))
+	tag := "~" + hex.EncodeToString(sum[:4])
+	n := maxName - len(ext) - len(tag)
 	for n > 0 && !utf8.RuneStart(name[n]) {
 		n--
 	}
-	return name[:n] + ext
+	return name[:n] + tag + ext
 }
 
 func (in *Intake) abs(rel string) string { return in.data().Abs(rel) }

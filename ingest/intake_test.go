@@ -707,8 +707,12 @@ func TestShortenKeepsNamesWithinLimits(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("Ђорђе-", 60) + ".xlsx"
 	got := shorten(long)
-	if len(got) > maxName || !strings.HasSuffix(got, ".xlsx") || !strings.HasPrefix(long, strings.TrimSuffix(got, ".xlsx")) {
+	kept, tag, cut := strings.Cut(strings.TrimSuffix(got, ".xlsx"), "~")
+	if len(got) > maxName || !strings.HasSuffix(got, ".xlsx") || !cut || len(tag) != 8 || !strings.HasPrefix(long, kept) {
 		t.Fatalf("shorten = %q (%d bytes)", got, len(got))
+	}
+	if other := shorten(strings.Repeat("Ђорђе-", 60) + "x.xlsx"); other == got {
+		t.Fatalf("two long names that differ past the cut are both %q", got)
 	}
 	if shorten("report.xlsx") != "report.xlsx" {
 		t.Fatal("a short name changed")

@@ -50,3 +50,31 @@ func TestHostileNamesPrintedEscaped(t *testing.T) {
 	clean("reindex", r.stdout)
 	clean("reindex's log", r.stderr)
 }
+
+// Item 10 of issue 9: the notes on two drops never share a name, whatever
+// the senders call their files: a file named inbox-x.xlsx in AL's folder and
+// x.xlsx dropped into the shared inbox (AL's data both), and two names that
+// differ only past the length at which names are cut.
+func TestFeedbackNamesNeverCollide(t *testing.T) {
+	t.Parallel()
+	data := newDataFolder(t)
+	valid := filepath.Join(samplesDir, "workbooks", "valid", "AL")
+	long := strings.Repeat("a", 200)
+	drop(t, data, "AL", filepath.Join(valid, "roadmap-AL-2025-H2.xlsx"), "inbox-x.xlsx")
+	drop(t, data, "", filepath.Join(valid, "roadmap-AL-2026-H1.xlsx"), "x.xlsx")
+	drop(t, data, "AL", filepath.Join(valid, "roadmap-AL-2025-H1.xlsx"), long+"1.xlsx")
+	drop(t, data, "AL", filepath.Join(valid, "roadmap-AL-2024-H2.xlsx"), long+"2.xlsx")
+	out := ingestAt(t, intakeClock, data)
+	seen := map[string]string{}
+	for _, f := range out.Files {
+		if len(f.Feedback) == 0 {
+			t.Errorf("%s: no feedback", f.File)
+		}
+		for _, fb := range f.Feedback {
+			if other, ok := seen[fb]; ok {
+				t.Errorf("%s and %s share the note %s", other, f.File, fb)
+			}
+			seen[fb] = f.File
+		}
+	}
+}
