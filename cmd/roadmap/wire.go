@@ -28,11 +28,26 @@ func (s *setup) data() datadir.Dir { return datadir.New(s.Data) }
 // openLedger opens the ledger, DATA/roadmap.db, for a command that records
 // into it, creating it in a data folder that has none yet.
 func openLedger(ctx context.Context, s *setup) (*store.DB, error) {
+	return ledgerFor(ctx, s, true)
+}
+
+// readLedger opens the ledger read-only for the commands that record nothing
+// (validate, history, status, meetings), and returns nil when a data folder
+// has none yet, so that they neither write to it nor leave an empty
+// roadmap.db behind.
+func readLedger(ctx context.Context, s *setup) (*store.DB, error) {
+	return ledgerFor(ctx, s, false)
+}
+
+// ledgerFor opens the ledger to write or only to read, refusing one that is
+// missing, empty, not a ledger or recording nothing while archive/ holds
+// originals (noOriginals says why and what to do).
+func ledgerFor(ctx context.Context, s *setup, write bool) (*store.DB, error) {
 	path := s.data().Ledger()
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := noOriginals(s, "there is no ledger "+path); err != nil {
+		if err := noOriginals(s, "there is no ledger "+path); err != nil || !write {
 			return nil, err
 		}
 	case err != nil:
@@ -43,32 +58,12 @@ func openLedger(ctx context.Context, s *setup) (*store.DB, error) {
 			return nil, err
 		}
 	}
-	db, err := store.Open(path)
-	if errors.Is(err, store.ErrNotLedger) {
-		return nil, errors.Join(err, noOriginals(s, "the ledger "+path+" is not a database"))
+	var db *store.DB
+	if write {
+		db, err = store.Open(path)
+	} else {
+		db, err = store.OpenReadOnly(ctx, path)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := recordsSomething(ctx, s, db, path); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
-
-// readLedger opens the ledger read-only for the commands that record nothing
-// (validate, history, status, meetings), and returns nil when a data folder
-// has none yet, so that they neither write to it nor leave an empty
-// roadmap.db behind.
-func readLedger(ctx context.Context, s *setup) (*store.DB, error) {
-	path := s.data().Ledger()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, noOriginals(s, "there is no ledger "+path)
-	} else if err != nil {
-		return nil, fmt.Errorf("open ledger %q: %w", path, err)
-	}
-	db, err := store.OpenReadOnly(ctx, path)
 	if errors.Is(err, store.ErrNotLedger) {
 		return nil, errors.Join(err, noOriginals(s, "the ledger "+path+" is not a usable ledger"))
 	}
