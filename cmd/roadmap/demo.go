@@ -103,7 +103,7 @@ type demoAccount struct {
 // demoAccounts creates the demo's portal accounts, SEESAC's and Albania's
 // Commission's, with new random passwords.
 func demoAccounts(data string) ([]demoAccount, error) {
-	accounts := &web.Accounts{Path: datadir.New(data).Accounts(), WriteFile: writePrivate}
+	accounts := accountsIn(datadir.New(data))
 	var out []demoAccount
 	for _, a := range []struct{ name, role string }{{"seesac", web.RoleSEESAC}, {"AL", "AL"}} {
 		b := make([]byte, 12)

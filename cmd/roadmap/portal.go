@@ -23,7 +23,7 @@ const portalMeetings = 4
 func newPortal(s *setup, db *store.DB, in *ingest.Intake, log *slog.Logger, now func() time.Time) *web.Server {
 	return &web.Server{
 		Root:      s.Data,
-		Accounts:  &web.Accounts{Path: s.data().Accounts(), WriteFile: writePrivate},
+		Accounts:  accountsIn(s.data()),
 		Cycle:     &portalCycle{db: db, s: s, now: now},
 		Ledger:    db,
 		Feedback:  in,

@@ -46,17 +46,9 @@ var userSynopsis = []string{
 	"passwd NAME [--password-file FILE]",
 }
 
-// accountsOf is the accounts file of the data folder that f names, which
-// must have been set up.
-func (e *env) accountsOf(f *flags) (*web.Accounts, *setup, error) {
-	s, err := e.load(f)
-	if err != nil {
-		return nil, nil, err
-	}
-	if info, err := os.Stat(s.Data); err != nil || !info.IsDir() {
-		return nil, nil, fmt.Errorf("the data folder %s is not set up: run 'roadmap init --data %s' first", s.Data, s.Data)
-	}
-	return &web.Accounts{Path: s.data().Accounts(), WriteFile: writePrivate}, s, nil
+// accountsIn is the portal's accounts file of data folder d.
+func accountsIn(d datadir.Dir) *web.Accounts {
+	return &web.Accounts{Path: d.Accounts(), WriteFile: writePrivate}
 }
 
 // writePrivate replaces a file of secrets, synced, readable by the service
@@ -65,51 +57,71 @@ func writePrivate(path string, data []byte) error {
 	return datadir.WriteBytes(path, datadir.Write{Sync: true, Private: true}, data)
 }
 
-// oneName parses a command that takes one account name.
-func (e *env) oneName(f *flags, args []string) (string, int, bool) {
+// account is what a user subcommand works on: the account it names and the
+// accounts file of the data folder.
+type account struct {
+	name     string
+	accounts *web.Accounts
+	setup    *setup
+}
+
+// namedAccount parses a subcommand that takes one account name, runs checks
+// (usage errors once the flags are parsed) and opens the accounts file. When
+// ok is false the subcommand must return code.
+func (e *env) namedAccount(f *flags, args []string, checks ...func() error) (a account, code int, ok bool) {
 	ops, code, ok := e.parse(f, args)
 	if !ok {
-		return "", code, false
+		return a, code, false
 	}
 	if len(ops) != 1 {
-		return "", e.usageError("give one account name"), false
+		return a, e.usageError("give one account name"), false
 	}
-	if err := web.CheckName(ops[0]); err != nil {
-		return "", e.usageError("%v", err), false
+	checks = append([]func() error{func() error { return web.CheckName(ops[0]) }}, checks...)
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return a, e.usageError("%v", err), false
+		}
 	}
-	return ops[0], exitOK, true
+	s, err := e.load(f)
+	if err != nil {
+		return a, e.fail(err), false
+	}
+	return account{name: ops[0], accounts: accountsIn(s.data()), setup: s}, exitOK, true
+}
+
+// passwordFlag is the --password-file flag of the subcommands that set one.
+func passwordFlag(f *flags, which string) *string {
+	return f.String("password-file", "", "read the "+which+" from the first line of `FILE` (otherwise typed twice, or the first line of standard input)")
 }
 
 func (e *env) userAdd(args []string) int {
 	f := e.newFlags(false, userSynopsis[0])
-	var role, pwFile string
+	var role string
 	f.StringVar(&role, "role", "", "seesac, or the jurisdiction `CODE` whose Commission the account belongs to")
-	f.StringVar(&pwFile, "password-file", "", "read the password from the first line of `FILE` (otherwise from standard input)")
-	name, code, ok := e.oneName(f, args)
+	pwFile := passwordFlag(f, "password")
+	a, code, ok := e.namedAccount(f, args, func() error {
+		if role == "" {
+			return errors.New("--role is required: seesac or a jurisdiction code")
+		}
+		return nil
+	})
 	if !ok {
 		return code
 	}
-	if role == "" {
-		return e.usageError("--role is required: seesac or a jurisdiction code")
-	}
-	accounts, s, err := e.accountsOf(f)
-	if err != nil {
-		return e.fail(err)
-	}
-	if err := web.CheckRole(role, s.Catalogue.Codes()); err != nil {
+	if err := web.CheckRole(role, a.setup.Catalogue.Codes()); err != nil {
 		return e.usageError("%v", err)
 	}
-	if _, err := accounts.Find(name); err == nil {
-		return e.fail(fmt.Errorf("the account %s exists already: 'roadmap user passwd %s' changes its password", name, name))
+	if _, err := a.accounts.Find(a.name); err == nil {
+		return e.fail(fmt.Errorf("the account %s exists already: 'roadmap user passwd %s' changes its password", a.name, a.name))
 	}
-	pw, err := e.password(pwFile, name)
+	pw, err := e.password(*pwFile, a.name)
+	if err == nil {
+		err = a.accounts.Add(a.name, role, pw)
+	}
 	if err != nil {
 		return e.fail(err)
 	}
-	if err := accounts.Add(name, role, pw); err != nil {
-		return e.fail(err)
-	}
-	fmt.Fprintf(e.stdout, "account %s added (role %s)\n", name, role)
+	fmt.Fprintf(e.stdout, "account %s added (role %s)\n", a.name, role)
 	return exitOK
 }
 
@@ -118,11 +130,11 @@ func (e *env) userList(args []string) int {
 	if code, ok := e.parseNone(f, args); !ok {
 		return code
 	}
-	accounts, _, err := e.accountsOf(f)
+	s, err := e.load(f)
 	if err != nil {
 		return e.fail(err)
 	}
-	as, err := accounts.List()
+	as, err := accountsIn(s.data()).List()
 	if err != nil {
 		return e.fail(err)
 	}
@@ -157,44 +169,35 @@ func (e *env) userList(args []string) int {
 
 func (e *env) userRemove(args []string) int {
 	f := e.newFlags(false, userSynopsis[2])
-	name, code, ok := e.oneName(f, args)
+	a, code, ok := e.namedAccount(f, args)
 	if !ok {
 		return code
 	}
-	accounts, _, err := e.accountsOf(f)
-	if err != nil {
+	if err := a.accounts.Remove(a.name); err != nil {
 		return e.fail(err)
 	}
-	if err := accounts.Remove(name); err != nil {
-		return e.fail(err)
-	}
-	fmt.Fprintf(e.stdout, "account %s removed\n", name)
+	fmt.Fprintf(e.stdout, "account %s removed\n", a.name)
 	return exitOK
 }
 
 func (e *env) userPasswd(args []string) int {
 	f := e.newFlags(false, userSynopsis[3])
-	var pwFile string
-	f.StringVar(&pwFile, "password-file", "", "read the new password from the first line of `FILE` (otherwise from standard input)")
-	name, code, ok := e.oneName(f, args)
+	pwFile := passwordFlag(f, "new password")
+	a, code, ok := e.namedAccount(f, args)
 	if !ok {
 		return code
 	}
-	accounts, _, err := e.accountsOf(f)
+	if _, err := a.accounts.Find(a.name); err != nil {
+		return e.fail(fmt.Errorf("%w: %s ('roadmap user list' shows the accounts)", err, a.name))
+	}
+	pw, err := e.password(*pwFile, a.name)
+	if err == nil {
+		err = a.accounts.SetPassword(a.name, pw)
+	}
 	if err != nil {
 		return e.fail(err)
 	}
-	if _, err := accounts.Find(name); err != nil {
-		return e.fail(fmt.Errorf("%w: %s ('roadmap user list' shows the accounts)", err, name))
-	}
-	pw, err := e.password(pwFile, name)
-	if err != nil {
-		return e.fail(err)
-	}
-	if err := accounts.SetPassword(name, pw); err != nil {
-		return e.fail(err)
-	}
-	fmt.Fprintf(e.stdout, "password of %s changed\n", name)
+	fmt.Fprintf(e.stdout, "password of %s changed\n", a.name)
 	return exitOK
 }
 
