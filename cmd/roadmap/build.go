@@ -77,7 +77,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	return e.printBuild(res, f.json)
+	return e.printBuild(res, f.json, s.Location)
 }
 
 // buildOutput is what `build --json` prints.
@@ -95,7 +95,7 @@ type buildOutput struct {
 	OutputHash string            `json:"output_hash"`
 }
 
-func (e *env) printBuild(res *render.Result, asJSON bool) int {
+func (e *env) printBuild(res *render.Result, asJSON bool, loc *time.Location) int {
 	if asJSON {
 		out := buildOutput{
 			PDF: res.PDF, Manifest: res.Manifest, Report: res.Report.Kind, Title: res.Report.Title,
@@ -113,7 +113,7 @@ func (e *env) printBuild(res *render.Result, asJSON bool) int {
 		note = "no jurisdiction has reported for " + res.Report.Period.String() + "; the report says so"
 	}
 	fmt.Fprintf(e.stdout, "%s, %s, as of %s (%s); manifest %s\n", res.Report.Title, res.Build.Kind,
-		res.Report.AsOf.Format(time.RFC3339), note, res.Manifest)
+		res.Report.AsOf.In(loc).Format(time.RFC3339), note, res.Manifest)
 	return exitOK
 }
 

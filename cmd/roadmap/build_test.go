@@ -48,7 +48,7 @@ func TestBuildCommand(t *testing.T) {
 	t.Run("draft into the meeting folder", func(t *testing.T) {
 		r := runAt(t, wallClock, "build", "--data", data, "--meeting", "rcm-16", "--draft").want(t, exitOK)
 		pdf := filepath.Join(data, "reports", "rcm-16", "rcm-16-regional-draft.pdf")
-		if !strings.HasPrefix(r.stdout, pdf+"\n") || !strings.Contains(r.stdout, "draft, as of 2031-03-04T15:16:17Z") {
+		if !strings.HasPrefix(r.stdout, pdf+"\n") || !strings.Contains(r.stdout, "draft, as of 2031-03-04T16:16:17+01:00") {
 			t.Errorf("stdout:\n%s", r.stdout)
 		}
 		m, err := render.ReadManifest(filepath.Dir(pdf))

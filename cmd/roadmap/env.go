@@ -207,6 +207,12 @@ func (e *env) logger(format roadmap.LogFormat) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, nil))
 }
 
+// timeLayout is how a command prints a time for a person: to the minute, in
+// the configured zone with its abbreviation (the JSON output has the exact
+// time, and a cut-off is printed in RFC 3339 so that it can be given back
+// to --as-of).
+const timeLayout = "2006-01-02 15:04 MST"
+
 // setup is what a command works with: the data folder, the configuration and
 // the catalogue in force.
 type setup struct {

@@ -48,7 +48,7 @@ func runHistory(ctx context.Context, e *env, args []string) int {
 		}
 		return exitOK
 	}
-	if err := e.printHistory(j, p, subs); err != nil {
+	if err := e.printHistory(j, p, subs, s.Location); err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -102,7 +102,7 @@ func history(ctx context.Context, s *setup, j string, p roadmap.Period) ([]histo
 	return out, nil
 }
 
-func (e *env) printHistory(j *roadmap.Jurisdiction, p roadmap.Period, vs []historyVersion) error {
+func (e *env) printHistory(j *roadmap.Jurisdiction, p roadmap.Period, vs []historyVersion, loc *time.Location) error {
 	if len(vs) == 0 {
 		fmt.Fprintf(e.stdout, "nothing has been received for %s (%s), %s\n", j.Name, j.Code, p.Label())
 		return nil
@@ -115,7 +115,7 @@ func (e *env) printHistory(j *roadmap.Jurisdiction, p roadmap.Period, vs []histo
 		if v.Version > 0 {
 			version = fmt.Sprint(v.Version)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", version, v.State, v.Received.Format(time.RFC3339),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", version, v.State, v.Received.In(loc).Format(timeLayout),
 			shortHash(v.Hash), roadmap.Printable(v.Name), orDash(roadmap.Printable(v.Path)), findingsText(v.Errors, v.Warnings))
 	}
 	if err := tw.Flush(); err != nil {

@@ -303,7 +303,8 @@ func TestIngestVersions(t *testing.T) {
 		t.Errorf("received times: %v, %v", h.Versions[0].Received, h.Versions[2].Received)
 	}
 
-	// The text form: one line per file, the short hash, oldest first.
+	// The text form: one line per file, received in the configured zone
+	// ("2026-10-01 11:00 CEST"), the short hash, oldest first.
 	text := runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "AL", "--period", "2026-H1").want(t, exitOK).stdout
 	lines := strings.Split(strings.TrimSpace(text), "\n")
 	if len(lines) != 5 || lines[0] != "Albania (AL), January–June 2026: 3 file(s) received" {
@@ -311,7 +312,7 @@ func TestIngestVersions(t *testing.T) {
 	}
 	for i, w := range wantStates {
 		fields := strings.Fields(lines[i+2])
-		if fields[1] != string(w.state) || fields[3] != h.Versions[i].Hash[:12] {
+		if fields[1] != string(w.state) || fields[5] != h.Versions[i].Hash[:12] {
 			t.Errorf("history line %q: want state %s and hash %s", lines[i+2], w.state, h.Versions[i].Hash[:12])
 		}
 	}

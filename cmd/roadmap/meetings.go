@@ -112,7 +112,7 @@ func printMeetings(w io.Writer, l meetings, loc *time.Location) error {
 		}
 		var bs []string
 		for _, b := range m.Builds {
-			bs = append(bs, fmt.Sprintf("%s %s (%s)", b.Kind, b.At.In(loc).Format("2006-01-02 15:04 MST"), b.State))
+			bs = append(bs, fmt.Sprintf("%s %s (%s)", b.Kind, b.At.In(loc).Format(timeLayout), b.State))
 		}
 		if len(bs) == 0 {
 			bs = []string{"none planned"}

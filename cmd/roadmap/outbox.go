@@ -89,14 +89,14 @@ func (e *env) printOutbox(s *setup, out outboxOutput) error {
 		detail := m.Via
 		switch m.State {
 		case roadmap.MessagePending:
-			detail = "next try " + m.NextTry.In(s.Location).Format("2006-01-02 15:04")
+			detail = "next try " + m.NextTry.In(s.Location).Format(timeLayout)
 			if m.LastError != "" {
 				detail += ": " + m.LastError
 			}
 		case roadmap.MessageFailed:
 			detail = m.LastError
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", m.Key, m.State, m.Tries, m.Created.In(s.Location).Format("2006-01-02 15:04"),
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", m.Key, m.State, m.Tries, m.Created.In(s.Location).Format(timeLayout),
 			strings.Join(m.To, ", "), m.Subject, oneLine(detail))
 	}
 	if err := tw.Flush(); err != nil {

@@ -130,10 +130,9 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, now time.Time,
 	return st, nil
 }
 
-const statusTime = "2006-01-02 15:04 MST"
 
 func printStatus(w io.Writer, st *status, loc *time.Location) error {
-	fmt.Fprintf(w, "Status at %s (times in %s).\n\n", st.Now.Format(statusTime), st.Timezone)
+	fmt.Fprintf(w, "Status at %s (times in %s).\n\n", st.Now.Format(timeLayout), st.Timezone)
 	if m := st.Meeting; m != nil {
 		what := string(m.Kind)
 		if m.Jurisdiction != "" {
@@ -152,7 +151,7 @@ func printStatus(w io.Writer, st *status, loc *time.Location) error {
 				version, warnings = fmt.Sprint(j.Version), fmt.Sprint(j.Warnings)
 			}
 			if j.Received != nil {
-				received = j.Received.Format(statusTime)
+				received = j.Received.Format(timeLayout)
 			}
 			deadline := "-"
 			if j.Deadline != nil {
@@ -172,7 +171,7 @@ func printStatus(w io.Writer, st *status, loc *time.Location) error {
 		fmt.Fprintln(w, "  none planned")
 	}
 	for _, b := range st.NextBuilds {
-		fmt.Fprintf(w, "  %s  %s %s (%s)\n", b.At.In(loc).Format(statusTime), b.Meeting, b.Kind, b.State)
+		fmt.Fprintf(w, "  %s  %s %s (%s)\n", b.At.In(loc).Format(timeLayout), b.Meeting, b.Kind, b.State)
 	}
 	fmt.Fprintln(w, "\nLast builds:")
 	if len(st.LastBuilds) == 0 {
@@ -190,7 +189,7 @@ func printStatus(w io.Writer, st *status, loc *time.Location) error {
 		if !b.OK {
 			outcome = "FAILED: " + b.Error
 		}
-		fmt.Fprintf(w, "  %s  %s %s, %s, %s\n", b.Started.In(loc).Format(statusTime), b.Meeting, b.Kind, how, outcome)
+		fmt.Fprintf(w, "  %s  %s %s, %s, %s\n", b.Started.In(loc).Format(timeLayout), b.Meeting, b.Kind, how, outcome)
 	}
 	return nil
 }

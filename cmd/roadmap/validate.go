@@ -43,7 +43,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if f.json {
 		err = e.printJSON(results)
 	} else {
-		e.printValidation(results)
+		e.printValidation(results, s.Location)
 	}
 	if err != nil {
 		return e.fail(err)
@@ -121,7 +121,7 @@ func (e *env) validate(ctx context.Context, s *setup, files []string, folder str
 	return out, nil
 }
 
-func (e *env) printValidation(results []validation) {
+func (e *env) printValidation(results []validation, loc *time.Location) {
 	accepted := 0
 	for _, r := range results {
 		errs, warns := roadmap.CountFindings(r.Findings, roadmap.Error), roadmap.CountFindings(r.Findings, roadmap.Warning)
@@ -136,7 +136,7 @@ func (e *env) printValidation(results []validation) {
 		}
 		if d := r.DuplicateOf; d != nil {
 			fmt.Fprintf(e.stdout, "  its content is already recorded as version %d of %s %s (%s, received %s): ingest would count it as a duplicate\n",
-				d.Version, r.Jurisdiction, r.Period, roadmap.Printable(d.Name), d.Received.Format(time.RFC3339))
+				d.Version, r.Jurisdiction, r.Period, roadmap.Printable(d.Name), d.Received.In(loc).Format(timeLayout))
 		}
 	}
 	fmt.Fprintf(e.stdout, "%d file(s) checked: %d accepted, %d rejected; nothing was recorded\n",

@@ -124,7 +124,7 @@ func TestValidateWithLedger(t *testing.T) {
 	if !strings.Contains(r.stdout, "warning KPI!F24 (G6.1) large-change:") {
 		t.Errorf("no comparison with the previous period:\n%s", r.stdout)
 	}
-	if !strings.Contains(r.stdout, "its content is already recorded as version 1 of BA 2020-H2 (roadmap-BA-2020-H2.xlsx, received 2026-10-01T09:00:01Z): ingest would count it as a duplicate") {
+	if !strings.Contains(r.stdout, "its content is already recorded as version 1 of BA 2020-H2 (roadmap-BA-2020-H2.xlsx, received 2026-10-01 11:00 CEST): ingest would count it as a duplicate") {
 		t.Errorf("the duplicate is not named:\n%s", r.stdout)
 	}
 	out := validateJSON(t, intakeClock, exitOK, "--data", data, v1)
