@@ -130,7 +130,6 @@ func collectStatusOf(ctx context.Context, db *store.DB, s *setup, now time.Time,
 	return st, nil
 }
 
-
 func printStatus(w io.Writer, st *status, loc *time.Location) error {
 	fmt.Fprintf(w, "Status at %s (times in %s).\n\n", st.Now.Format(timeLayout), st.Timezone)
 	if m := st.Meeting; m != nil {
