@@ -62,9 +62,19 @@ func (c *Calendar) Sorted() []Meeting {
 // Next is the first meeting held today or later, today being now's day in
 // the calendar's zone.
 func (c *Calendar) Next(now time.Time) (*Meeting, bool) {
+	return c.next(now, func(Meeting) bool { return true })
+}
+
+// NextFor is the first meeting held today or later that concerns
+// jurisdiction j: the round j is reporting for now.
+func (c *Calendar) NextFor(j string, now time.Time) (*Meeting, bool) {
+	return c.next(now, func(m Meeting) bool { return m.Concerns(j) })
+}
+
+func (c *Calendar) next(now time.Time, want func(Meeting) bool) (*Meeting, bool) {
 	today := DateOf(now.In(c.loc()))
 	for _, m := range c.Sorted() {
-		if m.Date.Compare(today) >= 0 {
+		if m.Date.Compare(today) >= 0 && want(m) {
 			return &m, true
 		}
 	}

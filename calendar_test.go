@@ -111,3 +111,22 @@ func TestCalendarFindNext(t *testing.T) {
 		t.Error("a meeting after the last one")
 	}
 }
+
+// A jurisdiction's next meeting skips other jurisdictions' local meetings.
+func TestCalendarNextFor(t *testing.T) {
+	t.Parallel()
+	cal := roadmap.NewCalendar([]roadmap.Meeting{
+		{ID: "local-ba", Kind: roadmap.Local, Jurisdiction: "BA", Date: date(t, "2026-11-04")},
+		{ID: "local-al", Kind: roadmap.Local, Jurisdiction: "AL", Date: date(t, "2026-11-09")},
+		{ID: "rcm", Kind: roadmap.Regional, Date: date(t, "2026-12-15")},
+	}, time.UTC)
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for j, want := range map[string]string{"BA": "local-ba", "al": "local-al", "RS": "rcm"} {
+		if m, ok := cal.NextFor(j, now); !ok || m.ID != want {
+			t.Errorf("next for %s = %v, want %s", j, m, want)
+		}
+	}
+	if _, ok := cal.NextFor("AL", now.AddDate(0, 2, 0)); ok {
+		t.Error("a meeting after the last one")
+	}
+}

@@ -80,23 +80,19 @@ func (c *portalCycle) Status(ctx context.Context) (*web.Status, error) {
 }
 
 func (c *portalCycle) Round(ctx context.Context, code string) (*web.Round, error) {
-	s := c.s
-	now := c.now()
-	today := roadmap.DateOf(now.In(s.Location))
-	for _, m := range s.Calendar.Sorted() {
-		if m.Date.Compare(today) < 0 || !m.Concerns(code) {
-			continue
-		}
-		all, err := render.MeetingStatus(ctx, c.db, s.Catalogue, s.Calendar, m, now)
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range all {
-			if st.Code == code {
-				return &web.Round{Meeting: m, SubmissionStatus: st}, nil
-			}
-		}
+	s, now := c.s, c.now()
+	m, ok := s.Calendar.NextFor(code, now)
+	if !ok {
 		return nil, nil
+	}
+	all, err := render.MeetingStatus(ctx, c.db, s.Catalogue, s.Calendar, *m, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range all {
+		if st.Code == code {
+			return &web.Round{Meeting: *m, SubmissionStatus: st}, nil
+		}
 	}
 	return nil, nil
 }
