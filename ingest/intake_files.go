@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -148,6 +149,31 @@ func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 	if _, err := datadir.MkdirAll(filepath.Dir(dst)); err != nil {
 		return err
 	}
+	note, err := json.MarshalIndent(sidecar{Name: d.name, Folder: d.folder, Inbox: datadir.InboxPath(d.rel),
+		Received: s.Received.UTC(), Size: s.Size, Hash: s.Hash, Source: source}, "", "  ")
+	if err != nil {
+		return err
+	}
+	// The original and its note are written and flushed side by side: both
+	// must be on disk before the ledger commits, in either order, and two
+	// flushes at once cost the disk about one.
+	var wg sync.WaitGroup
+	var noteErr error
+	wg.Go(func() {
+		// The note's own time says nothing: only the original's is the
+		// received time.
+		noteErr = datadir.WriteBytes(dst+sidecarSuffix, datadir.Write{Sync: true}, append(note, '\n'))
+	})
+	err = in.keepOriginal(d, s, dst)
+	wg.Wait()
+	if err := errors.Join(err, noteErr); err != nil {
+		return err
+	}
+	return datadir.SyncDir(filepath.Dir(dst))
+}
+
+// keepOriginal writes the original at dst, synced, with its received time.
+func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string) error {
 	durable := datadir.Write{ModTime: s.Received, Sync: true}
 	switch {
 	case d.symlink():
@@ -157,30 +183,13 @@ func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 		if err != nil {
 			return err
 		}
-		if err := datadir.Symlink(target, dst); err != nil {
-			return err
-		}
+		return datadir.Symlink(target, dst)
 	case d.data != nil && hashBytes(d.data) == s.Hash:
 		// The content as hashed, held since: no second read of the file.
-		if err := datadir.WriteBytes(dst, durable, d.data); err != nil {
-			return err
-		}
+		return datadir.WriteBytes(dst, durable, d.data)
 	default:
-		if err := copyVerified(d.abs, dst, s.Hash, durable); err != nil {
-			return err
-		}
+		return copyVerified(d.abs, dst, s.Hash, durable)
 	}
-	note, err := json.MarshalIndent(sidecar{Name: d.name, Folder: d.folder, Inbox: datadir.InboxPath(d.rel),
-		Received: s.Received.UTC(), Size: s.Size, Hash: s.Hash, Source: source}, "", "  ")
-	if err != nil {
-		return err
-	}
-	// The note's own time says nothing: only the original's is the received
-	// time.
-	if err := datadir.WriteBytes(dst+sidecarSuffix, datadir.Write{Sync: true}, append(note, '\n')); err != nil {
-		return err
-	}
-	return datadir.SyncDir(filepath.Dir(dst))
 }
 
 // copyVerified copies src to dst through a temporary file and fails, leaving
