@@ -311,3 +311,32 @@ func TestCompanionsByteIdentical(t *testing.T) {
 		t.Errorf("two builds differ:\n%+v\n%+v", entries[0], entries[1])
 	}
 }
+
+// TestBreakdownNamesItsPeriod: a breakdown table heads its figures with the
+// period they are for. In a report reviewing 2026-H1 the Roadmap 2025–2030's
+// yearly figures are those of 2025, so no breakdown may say January–June
+// 2026 above them.
+func TestBreakdownNamesItsPeriod(t *testing.T) {
+	t.Parallel()
+	s, m := layoutSnapshot(t)
+	b := &Builder{Root: t.TempDir(), Ledger: &memLedger{subs: s.Submissions}, Catalogue: s.Catalogue, Now: func() time.Time { return s.AsOf }, Write: WritePDF}
+	res, err := b.Build(context.Background(), BuildRequest{Period: m.Period, AsOf: s.AsOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(res.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Pages(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pages, "\n")
+	if want := "Breakdown, " + roadmap.MustPeriod("2025").Label(); !strings.Contains(text, want) {
+		t.Errorf("no breakdown is headed %q", want)
+	}
+	if bad := "Breakdown, " + m.Period.Label(); strings.Contains(text, bad) {
+		t.Errorf("a breakdown of yearly figures is headed %q", bad)
+	}
+}

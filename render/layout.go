@@ -791,7 +791,6 @@ func hasDerived(t *RowReport) bool {
 // jurisdiction in the regional report, the jurisdiction and the region in a
 // jurisdiction report.
 func (l *layout) breakdownTable(ind *IndicatorReport) part {
-	r := l.r
 	if len(l.shown()) > sideBySide {
 		return l.breakdownByRow(ind)
 	}
@@ -815,7 +814,7 @@ func (l *layout) breakdownTable(ind *IndicatorReport) part {
 		cells = append(cells, boldCell(regionalCell(ind, row.Regional)))
 		rows = append(rows, cells)
 	}
-	return l.labelled("Breakdown, "+r.PeriodLabel+unitTag(ind), pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
+	return l.labelled("Breakdown, "+ind.Shown.Label()+unitTag(ind), pdf.Table{Columns: cols, Rows: rows, Size: 7.5}, "", nil)
 }
 
 // breakdownByRow is the breakdown a jurisdiction a row, the parts across,
