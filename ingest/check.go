@@ -995,7 +995,7 @@ func (r *run) checkDeadline() {
 	// Both days are named in the deadline's zone: the received time is UTC,
 	// whose day can still be the deadline day for a file that came after it.
 	r.warnf(roadmap.CodeLate, "", "", "",
-		"This report for %s arrived on %s, after the deadline of %s: it is recorded, but a late report may miss the meeting's report, so send the next one before its deadline.",
+		"This report for %s arrived on %s, after the deadline of %s: a late report may miss the meeting's report, so send the next one before its deadline.",
 		r.sub.Period, r.sub.Received.In(deadline.Location()).Format(time.DateOnly), deadline.Format(time.DateOnly))
 }
 

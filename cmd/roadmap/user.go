@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/term"
@@ -18,10 +20,7 @@ import (
 
 // runUser manages the portal's accounts: user add, list, remove, passwd.
 func runUser(ctx context.Context, e *env, args []string) int {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
+	sub, args := userAction(args)
 	switch sub {
 	case "add":
 		return e.userAdd(args)
@@ -31,12 +30,42 @@ func runUser(ctx context.Context, e *env, args []string) int {
 		return e.userRemove(args)
 	case "passwd":
 		return e.userPasswd(args)
-	case "-h", "-help", "--help":
-		f := e.newFlags(false, userSynopsis...)
-		e.help(f)
-		return exitOK
+	case "":
+		for _, a := range args {
+			if a == "-h" || a == "-help" || a == "--help" {
+				e.help(e.newFlags(false, userSynopsis...))
+				return exitOK
+			}
+		}
+		return e.usageError("give what to do: add, list, remove or passwd")
 	}
-	return e.usageError("want one of add, list, remove, passwd, not %q", sub)
+	return e.usageError("unknown action %q: use add, list, remove or passwd", sub)
+}
+
+// userAction takes the action (add, list, remove, passwd) out of args
+// wherever it stands, so that flags may come before it as before any other
+// command's operands ("roadmap user --data DIR list"). It is the first
+// argument that is neither a flag nor a flag's value: every flag of user
+// takes a value except --json and -h.
+func userAction(args []string) (string, []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if a == "--" {
+				i++
+				if i == len(args) {
+					break
+				}
+			}
+			return args[i], append(slices.Clone(args[:i]), args[i+1:]...)
+		}
+		switch name := strings.TrimLeft(a, "-"); {
+		case strings.Contains(name, "="), name == "json", name == "h", name == "help":
+		default:
+			i++ // its value
+		}
+	}
+	return "", args
 }
 
 var userSynopsis = []string{

@@ -51,9 +51,12 @@ func TestUserCommands(t *testing.T) {
 	if strings.Contains(r.stdout, "$2") {
 		t.Errorf("list shows a hash: %s", r.stdout)
 	}
-	r = userCmd(t, "", "user", "list", "--data", data).want(t, exitOK)
-	if !strings.Contains(r.stdout, "al-focal  AL") {
-		t.Errorf("list: %s", r.stdout)
+	// Flags may come before the action too, as before any command's operands.
+	for _, args := range [][]string{{"user", "list", "--data", data}, {"user", "--data", data, "list"}, {"user", "--data=" + data, "--", "list"}} {
+		r = userCmd(t, "", args...).want(t, exitOK)
+		if !strings.Contains(r.stdout, "al-focal  AL") {
+			t.Errorf("%v: %s", args, r.stdout)
+		}
 	}
 
 	userCmd(t, "another long password\n", "user", "passwd", "al-focal", "--data", data).want(t, exitOK)
@@ -78,7 +81,8 @@ func TestUserCommands(t *testing.T) {
 		{"long enough password\n", []string{"user", "add", "seesac", "--role", "AL"}, exitProblem, "exists already"},
 		{"", []string{"user", "remove", "nobody"}, exitProblem, "no such account"},
 		{"", []string{"user", "passwd", "nobody"}, exitProblem, "no such account"},
-		{"", []string{"user", "frob"}, exitUsage, "want one of add, list, remove, passwd"},
+		{"", []string{"user", "frob"}, exitUsage, `unknown action "frob": use add, list, remove or passwd`},
+		{"", []string{"user"}, exitUsage, "give what to do: add, list, remove or passwd"},
 	} {
 		r := userCmd(t, c.stdin, append(c.args, "--data", data)...)
 		if r.code != c.code || !strings.Contains(r.stderr, c.want) {
