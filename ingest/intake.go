@@ -546,6 +546,18 @@ func (in *Intake) commit(ctx context.Context, p *prepared) (Outcome, error) {
 	if s.Path, err = in.destination(s, d); err != nil {
 		return out, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
+	if in.oversized(d) {
+		// Moved, not copied: recorded first, so that a crash between the
+		// two leaves the file in the inbox and recorded, and the next pass
+		// moves it (finish, resuming).
+		if err := in.Ledger.Record(ctx, s, source); err != nil {
+			return out, fmt.Errorf("intake %s: %w", d.rel, err)
+		}
+		if err := in.store(d, s, source); err != nil {
+			return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
+		}
+		return in.finish(ctx, d, s, out)
+	}
 	if err := in.store(d, s, source); err != nil {
 		return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
 	}
@@ -603,7 +615,7 @@ const headSize = 512
 // for its size alone. A symbolic link has no content of its own (it is never
 // followed) and no hash.
 func (in *Intake) identify(d drop) (hash string, data, head []byte, err error) {
-	if d.symlink() {
+	if d.symlink() || in.oversized(d) {
 		return "", nil, nil, nil
 	}
 	f, err := os.Open(d.abs)
@@ -651,11 +663,22 @@ func (in *Intake) identify(d drop) (hash string, data, head []byte, err error) {
 	return hex.EncodeToString(h.Sum(nil)), nil, head, nil
 }
 
+// oversized reports whether a drop is over the checker's size limit. Such a
+// file is rejected from its size alone: never read nor hashed (it has no
+// hash), and moved into rejected/ rather than copied, so that one sender's
+// huge file neither fills the disk twice nor holds up the others' files.
+func (in *Intake) oversized(d drop) bool {
+	return !d.symlink() && d.info.Size() > in.Checker.maxSize()
+}
+
 // sourceKey names one drop: the same file left in the inbox gives the same
 // key on every pass, and the same content dropped again later (a new
 // modification time) gives another.
 func sourceKey(d drop, hash string) string {
 	what := hash
+	if hash == "" && !d.symlink() {
+		what = "oversized"
+	}
 	if d.symlink() {
 		target, _ := os.Readlink(d.abs)
 		what = "symlink:" + target
@@ -683,6 +706,11 @@ func (in *Intake) decide(d drop, hash string, head []byte, received time.Time) *
 		return reject(roadmap.CodeWrongJurisdiction, fmt.Sprintf(
 			"The folder %q in the inbox is not a jurisdiction's folder, so this file cannot be attributed: put it in your own jurisdiction's folder (%s) or in the inbox itself.",
 			d.folder, in.folderList()))
+	}
+	if in.oversized(d) {
+		s := in.Checker.oversized(d.name, d.folder, d.info.Size(), "", received)
+		s.Name, s.Folder, s.Received = d.name, d.folder, received
+		return s
 	}
 	if what, ok := notWorkbook(d.name, head); ok {
 		return reject(roadmap.CodeUnsupportedFile, fmt.Sprintf(
@@ -803,8 +831,11 @@ const maxName = 180
 // same content under the same name), then its name.
 func storedName(hash string, d drop) string {
 	prefix := "symlink"
-	if !d.symlink() && len(hash) >= 16 {
+	switch {
+	case !d.symlink() && len(hash) >= 16:
 		prefix = hash[:16]
+	case !d.symlink():
+		prefix = "oversized" // never read, so never hashed
 	}
 	tag := sha256.Sum256([]byte(sourceKey(d, hash)))
 	return prefix + "-" + hex.EncodeToString(tag[:4]) + "-" + shorten(d.name)

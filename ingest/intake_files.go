@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -176,6 +177,15 @@ func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string) error {
 	durable := datadir.Write{ModTime: s.Received, Sync: true}
 	switch {
+	case in.oversized(d):
+		// Never read: moved into place on the data folder's file system,
+		// so it costs no second copy of its size.
+		if err := os.Rename(d.abs, dst); err != nil {
+			return fmt.Errorf("move the oversized file: %w", err)
+		}
+		if err := os.Chtimes(dst, s.Received, s.Received); err != nil {
+			return err
+		}
 	case d.symlink():
 		// Kept as a link with the same target: never followed, not even to
 		// copy what it points at.

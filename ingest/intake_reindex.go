@@ -39,7 +39,7 @@ type storedFile struct {
 }
 
 // hashPrefix is what storedName puts before a kept original's name.
-var hashPrefix = regexp.MustCompile(`^([0-9a-f]{16}|symlink)-([0-9a-f]{8}-)?`)
+var hashPrefix = regexp.MustCompile(`^([0-9a-f]{16}|symlink|oversized)-([0-9a-f]{8}-)?`)
 
 // Reindex rebuilds the ledger from the originals kept in archive/ and
 // rejected/, in the order they were received: each is checked again and

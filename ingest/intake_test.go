@@ -920,3 +920,45 @@ func keptAs(stored, dir, hash, name string) bool {
 	tag, rest, ok := strings.Cut(rest, "-")
 	return ok && len(tag) == 8 && rest == name
 }
+
+// Item 11 of issue 9: a file over the size limit is rejected from its size
+// alone: never read, moved (the same file, not a copy) into rejected/, and
+// the other files of the pass are taken as usual.
+func TestOversizedFileMovedUnread(t *testing.T) {
+	t.Parallel()
+	e := newIntakeEnv(t)
+	e.in.Checker.MaxSize = 1 << 20
+	huge := filepath.Join(e.root, "inbox", "AL", "huge.xlsx")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 3 GB that take no disk, and that nothing may read.
+	if err := f.Truncate(3 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	before, err := os.Lstat(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
+	sum := e.pass()
+	o := outcomeOf(t, sum, "AL/huge.xlsx")
+	if o.State != roadmap.Rejected || len(findingsOf(o.Submission, roadmap.CodeTooLarge)) != 1 || o.Submission.Hash != "" {
+		t.Fatalf("huge file: %s, hash %q, findings %v", o.State, o.Submission.Hash, o.Submission.Findings)
+	}
+	kept, err := os.Lstat(filepath.Join(e.root, filepath.FromSlash(o.Stored)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, kept) {
+		t.Error("the oversized file was copied, not moved")
+	}
+	if e.exists("inbox/AL/huge.xlsx") {
+		t.Error("the oversized file is still in the inbox")
+	}
+	if o := outcomeOf(t, sum, "AL/report.xlsx"); o.State != roadmap.Accepted {
+		t.Errorf("the other file: %s", o.State)
+	}
+}
