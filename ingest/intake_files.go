@@ -183,9 +183,7 @@ func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string) error 
 		if err := os.Rename(d.abs, dst); err != nil {
 			return fmt.Errorf("move the oversized file: %w", err)
 		}
-		if err := os.Chtimes(dst, s.Received, s.Received); err != nil {
-			return err
-		}
+		return os.Chtimes(dst, s.Received, s.Received)
 	case d.symlink():
 		// Kept as a link with the same target: never followed, not even to
 		// copy what it points at.
