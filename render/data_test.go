@@ -312,11 +312,12 @@ func TestCompanionsByteIdentical(t *testing.T) {
 	}
 }
 
-// TestBreakdownNamesItsPeriod: a breakdown table heads its figures with the
-// period they are for. In a report reviewing 2026-H1 the Roadmap 2025–2030's
-// yearly figures are those of 2025, so no breakdown may say January–June
-// 2026 above them.
-func TestBreakdownNamesItsPeriod(t *testing.T) {
+// TestHeadersNameTheirPeriod: a table heads its figures with the period they
+// are for. In a report reviewing 2026-H1 the Roadmap 2025–2030's yearly
+// figures are those of 2025, so no breakdown or distribution may say
+// January–June 2026 above them, and the headline table, whose rows mix
+// periods, names none in a code (each yearly row names its year).
+func TestHeadersNameTheirPeriod(t *testing.T) {
 	t.Parallel()
 	s, m := layoutSnapshot(t)
 	b := &Builder{Root: t.TempDir(), Ledger: &memLedger{subs: s.Submissions}, Catalogue: s.Catalogue, Now: func() time.Time { return s.AsOf }, Write: WritePDF}
@@ -336,7 +337,13 @@ func TestBreakdownNamesItsPeriod(t *testing.T) {
 	if want := "Breakdown, " + roadmap.MustPeriod("2025").Label(); !strings.Contains(text, want) {
 		t.Errorf("no breakdown is headed %q", want)
 	}
-	if bad := "Breakdown, " + m.Period.Label(); strings.Contains(text, bad) {
-		t.Errorf("a breakdown of yearly figures is headed %q", bad)
+	// A narrow column's header wraps: the extracted text has a line each.
+	if want := "\nJurisdictions,\n2025\nWhich\nPrevious,\n2024\n"; !strings.Contains(text, want) {
+		t.Errorf("no distribution over the scale is headed %q", want)
+	}
+	for _, bad := range []string{"Breakdown, " + m.Period.Label(), "Jurisdictions,\n" + m.Period.String(), "Region,\n" + m.Period.String()} {
+		if strings.Contains(text, bad) {
+			t.Errorf("a table of yearly figures is headed %q", bad)
+		}
 	}
 }

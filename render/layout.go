@@ -359,10 +359,10 @@ func (l *layout) headlines() pdf.Table {
 		// Narrower figures, wider changes: "+1,349 (+5.9 %)" must not wrap.
 		cols = []pdf.Column{{Title: "Indicator (unit)", Width: 2.3}}
 		regionW, changeW = 1.2, 1.8
-		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", " + r.Period.String(), Width: 1.1, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.7, Align: "R"})
+		cols = append(cols, pdf.Column{Title: r.Focus.Name + ", current period", Width: 1.1, Align: "R"}, pdf.Column{Title: "Change on previous period", Width: 1.7, Align: "R"})
 	}
 	cols = append(cols,
-		pdf.Column{Title: "Region, " + r.Period.String(), Width: regionW, Align: "R"},
+		pdf.Column{Title: "Region, current period", Width: regionW, Align: "R"},
 		pdf.Column{Title: "Region, previous period", Width: regionW, Align: "R"},
 		pdf.Column{Title: "Regional change (like for like)", Width: changeW, Align: "R"},
 		pdf.Column{Title: "Covers", Width: 0.8, Align: "R"},
@@ -371,6 +371,8 @@ func (l *layout) headlines() pdf.Table {
 		for i := range g.Indicators {
 			ind := &g.Indicators[i]
 			t := ind.Total()
+			// The current period is the reviewed one unless the row names
+			// its own (a yearly figure in a half-year's report).
 			label := ind.Title
 			if ind.Shown != r.Period {
 				label += " (" + ind.Shown.String() + ")"
@@ -890,11 +892,11 @@ func (l *layout) statusParts(ind *IndicatorReport) []part {
 	if r.Focus != nil {
 		jr := l.focusRow(t)
 		note = fmt.Sprintf("%s: %s now, %s in %s, %s in the baseline; change on previous period: %s.",
-			r.Focus.Name, jr.Current, jr.Previous, r.Period.Prev(), jr.Baseline, jr.ChangePrevious)
+			r.Focus.Name, jr.Current, jr.Previous, ind.Shown.Prev().Label(), jr.Baseline, jr.ChangePrevious)
 	}
 	dist := l.labelled("Distribution over the scale", pdf.Table{Columns: []pdf.Column{
-		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + r.Period.String(), Width: 1, Align: "R"},
-		{Title: "Which", Width: 3.5}, {Title: "Previous " + r.Period.Prev().String(), Width: 1, Align: "R"},
+		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + ind.Shown.Label(), Width: 1, Align: "R"},
+		{Title: "Which", Width: 3.5}, {Title: "Previous, " + ind.Shown.Prev().Label(), Width: 1, Align: "R"},
 	}, Rows: rows, Size: 8}, note, nil)
 	return []part{matrix, dist}
 }
