@@ -298,6 +298,10 @@ func (g generator) womenMessage() string {
 	if len(parts) == 0 {
 		return ""
 	}
+	if g.r.Focus != nil {
+		// A jurisdiction report's shares are its own figures.
+		return "Women were " + joinWords(parts) + "."
+	}
 	return "Women were " + joinWords(parts) + " (pooled over the jurisdictions that reported by sex)."
 }
 
