@@ -51,6 +51,9 @@ func (d Date) End(loc *time.Location) time.Time {
 // AddDays moves the date by n days.
 func (d Date) AddDays(n int) Date { return DateOf(d.At(12, 0, time.UTC).AddDate(0, 0, n)) }
 
+// Long is the date in words, as reports and messages print it: "9 October 2026".
+func (d Date) Long() string { return d.At(12, 0, time.UTC).Format("2 January 2006") }
+
 // Compare orders dates: -1, 0 or +1.
 func (d Date) Compare(e Date) int { return d.At(0, 0, time.UTC).Compare(e.At(0, 0, time.UTC)) }
 
@@ -125,4 +128,24 @@ type Build struct {
 	// it shows the data as it was then, so it never stands in for a planned
 	// build, which must show the data as it is.
 	AsOfGiven bool `json:"as_of_given,omitempty"`
+}
+
+// Name is the meeting in words, as a reader knows it: "Regional Roadmap
+// Coordination Meeting 16", "Local Coordination Meeting 16", never its id.
+func (m Meeting) Name() string {
+	var name string
+	switch m.Kind {
+	case Regional:
+		name = "Regional Roadmap Coordination Meeting"
+	case Local:
+		name = "Local Coordination Meeting"
+	case HighLevel:
+		name = "High-level meeting"
+	default:
+		name = string(m.Kind)
+	}
+	if m.Number > 0 {
+		name += fmt.Sprintf(" %d", m.Number)
+	}
+	return name
 }

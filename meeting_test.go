@@ -93,3 +93,22 @@ func TestDateText(t *testing.T) {
 		t.Error("bad date accepted")
 	}
 }
+
+func TestMeetingAndDateInWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		m    roadmap.Meeting
+		want string
+	}{
+		{roadmap.Meeting{ID: "rcm-16", Kind: roadmap.Regional, Number: 16}, "Regional Roadmap Coordination Meeting 16"},
+		{roadmap.Meeting{ID: "local-16-al", Kind: roadmap.Local, Number: 16, Jurisdiction: "AL"}, "Local Coordination Meeting 16"},
+		{roadmap.Meeting{ID: "paris", Kind: roadmap.HighLevel}, "High-level meeting"},
+	} {
+		if got := tc.m.Name(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.m.ID, got, tc.want)
+		}
+	}
+	if got := (roadmap.Date{2026, time.October, 9}).Long(); got != "9 October 2026" {
+		t.Errorf("Long: %q", got)
+	}
+}

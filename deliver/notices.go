@@ -304,11 +304,11 @@ func (n *Notices) call(j string, p roadmap.Period, due roadmap.Date, mt *roadmap
 	fmt.Fprintf(&b, "Attached is your KPI workbook for it, %s. Fill it in and save it into\n", name)
 	fmt.Fprintf(&b, "your folder of the inbox (inbox/%s/): within a minute you receive a receipt, or\n", j)
 	b.WriteString("the list of problems to correct.\n\n")
-	fmt.Fprintf(&b, "Due: %s%s.\n", dayText(due), meetingText(mt))
+	fmt.Fprintf(&b, "Due: %s%s.\n", due.Long(), meetingText(mt))
 	b.WriteString(signature)
 	return &roadmap.Message{
 		Key: callKey(j, p), Jurisdiction: j, To: slices.Clone(n.Contacts[j]),
-		Subject:     fmt.Sprintf("[Roadmap] %s %s: call for data, due %s", j, p, dayText(due)),
+		Subject:     fmt.Sprintf("[Roadmap] %s %s: call for data, due %s", j, p, due.Long()),
 		Body:        b.String(),
 		Attachments: []roadmap.Attachment{{Name: name, Data: data}},
 	}, nil
@@ -318,26 +318,26 @@ func (n *Notices) reminder(j string, p roadmap.Period, due roadmap.Date, mt *roa
 	left := int(due.At(12, 0, time.UTC).Sub(today.At(12, 0, time.UTC)) / (24 * time.Hour))
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear colleagues,\n\nNo report of %s for %s has been accepted yet.\n", n.name(j), p.Label())
-	fmt.Fprintf(&b, "It is due on %s%s: %s left.\n", dayText(due), meetingText(mt), plural(left, "day"))
+	fmt.Fprintf(&b, "It is due on %s%s: %s left.\n", due.Long(), meetingText(mt), plural(left, "day"))
 	fmt.Fprintf(&b, "Save the filled-in workbook into your folder of the inbox (inbox/%s/).\n", j)
 	b.WriteString("If you have sent it already, look for its note in your feedback folder: it may\nhave been rejected.\n")
 	b.WriteString(signature)
 	return roadmap.Message{
 		Key: fmt.Sprintf("reminder:%s:%s:%s", j, p, r), Jurisdiction: j, To: slices.Clone(n.Contacts[j]),
-		Subject: fmt.Sprintf("[Roadmap] %s %s: reminder, due %s", j, p, dayText(due)),
+		Subject: fmt.Sprintf("[Roadmap] %s %s: reminder, due %s", j, p, due.Long()),
 		Body:    b.String(),
 	}
 }
 
 func (n *Notices) late(j string, p roadmap.Period, due roadmap.Date, mt *roadmap.Meeting) roadmap.Message {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Dear colleagues,\n\nThe report of %s for %s was due on %s%s,\n", n.name(j), p.Label(), dayText(due), meetingText(mt))
+	fmt.Fprintf(&b, "Dear colleagues,\n\nThe report of %s for %s was due on %s%s,\n", n.name(j), p.Label(), due.Long(), meetingText(mt))
 	b.WriteString("and none has been accepted. Please send it as soon as you can: it is still taken,\n")
 	b.WriteString("and marked as late. Without it, the report shows your jurisdiction as not reported.\n")
 	b.WriteString(signature)
 	return roadmap.Message{
 		Key: fmt.Sprintf("late:%s:%s", j, p), Jurisdiction: j, To: slices.Clone(n.Contacts[j]),
-		Subject: fmt.Sprintf("[Roadmap] %s %s: late, was due %s", j, p, dayText(due)),
+		Subject: fmt.Sprintf("[Roadmap] %s %s: late, was due %s", j, p, due.Long()),
 		Body:    b.String(),
 	}
 }
@@ -349,13 +349,11 @@ func (n *Notices) name(j string) string {
 	return j
 }
 
-func dayText(d roadmap.Date) string { return d.At(12, 0, time.UTC).Format("2 January 2006") }
-
 func meetingText(m *roadmap.Meeting) string {
 	if m == nil {
 		return ""
 	}
-	s := fmt.Sprintf(", for the %s meeting %s on %s", m.Kind, m.ID, dayText(m.Date))
+	s := fmt.Sprintf(", for the %s on %s", m.Name(), m.Date.Long())
 	if m.Place != "" {
 		s += " in " + m.Place
 	}
@@ -398,7 +396,7 @@ func (n *Notices) Report(b roadmap.Build, m roadmap.Meeting) (*roadmap.Message, 
 		atts = append(atts, roadmap.Attachment{Name: path.Base(f), Data: data})
 	}
 	var body strings.Builder
-	fmt.Fprintf(&body, "The %s report for the %s meeting %s on %s", b.Kind, m.Kind, m.ID, dayText(m.Date))
+	fmt.Fprintf(&body, "The %s report for the %s (%s) on %s", b.Kind, m.Name(), m.ID, m.Date.Long())
 	if m.Place != "" {
 		fmt.Fprintf(&body, " in %s", m.Place)
 	}

@@ -203,7 +203,7 @@ func TestRoundNotices(t *testing.T) {
 	}
 	call := ms[1]
 	if call.Subject != "[Roadmap] BA 2026-H1: call for data, due 13 November 2026" || len(call.Attachments) != 1 ||
-		call.Attachments[0].Name != "BA-2026-H1.xlsx" || !strings.Contains(call.Body, "regional meeting rcm-16 on 15 December 2026 in Tirana") {
+		call.Attachments[0].Name != "BA-2026-H1.xlsx" || !strings.Contains(call.Body, "for the Regional Roadmap Coordination Meeting on 15 December 2026 in Tirana") {
 		t.Errorf("call for data: %+v", call)
 	}
 	if r := ms[2]; !strings.Contains(r.Body, "9 days left") || r.Subject != "[Roadmap] BA 2026-H1: reminder, due 13 November 2026" {

@@ -296,12 +296,17 @@ func (in *Intake) receiptNote(d drop, s *roadmap.Submission, original *roadmap.S
 	}
 	b.WriteString("\nTo correct anything, send the whole workbook again: the newest accepted file counts.\n\n")
 	b.WriteString("What was recorded\n-----------------\n")
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "Row\tCell\tValue\tIndicator")
-	for _, v := range s.Values {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Row, v.Cell, in.shownValue(v), in.rowTitle(v))
+	if len(s.Values) == 0 {
+		// A round that closes no year holds narratives only (docs/cycle.md).
+		b.WriteString("No figures are due in this round.\n")
+	} else {
+		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "Row\tCell\tValue\tIndicator")
+		for _, v := range s.Values {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Row, v.Cell, in.shownValue(v), in.rowTitle(v))
+		}
+		tw.Flush()
 	}
-	tw.Flush()
 	var told bool
 	for _, n := range s.Narratives {
 		if !n.Empty() {

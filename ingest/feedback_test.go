@@ -296,6 +296,23 @@ func TestNotesSayWhereWhatAndWhatToDo(t *testing.T) {
 			t.Errorf("the receipt lacks %q:\n%s", want, receipt)
 		}
 	}
+	if strings.Contains(receipt, "No figures are due") {
+		t.Errorf("a receipt with figures says none were due:\n%s", receipt)
+	}
+
+	// A round that closes no year holds narratives only: the receipt says
+	// so instead of an empty table.
+	s.Values = nil
+	s.Narratives = []roadmap.Narrative{{Goal: "G1", Progress: "Law adopted."}}
+	receipt = e.in.receiptNote(d, s, nil)
+	for _, want := range []string{"No figures are due in this round.", "Narrative received for goal(s): G1"} {
+		if !strings.Contains(receipt, want) {
+			t.Errorf("the narrative-only receipt lacks %q:\n%s", want, receipt)
+		}
+	}
+	if strings.Contains(receipt, "Row  Cell") {
+		t.Errorf("the narrative-only receipt prints an empty table:\n%s", receipt)
+	}
 }
 
 // A focal point reads the received time in the calendar's zone, not in UTC.

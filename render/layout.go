@@ -206,13 +206,9 @@ func (l *layout) cover() {
 		}
 	}
 	if m := r.Meeting; m != nil {
-		what := meetingName(m)
-		if m.Number > 0 {
-			what += fmt.Sprintf(" %d", m.Number)
-		}
-		add("Meeting", what)
+		add("Meeting", m.Name())
 		add("Place", m.Place)
-		when := m.Date.At(12, 0, time.UTC).Format("2 January 2006")
+		when := m.Date.Long()
 		if m.Planned {
 			when += " (planned, not yet confirmed)"
 		}
@@ -273,18 +269,6 @@ func (l *layout) statusNote() {
 	}
 	d.Paragraph("Awaited from: " + strings.Join(l.namesOf(missing), ", ") + ".")
 	l.named(missing...)
-}
-
-func meetingName(m *roadmap.Meeting) string {
-	switch m.Kind {
-	case roadmap.Regional:
-		return "Regional Roadmap Coordination Meeting"
-	case roadmap.Local:
-		return "Local Coordination Meeting"
-	case roadmap.HighLevel:
-		return "High-level meeting"
-	}
-	return string(m.Kind)
 }
 
 func (l *layout) namesOf(codes []string) []string {
