@@ -162,6 +162,9 @@ func checkHeader(path string, emptyOK bool) error {
 		return fmt.Errorf("open ledger %q: %w", path, err)
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return fmt.Errorf("open ledger %q: it is a folder, not a file: %w", path, ErrNotLedger)
+	}
 	head := make([]byte, len(sqliteHeader))
 	n, err := io.ReadFull(f, head)
 	switch {

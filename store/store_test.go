@@ -531,6 +531,18 @@ func TestNotALedger(t *testing.T) {
 			t.Errorf("%s changed: %d bytes now", name, len(got))
 		}
 	}
+	folder := filepath.Join(dir, "folder.db")
+	if err := os.Mkdir(folder, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, open := range []func() error{
+		func() error { _, err := Open(folder); return err },
+		func() error { _, err := OpenReadOnly(ctx, folder); return err },
+	} {
+		if err := open(); !errors.Is(err, ErrNotLedger) || !strings.Contains(err.Error(), "is a folder") {
+			t.Errorf("a folder in the ledger's place: %v", err)
+		}
+	}
 }
 
 // A read-only open leaves no file behind and changes none: neither when the
