@@ -44,7 +44,8 @@ type Checker struct {
 	TmpDir string
 	// Previous returns the latest accepted submission of jurisdiction for
 	// period p, or nil if there is none. The checker asks for the period just
-	// before the one being checked. Nil means no comparison.
+	// before the one being checked, never for one before the catalogue's
+	// baseline. Nil means no comparison.
 	Previous func(jurisdiction string, p roadmap.Period) *roadmap.Submission
 	// Calendar decides the submission deadline of a report and whether the
 	// file came in time (roadmap.Calendar). Nil means no deadline check.
@@ -911,6 +912,12 @@ func (c *Checker) comparePrevious(sub *roadmap.Submission) {
 	// (Phase I's G7.3 is not the Roadmap 2025–2030's).
 	r := &run{c: c, cat: c.Catalogue.InForce(sub.Period), sub: sub}
 	prevRound := previousRound(r.sub)
+	if prevRound.Before(c.Catalogue.Baseline) {
+		// The baseline is the first period reported: nothing before it is
+		// compared, and a half-year is never set against the baseline
+		// year, whose figures cover twice as long.
+		return
+	}
 	prev := r.c.Previous(r.sub.Jurisdiction, prevRound)
 	if prev == nil {
 		return

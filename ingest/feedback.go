@@ -47,8 +47,10 @@ const (
 
 // feedback writes the sender's notes in feedback/J/ and removes the notes a
 // previous drop of the same name left there that no longer apply. It returns
-// the files written, relative to Root.
-func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) ([]string, error) {
+// the files written, relative to Root. original is, for a duplicate, the
+// version in force it equals, as it was when the file was judged (a later
+// file of the same group may supersede it); nil asks the ledger.
+func (in *Intake) feedback(ctx context.Context, d drop, s, original *roadmap.Submission) ([]string, error) {
 	receipt, errs, annotated := feedbackPaths(in.homeOf(s, d), d.name, d.folder)
 	if _, err := datadir.MkdirAll(in.abs(path.Dir(receipt))); err != nil {
 		return nil, err
@@ -77,9 +79,9 @@ func (in *Intake) feedback(ctx context.Context, d drop, s *roadmap.Submission) (
 		}
 		stale = append(stale, receipt)
 	default:
-		var original *roadmap.Submission
 		var err error
 		switch {
+		case s.State == roadmap.Duplicate && original != nil:
 		case s.State == roadmap.Duplicate:
 			original, err = in.Ledger.InForce(ctx, s.Jurisdiction, s.Period)
 		case s.Version > 1:

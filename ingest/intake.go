@@ -20,6 +20,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
+	"github.com/seesac/roadmap/store"
 )
 
 // Ledger is what the intake needs of the ledger; *store.DB implements it.
@@ -28,6 +29,9 @@ type Ledger interface {
 	// setting its ID and, when accepted, its Version. It fails if source is
 	// already recorded.
 	Record(ctx context.Context, s *roadmap.Submission, source string) error
+	// RecordAll is Record for several submissions, in order, in one
+	// transaction: all are recorded or none.
+	RecordAll(ctx context.Context, subs []store.Recording) error
 	// BySource is the submission recorded for a drop, with its values and
 	// findings, or nil.
 	BySource(ctx context.Context, source string) (*roadmap.Submission, error)
@@ -77,7 +81,8 @@ type Intake struct {
 
 // The steps of taking a file, in order (see the package doc).
 const (
-	stepStore    = "store"    // the original copied to archive/ or rejected/
+	stepWritten  = "written"  // a group's originals and notes written, not yet synced
+	stepStore    = "store"    // the original copied to archive/ or rejected/ (durable)
 	stepRecord   = "record"   // the ledger transaction committed
 	stepFeedback = "feedback" // the feedback files written
 	stepRemove   = "remove"   // the file removed from the inbox
@@ -245,7 +250,7 @@ func (in *Intake) DryRun(ctx context.Context, file, folder string) (Outcome, err
 		out.Waiting = p.waiting
 		return out, nil
 	}
-	s, err := in.judge(ctx, p)
+	s, _, err := in.judge(ctx, p, nil)
 	if err != nil {
 		return out, err
 	}
@@ -322,17 +327,24 @@ func (in *Intake) synthesisDrop(d drop) bool {
 }
 
 // duplicate says whether an accepted file is a duplicate: the same content as
-// the version in force. A file equal to an earlier, superseded version is
-// not: sending v1 again after v2 restores v1's content as a new version.
-func (in *Intake) duplicate(ctx context.Context, s *roadmap.Submission) (bool, error) {
+// the version in force (a file of g, or else the ledger's), which it
+// returns. A file equal to an earlier, superseded version is not: sending
+// v1 again after v2 restores v1's content as a new version.
+func (in *Intake) duplicate(ctx context.Context, s *roadmap.Submission, g *group) (*roadmap.Submission, error) {
 	if s.State != roadmap.Accepted {
-		return false, nil
+		return nil, nil
 	}
-	cur, err := in.Ledger.InForce(ctx, s.Jurisdiction, s.Period)
-	if err != nil {
-		return false, err
+	cur, ok := g.inForce(s.Jurisdiction, s.Period)
+	if !ok {
+		var err error
+		if cur, err = in.Ledger.InForce(ctx, s.Jurisdiction, s.Period); err != nil {
+			return nil, err
+		}
 	}
-	return cur != nil && cur.Hash == s.Hash, nil
+	if cur != nil && cur.Hash == s.Hash {
+		return cur, nil
+	}
+	return nil, nil
 }
 
 // folderOf maps an inbox subfolder to a jurisdiction code, whatever its case.
@@ -438,8 +450,9 @@ func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
 		results[i] = make(chan *prepared, 1)
 	}
 	// ahead bounds the files read and checked but not yet committed, and so
-	// the memory they hold.
-	ahead := make(chan struct{}, 2*workers)
+	// the memory they hold: a whole group and a few more, so that the
+	// workers go on checking while a group is flushed.
+	ahead := make(chan struct{}, maxGroup+2*workers)
 	jobs := make(chan int)
 	go func() {
 		defer close(jobs)
@@ -457,6 +470,21 @@ func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
 	}
 	var outs []Outcome
 	var errs []error
+	done := func(o Outcome, err error, file string) {
+		if err != nil {
+			in.log().Error("intake failed", "file", file, "err", err)
+			errs = append(errs, err)
+			return
+		}
+		outs = append(outs, o)
+	}
+	g := &group{}
+	flush := func() {
+		for _, r := range in.commitGroup(ctx, g) {
+			done(r.out, r.err, r.out.File)
+		}
+		g = &group{}
+	}
 	for i := range drops {
 		p := <-results[i]
 		<-ahead
@@ -466,14 +494,17 @@ func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
 			}
 			continue
 		}
-		o, err := in.commit(ctx, p)
-		if err != nil {
-			in.log().Error("intake failed", "file", p.d.rel, "err", err)
-			errs = append(errs, err)
-			continue
+		if o, later, err := in.stage(ctx, g, p, flush); !later {
+			done(o, err, p.d.rel)
 		}
-		outs = append(outs, o)
+		// A group ends when it is full or when the next file is not
+		// checked yet: the disk is flushed for what is ready, while the
+		// workers go on checking.
+		if len(g.members) >= maxGroup || i+1 == len(drops) || len(results[i+1]) == 0 {
+			flush()
+		}
 	}
+	flush()
 	return outs, errs
 }
 
@@ -509,84 +540,85 @@ func (in *Intake) prepare(ctx context.Context, d drop, received time.Time) *prep
 	return p
 }
 
-// commit does the rest for one prepared drop, one at a time: what needs the
-// ledger, then the writes in the crash-safe order of the package doc. A drop
-// that the ledger already knows (by its source key) resumes after the
-// ledger step.
-func (in *Intake) commit(ctx context.Context, p *prepared) (Outcome, error) {
+// stage does what needs the ledger for one prepared drop, in inbox order,
+// and writes its original and note unsynced into g, whose commit
+// (commitGroup) makes them durable, records them and finishes them; later
+// is then true. A drop that needs no commit (left waiting, failed, or
+// already recorded by an interrupted pass, which resumes after the ledger
+// step) is done at once and its outcome returned. flush commits g, for a
+// drop that must come after it (SEESAC's synthesis, an oversized file).
+func (in *Intake) stage(ctx context.Context, g *group, p *prepared, flush func()) (out Outcome, later bool, err error) {
 	d := p.d
-	out := Outcome{File: d.rel}
+	out = Outcome{File: d.rel}
 	if in.synthesisDrop(d) {
-		return in.takeSynthesis(ctx, d, p.received)
+		flush()
+		out, err = in.takeSynthesis(ctx, d, p.received)
+		return out, false, err
 	}
 	if p.err != nil {
-		return out, p.err
+		return out, false, p.err
 	}
 	if p.waiting != "" {
 		if p.waiting == notRegular {
 			in.log().Warn("not a regular file: left in the inbox", "file", d.rel, "mode", d.info.Mode().String())
 		}
 		out.Waiting = p.waiting
-		return out, nil
+		return out, false, nil
 	}
 	source := sourceKey(d, p.hash)
 	prior, err := in.Ledger.BySource(ctx, source)
 	if err != nil {
-		return out, fmt.Errorf("intake %s: %w", d.rel, err)
+		return out, false, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
 	if prior != nil {
 		out.Resumed = true
 		in.log().Info("finishing a drop recorded by an interrupted pass", "file", d.rel, "submission", prior.ID)
-		return in.finish(ctx, d, prior, out)
+		out, err = in.finish(ctx, d, prior, nil, out)
+		return out, false, err
 	}
-	s, err := in.judge(ctx, p)
+	s, original, err := in.judge(ctx, p, g)
 	if err != nil {
-		return out, fmt.Errorf("intake %s: %w", d.rel, err)
+		return out, false, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
 	if s.Path, err = in.destination(s, d); err != nil {
-		return out, fmt.Errorf("intake %s: %w", d.rel, err)
+		return out, false, fmt.Errorf("intake %s: %w", d.rel, err)
 	}
 	if in.oversized(d) {
 		// Moved, not copied: recorded first, so that a crash between the
 		// two leaves the file in the inbox and recorded, and the next pass
-		// moves it (finish, resuming).
+		// moves it (finish, resuming). The group before it is committed
+		// first, so that the ledger keeps inbox order.
+		flush()
 		if err := in.Ledger.Record(ctx, s, source); err != nil {
-			return out, fmt.Errorf("intake %s: %w", d.rel, err)
+			return out, false, fmt.Errorf("intake %s: %w", d.rel, err)
 		}
-		if err := in.store(d, s, source); err != nil {
-			return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
+		if err := in.store(d, s, source, nil); err != nil {
+			return out, false, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
 		}
-		return in.finish(ctx, d, s, out)
+		out, err = in.finish(ctx, d, s, nil, out)
+		return out, false, err
 	}
-	if err := in.store(d, s, source); err != nil {
-		return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
+	if err := in.store(d, s, source, &g.flush); err != nil {
+		return out, false, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
 	}
-	if err := in.fail(stepStore); err != nil {
-		return out, err
-	}
-	if err := in.Ledger.Record(ctx, s, source); err != nil {
-		return out, fmt.Errorf("intake %s: %w", d.rel, err)
-	}
-	if err := in.fail(stepRecord); err != nil {
-		return out, err
-	}
-	return in.finish(ctx, d, s, out)
+	g.add(member{d: d, sub: s, source: source, original: original})
+	return out, true, nil
 }
 
 // finish does the steps after the ledger: it makes sure the original is
 // kept, writes the feedback and removes the file from the inbox.
-func (in *Intake) finish(ctx context.Context, d drop, s *roadmap.Submission, out Outcome) (Outcome, error) {
+func (in *Intake) finish(ctx context.Context, d drop, s, original *roadmap.Submission, out Outcome) (Outcome, error) {
 	out.State, out.Submission, out.Stored = s.State, s, s.Path
 	if out.Resumed {
 		if _, err := os.Lstat(in.abs(s.Path)); errors.Is(err, fs.ErrNotExist) {
 			// Cannot happen after an interrupted pass (the copy comes
 			// first), but a hand-tidied archive must not lose the file.
-			if err := in.store(d, s, sourceKey(d, s.Hash)); err != nil {
+			if err := in.store(d, s, sourceKey(d, s.Hash), nil); err != nil {
 				return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
 			}
 		}
 	}
-	fb, err := in.feedback(ctx, d, s)
+	fb, err := in.feedback(ctx, d, s, original)
 	if err != nil {
 		return out, fmt.Errorf("intake %s: feedback: %w", d.rel, err)
 	}
@@ -747,25 +779,26 @@ func (in *Intake) decide(d drop, hash string, head []byte, received time.Time) *
 
 // judge completes a checked drop with what needs the ledger, writing
 // nothing: the comparison with the previous period (warnings only, so the
-// state stands) and the duplicate test. The ledger may be nil (a dry run
-// without one).
-func (in *Intake) judge(ctx context.Context, p *prepared) (*roadmap.Submission, error) {
-	s := p.sub
+// state stands) and the duplicate test, both seeing the files of g (nil for
+// none) as if they were already recorded. For a duplicate it also returns
+// the version in force it equals. The ledger may be nil (a dry run without
+// one).
+func (in *Intake) judge(ctx context.Context, p *prepared, g *group) (s, original *roadmap.Submission, err error) {
+	s = p.sub
 	if s.State != roadmap.Rejected {
 		// A rejected file records no figures, and its jurisdiction is the
 		// folder that sent it, not the one its figures are for.
-		in.Checker.Compare(s)
+		g.checker(in.Checker).Compare(s)
 	}
 	if s.State == roadmap.Accepted && in.Ledger != nil {
-		dup, err := in.duplicate(ctx, s)
-		if err != nil {
-			return nil, err
+		if original, err = in.duplicate(ctx, s, g); err != nil {
+			return nil, nil, err
 		}
-		if dup {
+		if original != nil {
 			s.State = roadmap.Duplicate
 		}
 	}
-	return s, nil
+	return s, original, nil
 }
 
 func hasCode(fs []roadmap.Finding, code roadmap.Code) bool {

@@ -141,11 +141,12 @@ func (n *sidecar) UnmarshalJSON(b []byte) error {
 }
 
 // store keeps the original at s.Path: a copy written to a temporary file,
-// checked against the hash, synced and renamed, its modification time set to
-// the received time; then the sidecar; then the folder is synced once for
-// both. Storing again is harmless: the name comes from the content, so it is
-// the same file.
-func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
+// checked against the hash and renamed, its modification time set to the
+// received time; then the sidecar. With flush nil both are synced, side by
+// side, and then their folder; otherwise they are added to flush, and are
+// durable only once it is synced (a group commit). Storing again is
+// harmless: the name comes from the content, so it is the same file.
+func (in *Intake) store(d drop, s *roadmap.Submission, source string, flush *datadir.Flush) error {
 	dst := in.abs(s.Path)
 	if _, err := datadir.MkdirAll(filepath.Dir(dst)); err != nil {
 		return err
@@ -155,17 +156,33 @@ func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 	if err != nil {
 		return err
 	}
+	note = append(note, '\n')
+	if flush != nil {
+		// The note's own time says nothing: only the original's is the
+		// received time.
+		if err := in.keepOriginal(d, s, dst, datadir.Write{ModTime: s.Received}); err != nil {
+			return err
+		}
+		if d.symlink() {
+			flush.AddLink(dst)
+		} else {
+			flush.Add(dst)
+		}
+		if err := datadir.WriteBytes(dst+sidecarSuffix, datadir.Write{}, note); err != nil {
+			return err
+		}
+		flush.Add(dst + sidecarSuffix)
+		return nil
+	}
 	// The original and its note are written and flushed side by side: both
 	// must be on disk before the ledger commits, in either order, and two
 	// flushes at once cost the disk about one.
 	var wg sync.WaitGroup
 	var noteErr error
 	wg.Go(func() {
-		// The note's own time says nothing: only the original's is the
-		// received time.
-		noteErr = datadir.WriteBytes(dst+sidecarSuffix, datadir.Write{Sync: true}, append(note, '\n'))
+		noteErr = datadir.WriteBytes(dst+sidecarSuffix, datadir.Write{Sync: true}, note)
 	})
-	err = in.keepOriginal(d, s, dst)
+	err = in.keepOriginal(d, s, dst, datadir.Write{ModTime: s.Received, Sync: true})
 	wg.Wait()
 	if err := errors.Join(err, noteErr); err != nil {
 		return err
@@ -173,9 +190,9 @@ func (in *Intake) store(d drop, s *roadmap.Submission, source string) error {
 	return datadir.SyncDir(filepath.Dir(dst))
 }
 
-// keepOriginal writes the original at dst, synced, with its received time.
-func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string) error {
-	durable := datadir.Write{ModTime: s.Received, Sync: true}
+// keepOriginal writes the original at dst, as w says, with its received
+// time.
+func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string, w datadir.Write) error {
 	switch {
 	case in.oversized(d):
 		// Never read: moved into place on the data folder's file system,
@@ -194,9 +211,9 @@ func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string) error 
 		return datadir.Symlink(target, dst)
 	case d.data != nil && hashBytes(d.data) == s.Hash:
 		// The content as hashed, held since: no second read of the file.
-		return datadir.WriteBytes(dst, durable, d.data)
+		return datadir.WriteBytes(dst, w, d.data)
 	default:
-		return copyVerified(d.abs, dst, s.Hash, durable)
+		return copyVerified(d.abs, dst, s.Hash, w)
 	}
 }
 

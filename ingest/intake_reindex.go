@@ -111,7 +111,7 @@ func (in *Intake) reindexOne(ctx context.Context, f storedFile) (recorded, disag
 		in.log().Error("a stored original no longer has the content it was received with", "file", f.rel,
 			"recorded", f.note.Hash, "now", p.hash)
 	}
-	s, err := in.judge(ctx, p)
+	s, _, err := in.judge(ctx, p, nil)
 	if err != nil {
 		return false, false, err
 	}

@@ -259,7 +259,7 @@ func (in *Intake) takeSynthesis(_ context.Context, d drop, received time.Time) (
 		s.Path = datadir.RejectedPath(roadmap.SeesacFolder, name)
 	}
 	if s.State != roadmap.Duplicate {
-		if err := in.store(d, s, sourceKey(d, hash)); err != nil {
+		if err := in.store(d, s, sourceKey(d, hash), nil); err != nil {
 			return out, fmt.Errorf("intake %s: keep the original: %w", d.rel, err)
 		}
 	}

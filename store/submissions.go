@@ -20,6 +20,54 @@ import (
 // The audit events carry s.Received as their time, so that rebuilding the
 // ledger from the archive rebuilds the same log.
 func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) error {
+	return db.RecordAll(ctx, []Recording{{Submission: s, Source: source}})
+}
+
+// Recording is one submission to record, with the source key of its drop.
+type Recording struct {
+	Submission *roadmap.Submission
+	Source     string
+}
+
+// RecordAll records several submissions in one transaction, in the order
+// given, as if Record had been called for each in turn (a later version of
+// the same report supersedes an earlier one of the same call): the intake
+// commits a group of files with one flush of the ledger. Either all are
+// recorded, or none is (and no ID or Version is set).
+func (db *DB) RecordAll(ctx context.Context, subs []Recording) error {
+	for _, r := range subs {
+		if err := checkRecordable(r.Submission, r.Source); err != nil {
+			return err
+		}
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record submissions: %w", err)
+	}
+	defer tx.Rollback()
+	type set struct {
+		id      int64
+		version int
+	}
+	done := make([]set, len(subs))
+	for i, r := range subs {
+		id, version, err := recordOne(ctx, tx, r.Submission, r.Source)
+		if err != nil {
+			return err
+		}
+		done[i] = set{id, version}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record submissions: commit: %w", err)
+	}
+	for i, r := range subs {
+		r.Submission.ID, r.Submission.Version = done[i].id, done[i].version
+	}
+	return nil
+}
+
+// checkRecordable refuses what Record cannot record, before any write.
+func checkRecordable(s *roadmap.Submission, source string) error {
 	if source == "" {
 		return errors.New("record submission: the source key is empty")
 	}
@@ -32,18 +80,18 @@ func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) 
 	default:
 		return fmt.Errorf("record submission %q: state %q cannot be recorded", s.Name, s.State)
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record submission %q: %w", s.Name, err)
-	}
-	defer tx.Rollback()
+	return nil
+}
 
+// recordOne writes one submission and its events inside tx and returns its
+// ID and version.
+func recordOne(ctx context.Context, tx *sql.Tx, s *roadmap.Submission, source string) (int64, int, error) {
 	var known int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM submissions WHERE source = ?`, source).Scan(&known); err != nil {
-		return fmt.Errorf("record submission %q: %w", s.Name, err)
+		return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, err)
 	}
 	if known > 0 {
-		return fmt.Errorf("record submission %q: %w", s.Name, ErrRecorded)
+		return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, ErrRecorded)
 	}
 
 	period := s.Period.String()
@@ -53,25 +101,25 @@ func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) 
 		if err := tx.QueryRowContext(ctx,
 			`SELECT coalesce(max(version), 0) FROM submissions WHERE jurisdiction = ? AND period = ?`,
 			s.Jurisdiction, period).Scan(&version); err != nil {
-			return fmt.Errorf("record submission %q: %w", s.Name, err)
+			return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, err)
 		}
 		version++
 		rows, err := tx.QueryContext(ctx,
 			`UPDATE submissions SET state = 'superseded' WHERE jurisdiction = ? AND period = ? AND state = 'accepted' RETURNING id`,
 			s.Jurisdiction, period)
 		if err != nil {
-			return fmt.Errorf("record submission %q: supersede: %w", s.Name, err)
+			return 0, 0, fmt.Errorf("record submission %q: supersede: %w", s.Name, err)
 		}
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return fmt.Errorf("record submission %q: supersede: %w", s.Name, err)
+				return 0, 0, fmt.Errorf("record submission %q: supersede: %w", s.Name, err)
 			}
 			replaced = append(replaced, id)
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return fmt.Errorf("record submission %q: supersede: %w", s.Name, err)
+			return 0, 0, fmt.Errorf("record submission %q: supersede: %w", s.Name, err)
 		}
 	}
 
@@ -83,14 +131,14 @@ func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) 
 		s.Jurisdiction, period, s.TemplateVersion, s.CatalogueID, s.CatalogueVersion, s.CatalogueHash, version,
 		string(s.State), s.Path, s.Cover.Institution, s.Cover.Contact, s.Cover.Email, s.Cover.Date, boolInt(s.Cover.Final))
 	if err != nil {
-		return fmt.Errorf("record submission %q: %w", s.Name, err)
+		return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return fmt.Errorf("record submission %q: %w", s.Name, err)
+		return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, err)
 	}
 	if err := insertChildren(ctx, tx, id, s); err != nil {
-		return fmt.Errorf("record submission %q: %w", s.Name, err)
+		return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, err)
 	}
 
 	at := s.Received
@@ -113,15 +161,10 @@ func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) 
 	}
 	for _, e := range events {
 		if err := appendEvent(ctx, tx, e); err != nil {
-			return fmt.Errorf("record submission %q: %w", s.Name, err)
+			return 0, 0, fmt.Errorf("record submission %q: %w", s.Name, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record submission %q: commit: %w", s.Name, err)
-	}
-	s.ID = id
-	s.Version = version
-	return nil
+	return id, version, nil
 }
 
 func folderLabel(folder string) string {

@@ -107,10 +107,8 @@ func recordsSomething(ctx context.Context, s *setup, db *store.DB, path string) 
 // limit and the change factor of the configuration, and two lookups.
 //
 // Previous: the latest accepted version, in db, of the period just before
-// the one checked; none when db is nil or that period is before the
-// catalogue's baseline (the baseline is the first period reported, so it
-// has nothing to compare with, and a half-year is never compared with the
-// baseline year, whose figures cover twice as long).
+// the one checked; none when db is nil (the checker itself never compares
+// with a period before the catalogue's baseline).
 //
 // Calendar: the calendar in force decides deadlines and lateness.
 func newChecker(ctx context.Context, s *setup, db *store.DB, log *slog.Logger) (*ingest.Checker, error) {
@@ -122,11 +120,7 @@ func newChecker(ctx context.Context, s *setup, db *store.DB, log *slog.Logger) (
 		c.ChangeFactor = f
 	}
 	if db != nil {
-		baseline := s.Catalogue.Baseline
 		c.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
-			if p.Before(baseline) {
-				return nil
-			}
 			prev, err := db.Latest(ctx, j, p)
 			if err != nil {
 				// The comparison only adds warnings: without it the file
