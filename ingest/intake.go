@@ -73,6 +73,9 @@ type Intake struct {
 	// failAfter, when set, is called after each step of taking a file; an
 	// error stops there, as a crash would (tests use it).
 	failAfter func(step string) error
+	// wholeGroups makes a group wait for the files after it to be checked
+	// (up to maxGroup), so that tests know where groups end.
+	wholeGroups bool
 	// sleep waits out the stability window, and tick is the monotonic clock
 	// that measures it (tests replace both).
 	sleep func(ctx context.Context, d time.Duration) error
@@ -500,7 +503,7 @@ func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
 		// A group ends when it is full or when the next file is not
 		// checked yet: the disk is flushed for what is ready, while the
 		// workers go on checking.
-		if len(g.members) >= maxGroup || i+1 == len(drops) || len(results[i+1]) == 0 {
+		if len(g.members) >= maxGroup || i+1 == len(drops) || (len(results[i+1]) == 0 && !in.wholeGroups) {
 			flush()
 		}
 	}
