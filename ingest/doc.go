@@ -14,7 +14,8 @@
 // file, symbolic links, a folder that names no jurisdiction, another
 // jurisdiction's data in a jurisdiction's folder), decides duplicates, keeps
 // the originals and writes the feedback. A pass reads and examines the files
-// on all cores and commits them one at a time in inbox order; DryRun (roadmap
+// on all cores and commits them in inbox order, in groups that share their
+// disk flushes and one ledger transaction; DryRun (roadmap
 // validate) is the same path up to the first write.
 //
 // # Where files go
@@ -38,34 +39,47 @@
 //
 // # The order of writes, and why it is crash-safe
 //
-// For each file the Intake takes, in this order:
+// Files are committed in groups: a run of consecutive files of the pass
+// (up to 64, or as many as are checked when the previous group is done).
+// For each group, in this order:
 //
-//  1. read and check: the file read once, its content hash, the check (on
+//  1. read and check: each file read once, its content hash, the check (on
 //     all cores), then, in inbox order, the comparison with the previous
-//     period and the duplicate test. No writes, so an interruption leaves
-//     nothing behind.
-//  2. store the original: copy it to its place (a temporary file, checked
-//     against the hash, synced, renamed; the note beside it likewise; then
-//     the folder is synced, and so is the parent of every folder created on
-//     the way, so that neither the files nor the folders holding them can
-//     vanish). The name comes from the content and the drop, so doing it
-//     again writes the same file, and another drop never writes over it.
-//  3. the ledger transaction: the submission, its values and findings, the
-//     superseded version and the audit events, keyed by the drop's source
-//     key (inbox path, size, modification time, hash), which the ledger
-//     refuses to record twice. The ledger's writer commits with
-//     synchronous=FULL: when the commit returns it is on disk, so step 5
-//     never removes a file whose record a power cut could still undo.
-//  4. the feedback files (temporary file, then rename; not synced, since the
-//     ledger and the archive already hold everything a note says: a power
-//     cut can lose a note, never a record).
-//  5. remove the file from the inbox.
+//     period and the duplicate test, each seeing the earlier files of its
+//     group as if they were recorded (so a group decides versions,
+//     duplicates and comparisons as committing one file at a time would).
+//     No writes, so an interruption leaves nothing behind.
+//  2. store the originals: copy each to its place (a temporary file,
+//     checked against the hash, renamed; the note beside it likewise),
+//     unsynced; then make them all durable at once: on Linux one syncfs(2)
+//     of the data folder's file system, which flushes the files, their
+//     names and the folders; elsewhere a sync of each file and then of each
+//     folder once. Folders created on the way have their parents synced
+//     as they are made. The name comes from the content and the drop, so
+//     doing it again writes the same file, and another drop never writes
+//     over it.
+//  3. the ledger transaction: one for the whole group, recording each
+//     submission with its values and findings, the superseded version and
+//     the audit events, keyed by the drop's source key (inbox path, size,
+//     modification time, hash), which the ledger refuses to record twice.
+//     The ledger's writer commits with synchronous=FULL: when the commit
+//     returns it is on disk, so step 5 never removes a file whose record a
+//     power cut could still undo.
+//  4. for each file: the feedback files (temporary file, then rename; not
+//     synced, since the ledger and the archive already hold everything a
+//     note says: a power cut can lose a note, never a record).
+//  5. then its removal from the inbox.
+//
+// An oversized file (moved, not copied) and SEESAC's synthesis are taken
+// alone, after the group before them is committed.
 //
 // The inbox file is removed last, so until the end of step 5 the drop is
 // still in the inbox and the next pass sees it again. That pass computes the
 // same source key and asks the ledger: if the drop is not recorded (an
-// interruption in steps 1–3), it is taken from the start, and step 2 only
-// rewrites the same stored file; if it is recorded (an interruption in steps
+// interruption in steps 1–3, before the group's transaction commits, so
+// that none of the group is recorded), it is taken from the start, and
+// step 2 only rewrites the same stored file, whatever a power cut left of
+// it; if it is recorded (an interruption in steps
 // 4–5), it is not recorded again: the pass writes the feedback from what the
 // ledger holds and removes the file. So at any instant each file is either
 // still in the inbox or recorded exactly once with its original kept, never
@@ -74,8 +88,8 @@
 // This holds for the two failures that matter: the process ending at any
 // point (a crash, kill -9, SIGTERM past its budget), and the machine losing
 // power at any point, since every step a later one relies on (the stored
-// original, its note and folders, the ledger commit) is synced before that
-// step starts. It does not hold for a disk that lies about syncing (a write
+// originals, their notes and folders, the ledger commit) is synced before
+// that step starts. It does not hold for a disk that lies about syncing (a write
 // cache without a battery), nor when the data folder is on a network share
 // whose server acknowledges writes it has not stored. Storing the original before the ledger
 // commits is what makes the archive a complete record: every recorded

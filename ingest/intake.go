@@ -51,7 +51,8 @@ type Intake struct {
 	Root   string
 	Ledger Ledger
 	// Checker checks each file: Examine on all cores, Compare (which reads
-	// the ledger through its Previous) one file at a time in inbox order.
+	// the ledger through its Previous) one file after another in inbox
+	// order, seeing the earlier files of its group (group.checker).
 	// With Calendar it also checks SEESAC's synthesis workbooks, dropped
 	// into inbox/_seesac/ (synthesis.go); without a calendar such a drop is
 	// an error.
@@ -135,7 +136,7 @@ func (s *Summary) add(o Outcome) {
 
 // Pass makes one pass over the inbox: every file that is ready is taken,
 // files still changing are left for the next pass. Files are checked on all
-// cores and committed one at a time in inbox order (see take). An error with
+// cores and committed in inbox order, in groups (see take). An error with
 // one file does not stop the others; the errors are returned together.
 func (in *Intake) Pass(ctx context.Context) (Summary, error) {
 	in.mu.Lock()
@@ -434,9 +435,10 @@ type prepared struct {
 const notRegular = "not a regular file"
 
 // take checks the drops on all cores (a bounded pool of GOMAXPROCS workers,
-// holding a few files ahead of the commits) and commits them one at a time
-// in the order given, so that versions, duplicates and comparisons with the
-// previous period come out as in a pass that took them one by one. Each file
+// holding a group and a few files ahead of the commits) and commits them in
+// the order given, in groups (stage, commitGroup), so that versions,
+// duplicates and comparisons with the previous period come out as in a
+// pass that took them one by one. Each file
 // is received at the moment its turn is given out, in that order. An error
 // with one file does not stop the others.
 func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
