@@ -1,14 +1,17 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -86,9 +89,15 @@ func TestGroupCommitsAsOneAtATime(t *testing.T) {
 	files := groupFiles(t)
 	together, apart := newIntakeEnv(t), newIntakeEnv(t)
 	together.in.wholeGroups = true
+	// The same drops: the same modification times, so the same source keys
+	// and stored names.
+	dropped := time.Date(2026, 7, 20, 8, 0, 0, 0, time.UTC)
 	for _, f := range files {
-		together.drop(f.src, f.folder, f.name)
-		apart.drop(f.src, f.folder, f.name)
+		for _, e := range []*intakeEnv{together, apart} {
+			if err := os.Chtimes(e.drop(f.src, f.folder, f.name), dropped, dropped); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	sum := together.pass()
 	for _, f := range files {
@@ -188,5 +197,26 @@ func TestGroupSurvivesAFailureAfterEachStep(t *testing.T) {
 			}
 			assertGroupHistory(t, e)
 		})
+	}
+}
+
+// TestCancelledPassCommitsNothing: a pass whose context ends leaves every
+// file in the inbox, unrecorded, and says why once.
+func TestCancelledPassCommitsNothing(t *testing.T) {
+	t.Parallel()
+	e := newIntakeEnv(t)
+	e.in.wholeGroups = true
+	files := groupFiles(t)
+	for _, f := range files {
+		e.drop(f.src, f.folder, f.name)
+	}
+	ctx, cancel := context.WithCancel(intakeCtx)
+	cancel()
+	_, err := e.in.Pass(ctx)
+	if !errors.Is(err, context.Canceled) || strings.Count(err.Error(), context.Canceled.Error()) != 1 {
+		t.Fatalf("pass: %v", err)
+	}
+	if in, recorded := len(e.files("inbox")), len(e.events(store.EventReceived)); in != len(files) || recorded != 0 {
+		t.Fatalf("%d in the inbox, %d recorded", in, recorded)
 	}
 }

@@ -483,20 +483,28 @@ func (in *Intake) take(ctx context.Context, drops []drop) ([]Outcome, []error) {
 		}
 		outs = append(outs, o)
 	}
+	cancelled := func() bool {
+		err := ctx.Err()
+		if err != nil && (len(errs) == 0 || !errors.Is(errs[len(errs)-1], err)) {
+			errs = append(errs, err)
+		}
+		return err != nil
+	}
 	g := &group{}
 	flush := func() {
-		for _, r := range in.commitGroup(ctx, g) {
-			done(r.out, r.err, r.out.File)
+		// A cancelled pass commits nothing more: the group's files stay in
+		// the inbox for the next pass, which rewrites the same originals.
+		if !cancelled() {
+			for _, r := range in.commitGroup(ctx, g) {
+				done(r.out, r.err, r.out.File)
+			}
 		}
 		g = &group{}
 	}
 	for i := range drops {
 		p := <-results[i]
 		<-ahead
-		if err := ctx.Err(); err != nil {
-			if len(errs) == 0 || !errors.Is(errs[len(errs)-1], err) {
-				errs = append(errs, err)
-			}
+		if cancelled() {
 			continue
 		}
 		if o, later, err := in.stage(ctx, g, p, flush); !later {
