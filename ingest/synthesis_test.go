@@ -56,6 +56,10 @@ func TestSynthesisRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The title names the meeting as SEESAC knows it, not by its id.
+	if title, _ := f.GetCellValue(roadmap.SheetKeyMessages, "A1"); title != "SEESAC synthesis: Regional Roadmap Coordination Meeting 16, Tirana, January–June 2026 (2026-H1)" {
+		t.Errorf("title %q", title)
+	}
 	for _, s := range []string{roadmap.SheetKeyMessages, roadmap.SheetTrends, roadmap.SheetPartners, roadmap.SheetGaps} {
 		if err := f.InsertRows(s, 1, 2); err != nil {
 			t.Fatal(err)

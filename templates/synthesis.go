@@ -54,10 +54,7 @@ type synthesisBuilder struct {
 }
 
 func (b synthesisBuilder) meetingTitle() string {
-	t := b.m.ID
-	if b.m.Number > 0 {
-		t = "Meeting " + strconv.Itoa(b.m.Number)
-	}
+	t := b.m.Name()
 	if b.m.Place != "" {
 		t += ", " + b.m.Place
 	}
