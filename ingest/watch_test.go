@@ -7,12 +7,19 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seesac/roadmap/internal/fixture"
 )
+
+// TestMain lets three tests per core run at once: the watcher tests mostly
+// wait for files to stay still.
+func TestMain(m *testing.M) { fixture.MainWaiting(m, 3*runtime.GOMAXPROCS(0)) }
 
 // handoffs records what a Watcher handed over: the path relative to the
 // inbox and the file's size at that moment.

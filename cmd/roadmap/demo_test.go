@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,7 +71,9 @@ func demoAtWallClock(t *testing.T) (string, demoOutput) {
 	return sharedDemo.Path(t), sharedDemoOut
 }
 
-func TestMain(m *testing.M) { fixture.Main(m, sharedDemo) }
+// TestMain lets three tests per core run at once: the daemon tests mostly
+// wait on the inbox's stability window.
+func TestMain(m *testing.M) { fixture.MainWaiting(m, 3*runtime.GOMAXPROCS(0), sharedDemo) }
 
 func TestDemo(t *testing.T) {
 	t.Parallel()
