@@ -277,8 +277,11 @@ func TestServeTakesDropsAndBuildsWhenDue(t *testing.T) {
 	db := ledger(t, dir)
 
 	// A workbook dropped into inbox/AL/ is accepted and gets its receipt.
-	const al = "roadmap-AL-2026-H1.xlsx"
+	const al, ba = "roadmap-AL-2026-H1.xlsx", "roadmap-BA-2026-H1.xlsx"
 	if err := os.WriteFile(filepath.Join(dir, "inbox", "AL", al), sample(t, "AL/"+al), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "inbox", "BA", ba), sample(t, "BA/"+ba), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	receipt := filepath.Join(dir, "feedback", "AL", al+".receipt.txt")
@@ -297,37 +300,9 @@ func TestServeTakesDropsAndBuildsWhenDue(t *testing.T) {
 		t.Errorf("the original is not kept at %s", latest.Path)
 	}
 
-	// A file written slowly over several seconds, never still for the
-	// stability window, is not taken before it is complete.
-	const ba = "roadmap-BA-2026-H1.xlsx"
-	content := sample(t, "BA/"+ba)
-	slow := filepath.Join(dir, "inbox", "BA", ba)
-	f, err := os.Create(slow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunks := 10
-	step := (len(content) + chunks - 1) / chunks
-	for i := 0; i < len(content); i += step {
-		if _, err := f.Write(content[i:min(i+step, len(content))]); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(300 * time.Millisecond) // well inside the 1 s window
-		if names := entries(t, filepath.Join(dir, "feedback", "BA")); len(names) > 0 {
-			t.Fatalf("feedback %v written while the file was still being written", names)
-		}
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	// BA's workbook, dropped with AL's, is taken too; a file written slowly
+	// is TestServeWaitsForASlowWrite's.
 	eventually(t, "the BA receipt", func() bool { return exists(filepath.Join(dir, "feedback", "BA", ba+".receipt.txt")) })
-	if rejected := entries(t, filepath.Join(dir, "rejected", "BA")); len(rejected) > 0 {
-		t.Errorf("part of the slowly written file was rejected: %v", rejected)
-	}
-	history, err := db.History(context.Background(), "BA", roadmap.Period{Year: 2026, Half: 1})
-	if err != nil || len(history) != 1 || history[0].State != roadmap.Accepted || history[0].Size != int64(len(content)) {
-		t.Fatalf("BA history %+v (%v), want one accepted file of %d bytes", history, err, len(content))
-	}
 
 	// The cron job writes the status digest.
 	digest := filepath.Join(dir, "reports", "status", "status-2026-11-05.txt")
@@ -372,6 +347,50 @@ func TestServeTakesDropsAndBuildsWhenDue(t *testing.T) {
 	}
 	if strings.Contains(log, "catching up") {
 		t.Error("a build on time was logged as catching up")
+	}
+}
+
+// A file written slowly over several seconds, never still for the
+// stability window, is not taken before it is complete. (Apart from
+// TestServeTakesDropsAndBuildsWhenDue so that the two waits overlap.)
+func TestServeWaitsForASlowWrite(t *testing.T) {
+	t.Parallel()
+	dir := serveData(t, "")
+	d := startServe(t, dir, func() time.Time { return before })
+	db := ledger(t, dir)
+
+	const ba = "roadmap-BA-2026-H1.xlsx"
+	content := sample(t, "BA/"+ba)
+	slow := filepath.Join(dir, "inbox", "BA", ba)
+	f, err := os.Create(slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := 10
+	step := (len(content) + chunks - 1) / chunks
+	for i := 0; i < len(content); i += step {
+		if _, err := f.Write(content[i:min(i+step, len(content))]); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond) // well inside the 1 s window
+		if names := entries(t, filepath.Join(dir, "feedback", "BA")); len(names) > 0 {
+			t.Fatalf("feedback %v written while the file was still being written", names)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the BA receipt", func() bool { return exists(filepath.Join(dir, "feedback", "BA", ba+".receipt.txt")) })
+	if rejected := entries(t, filepath.Join(dir, "rejected", "BA")); len(rejected) > 0 {
+		t.Errorf("part of the slowly written file was rejected: %v", rejected)
+	}
+	history, err := db.History(context.Background(), "BA", roadmap.Period{Year: 2026, Half: 1})
+	if err != nil || len(history) != 1 || history[0].State != roadmap.Accepted || history[0].Size != int64(len(content)) {
+		t.Fatalf("BA history %+v (%v), want one accepted file of %d bytes", history, err, len(content))
+	}
+
+	if code := d.shutdown(t); code != exitOK {
+		t.Errorf("exit code %d, want 0", code)
 	}
 }
 
