@@ -81,3 +81,10 @@ func (s *Submission) Value(row string) (Value, bool) {
 	}
 	return Value{}, false
 }
+
+// Recording is one submission to record in the ledger, with the source key
+// of its drop: what the intake hands the ledger for a group of files.
+type Recording struct {
+	Submission *Submission
+	Source     string
+}

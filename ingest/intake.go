@@ -20,7 +20,6 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
-	"github.com/seesac/roadmap/store"
 )
 
 // Ledger is what the intake needs of the ledger; *store.DB implements it.
@@ -31,7 +30,7 @@ type Ledger interface {
 	Record(ctx context.Context, s *roadmap.Submission, source string) error
 	// RecordAll is Record for several submissions, in order, in one
 	// transaction: all are recorded or none.
-	RecordAll(ctx context.Context, subs []store.Recording) error
+	RecordAll(ctx context.Context, subs []roadmap.Recording) error
 	// BySource is the submission recorded for a drop, with its values and
 	// findings, or nil.
 	BySource(ctx context.Context, source string) (*roadmap.Submission, error)

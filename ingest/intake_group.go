@@ -6,7 +6,6 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
-	"github.com/seesac/roadmap/store"
 )
 
 // maxGroup bounds the files committed together: their originals and notes
@@ -121,9 +120,9 @@ func (in *Intake) commitGroup(ctx context.Context, g *group) []result {
 	if err := in.fail(stepStore); err != nil {
 		return all(err)
 	}
-	recs := make([]store.Recording, len(g.members))
+	recs := make([]roadmap.Recording, len(g.members))
 	for i, m := range g.members {
-		recs[i] = store.Recording{Submission: m.sub, Source: m.source}
+		recs[i] = roadmap.Recording{Submission: m.sub, Source: m.source}
 	}
 	if err := in.Ledger.RecordAll(ctx, recs); err != nil {
 		return all(fmt.Errorf("intake: record %d file(s): %w", len(recs), err))

@@ -20,13 +20,7 @@ import (
 // The audit events carry s.Received as their time, so that rebuilding the
 // ledger from the archive rebuilds the same log.
 func (db *DB) Record(ctx context.Context, s *roadmap.Submission, source string) error {
-	return db.RecordAll(ctx, []Recording{{Submission: s, Source: source}})
-}
-
-// Recording is one submission to record, with the source key of its drop.
-type Recording struct {
-	Submission *roadmap.Submission
-	Source     string
+	return db.RecordAll(ctx, []roadmap.Recording{{Submission: s, Source: source}})
 }
 
 // RecordAll records several submissions in one transaction, in the order
@@ -34,7 +28,7 @@ type Recording struct {
 // the same report supersedes an earlier one of the same call): the intake
 // commits a group of files with one flush of the ledger. Either all are
 // recorded, or none is (and no ID or Version is set).
-func (db *DB) RecordAll(ctx context.Context, subs []Recording) error {
+func (db *DB) RecordAll(ctx context.Context, subs []roadmap.Recording) error {
 	for _, r := range subs {
 		if err := checkRecordable(r.Submission, r.Source); err != nil {
 			return err
