@@ -28,16 +28,7 @@ func TestIntakeSurvivesAFailureAfterEachStep(t *testing.T) {
 			for _, f := range files {
 				e.drop(f.src, f.folder, f.name)
 			}
-			crash := errors.New("crash after " + step)
-			e.in.failAfter = func(s string) error {
-				if s == step {
-					return crash
-				}
-				return nil
-			}
-			if _, err := e.in.Pass(intakeCtx); !errors.Is(err, crash) {
-				t.Fatalf("first pass: %v", err)
-			}
+			e.crashingPass(t, step)
 			inInbox := len(e.files("inbox"))
 			recorded := len(e.events(store.EventReceived))
 			switch step {
@@ -137,5 +128,21 @@ func (e *intakeEnv) assertTakenOnce(files []struct{ src, folder, name string }) 
 	}
 	if versions != 1 {
 		e.t.Fatalf("AL has %d versions: %+v", versions, hist)
+	}
+}
+
+// crashingPass runs one pass of e's intake that fails right after step, as
+// a crash there would, and checks that the pass says so.
+func (e *intakeEnv) crashingPass(t *testing.T, step string) {
+	t.Helper()
+	crash := errors.New("crash after " + step)
+	e.in.failAfter = func(s string) error {
+		if s == step {
+			return crash
+		}
+		return nil
+	}
+	if _, err := e.in.Pass(intakeCtx); !errors.Is(err, crash) {
+		t.Fatalf("first pass: %v", err)
 	}
 }

@@ -159,16 +159,7 @@ func TestGroupSurvivesAFailureAfterEachStep(t *testing.T) {
 			for _, f := range files {
 				e.drop(f.src, f.folder, f.name)
 			}
-			crash := errors.New("crash after " + step)
-			e.in.failAfter = func(s string) error {
-				if s == step {
-					return crash
-				}
-				return nil
-			}
-			if _, err := e.in.Pass(intakeCtx); !errors.Is(err, crash) {
-				t.Fatalf("first pass: %v", err)
-			}
+			e.crashingPass(t, step)
 			inInbox, recorded := len(e.files("inbox")), len(e.events(store.EventReceived))
 			before := step == stepWritten || step == stepStore
 			switch {
