@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -76,24 +77,33 @@ func loadCatalogue(path string, depth int) (*roadmap.Catalogue, error) {
 	})
 }
 
+// builtinIDs are the ids of the built-in catalogues, in the order of
+// builtins, read once: finding a predecessor by id must not decode every
+// embedded file each time a catalogue is loaded.
+var builtinIDs = sync.OnceValue(func() []string {
+	ids := make([]string, len(builtins))
+	for i, b := range builtins {
+		var head struct {
+			ID string `yaml:"id"`
+		}
+		if yaml.Unmarshal(b.data, &head) == nil {
+			ids[i] = head.ID
+		}
+	}
+	return ids
+})
+
 // builtinResolver finds a predecessor by id among the embedded catalogues.
 func builtinResolver(depth int) func(roadmap.Succession) (*roadmap.Catalogue, error) {
 	return func(s roadmap.Succession) (*roadmap.Catalogue, error) {
 		if depth >= maxSuccession {
 			return nil, fmt.Errorf("more than %d catalogues succeed one another", maxSuccession)
 		}
-		var ids []string
-		for _, b := range builtins {
-			var head struct {
-				ID string `yaml:"id"`
-			}
-			if yaml.Unmarshal(b.data, &head) != nil {
-				continue
-			}
-			if head.ID == s.ID {
+		ids := builtinIDs()
+		for i, b := range builtins {
+			if ids[i] == s.ID {
 				return parseCatalogue(b.name, b.data, builtinResolver(depth+1))
 			}
-			ids = append(ids, head.ID)
 		}
 		return nil, fmt.Errorf("no built-in catalogue has the id %q (built in: %s): name its file with succeeds: {id: %s, file: FILE}", s.ID, strings.Join(ids, ", "), s.ID)
 	}
