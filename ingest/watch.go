@@ -15,8 +15,11 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Watcher finds the files of the inbox that are ready to take and hands them,
-// one at a time, to Process (the daemon passes them to Intake.ProcessFile).
+// Watcher finds the files of the inbox that are ready to take and hands them
+// to Process in batches: the files that became ready together, in name order,
+// at most a commit group's worth at a time (the daemon passes them to
+// Intake.ProcessFiles, which checks them on all cores and commits them in
+// that order, so that a burst of drops is taken as fast as a pass takes it).
 //
 // Change events (fsnotify) are only hints that something moved: they arrive
 // from neither network shares nor some container mounts, and they overflow.
@@ -40,13 +43,14 @@ type Watcher struct {
 	// Rescan is the interval of full listings after the one at start-up;
 	// zero switches the periodic listing off (tests call Scan instead).
 	Rescan time.Duration
-	// Process takes one file, given by its absolute path. It is called from
-	// the Watcher's goroutine only, so files are taken one at a time. Its
-	// context is not cancelled when the Watcher stops, so that the file in
-	// hand is finished; it must bound its own work. A file that is still in
-	// the inbox afterwards, unchanged, is not handed over again before the
-	// next full listing (a failure is retried then, not in a tight loop).
-	Process func(ctx context.Context, path string) error
+	// Process takes a batch of files, given by their absolute paths in name
+	// order. It is called from the Watcher's goroutine only, so one batch is
+	// in hand at a time. Its context is not cancelled when the Watcher stops,
+	// so that the batch in hand is finished; it must bound its own work. Its
+	// error says which files could not be taken. A file that is still in the
+	// inbox afterwards, unchanged, is not handed over again before the next
+	// full listing (a failure is retried then, not in a tight loop).
+	Process func(ctx context.Context, paths []string) error
 	// Scanned, if set, is called after each full listing with its error.
 	Scanned func(err error)
 	Log     *slog.Logger
@@ -107,7 +111,7 @@ func (w *Watcher) Open(ctx context.Context) error {
 	return nil
 }
 
-// Scan asks for a full listing of the inbox as soon as the file in hand, if
+// Scan asks for a full listing of the inbox as soon as the batch in hand, if
 // any, is done. It does not wait for it.
 func (w *Watcher) Scan() {
 	w.mu.Lock()
@@ -122,7 +126,7 @@ func (w *Watcher) Scan() {
 	}
 }
 
-// Close stops watching and waits until the file in hand, if any, is done.
+// Close stops watching and waits until the batch in hand, if any, is done.
 // It may be called more than once.
 func (w *Watcher) Close() error {
 	w.mu.Lock()
@@ -276,8 +280,9 @@ func (w *Watcher) scan() {
 }
 
 // work hands over every file that has been stable long enough, in name
-// order, and sets the timer for the next one. It stops early when ctx is
-// cancelled; the file in hand is finished first.
+// order and in batches of at most maxGroup, and sets the timer for the next
+// one. It stops early when ctx is cancelled; the batch in hand is finished
+// first.
 func (w *Watcher) work(ctx context.Context) {
 	var ready []string
 	for p, l := range w.tracked.looks {
@@ -286,10 +291,22 @@ func (w *Watcher) work(ctx context.Context) {
 		}
 	}
 	slices.Sort(ready)
-	for _, p := range ready {
+	for batch := range slices.Chunk(ready, maxGroup) {
 		if ctx.Err() != nil {
 			return
 		}
+		w.hand(ctx, batch)
+	}
+	w.arm()
+}
+
+// hand gives Process the files of batch that are still as they were when
+// found stable, then notes which of them are done with: gone from the inbox,
+// or still there unchanged (not handed over again before the next listing).
+func (w *Watcher) hand(ctx context.Context, batch []string) {
+	var paths []string
+	looks := map[string]*look{}
+	for _, p := range batch {
 		l := w.tracked.looks[p]
 		if l == nil {
 			continue
@@ -304,20 +321,26 @@ func (w *Watcher) work(ctx context.Context) {
 			w.tracked.see(p, info)
 			continue
 		}
-		if err := w.Process(context.WithoutCancel(ctx), p); err != nil {
-			w.log().Error("file not taken; it stays in the inbox and is tried again at the next listing",
-				"file", w.relative(p), "err", err)
-		}
+		paths = append(paths, p)
+		looks[p] = l
+	}
+	if len(paths) == 0 {
+		return
+	}
+	if err := w.Process(context.WithoutCancel(ctx), paths); err != nil {
+		w.log().Error("not every file was taken; what was not stays in the inbox and is tried again at the next listing",
+			"files", len(paths), "err", err)
+	}
+	for _, p := range paths {
 		switch info, err := os.Lstat(p); {
 		case err != nil:
 			w.tracked.forget(p)
-		case l.same(info):
-			l.handled = true
+		case looks[p].same(info):
+			looks[p].handled = true
 		default:
 			w.tracked.see(p, info)
 		}
 	}
-	w.arm()
 }
 
 // arm sets the timer to the moment the next tracked file becomes stable.

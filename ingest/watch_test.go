@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -50,24 +51,28 @@ func (h *handoffs) names() []string {
 	return out
 }
 
-// process is a Process function that records the call and, like the intake,
-// clears the file from the inbox when remove is set.
-func (h *handoffs) process(root string, remove bool) func(context.Context, string) error {
-	return func(ctx context.Context, path string) error {
-		info, err := os.Lstat(path)
-		if err != nil {
-			return err
+// process is a Process function that records each file of the batch and,
+// like the intake, clears it from the inbox when remove is set.
+func (h *handoffs) process(root string, remove bool) func(context.Context, []string) error {
+	return func(ctx context.Context, paths []string) error {
+		var errs []error
+		for _, path := range paths {
+			info, err := os.Lstat(path)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			rel, _ := filepath.Rel(root, path)
+			c := handoff{filepath.ToSlash(rel), info.Size()}
+			h.mu.Lock()
+			h.calls = append(h.calls, c)
+			h.mu.Unlock()
+			h.ch <- c
+			if remove {
+				errs = append(errs, os.Remove(path))
+			}
 		}
-		rel, _ := filepath.Rel(root, path)
-		c := handoff{filepath.ToSlash(rel), info.Size()}
-		h.mu.Lock()
-		h.calls = append(h.calls, c)
-		h.mu.Unlock()
-		h.ch <- c
-		if remove {
-			return os.Remove(path)
-		}
-		return nil
+		return errors.Join(errs...)
 	}
 }
 
@@ -270,8 +275,8 @@ func TestWatcherRetriesFailureAtNextListing(t *testing.T) {
 	record := h.process(root, false)
 	fail := true
 	var mu sync.Mutex
-	w := &Watcher{Root: root, Stable: 50 * time.Millisecond, Process: func(ctx context.Context, p string) error {
-		if err := record(ctx, p); err != nil {
+	w := &Watcher{Root: root, Stable: 50 * time.Millisecond, Process: func(ctx context.Context, paths []string) error {
+		if err := record(ctx, paths); err != nil {
 			return err
 		}
 		mu.Lock()
@@ -279,7 +284,7 @@ func TestWatcherRetriesFailureAtNextListing(t *testing.T) {
 		if fail {
 			return errors.New("disk full")
 		}
-		return os.Remove(p)
+		return os.Remove(paths[0])
 	}}
 	startWatcher(t, w)
 	h.next(t)
@@ -299,7 +304,7 @@ func TestWatcherRetriesFailureAtNextListing(t *testing.T) {
 	}
 }
 
-func TestWatcherCloseFinishesFileInHand(t *testing.T) {
+func TestWatcherCloseFinishesBatchInHand(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	writeFile(t, filepath.Join(root, "a.xlsx"), []byte("a"))
@@ -309,21 +314,28 @@ func TestWatcherCloseFinishesFileInHand(t *testing.T) {
 	var mu sync.Mutex
 	var done []string
 	var ctxErr error
-	w := &Watcher{Root: root, Process: func(ctx context.Context, p string) error {
+	w := &Watcher{Root: root, Process: func(ctx context.Context, paths []string) error {
 		started <- struct{}{}
 		<-release
 		mu.Lock()
 		defer mu.Unlock()
-		done = append(done, filepath.Base(p))
+		var errs []error
+		for _, p := range paths {
+			done = append(done, filepath.Base(p))
+			errs = append(errs, os.Remove(p))
+		}
 		ctxErr = ctx.Err()
-		return os.Remove(p)
+		return errors.Join(errs...)
 	}}
 	startWatcher(t, w)
 	select {
 	case <-started:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the first file was not handed over")
+		t.Fatal("the first batch was not handed over")
 	}
+	// A file that arrives while the batch is in hand is not taken once the
+	// Watcher is closed.
+	writeFile(t, filepath.Join(root, "c.xlsx"), []byte("c"))
 	closed := make(chan struct{})
 	go func() {
 		_ = w.Close()
@@ -331,24 +343,24 @@ func TestWatcherCloseFinishesFileInHand(t *testing.T) {
 	}()
 	select {
 	case <-closed:
-		t.Fatal("Close returned while a file was in hand")
+		t.Fatal("Close returned while a batch was in hand")
 	case <-time.After(200 * time.Millisecond):
 	}
 	close(release)
 	select {
 	case <-closed:
 	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not return once the file in hand was done")
+		t.Fatal("Close did not return once the batch in hand was done")
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if !slices.Equal(done, []string{"a.xlsx"}) {
-		t.Errorf("finished %v, want the file in hand (a.xlsx) and no other", done)
+	if !slices.Equal(done, []string{"a.xlsx", "b.xlsx"}) {
+		t.Errorf("finished %v, want the batch in hand (a.xlsx, b.xlsx), in name order, and no other", done)
 	}
 	if ctxErr != nil {
-		t.Errorf("the file in hand had its context cancelled: %v", ctxErr)
+		t.Errorf("the batch in hand had its context cancelled: %v", ctxErr)
 	}
-	if _, err := os.Stat(filepath.Join(root, "b.xlsx")); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "c.xlsx")); err != nil {
 		t.Errorf("the file not yet taken must stay in the inbox: %v", err)
 	}
 	if err := w.Close(); err != nil {
@@ -362,7 +374,7 @@ func TestWatcherOpenErrors(t *testing.T) {
 	if err := (&Watcher{Root: root}).Open(t.Context()); err == nil {
 		t.Error("Open without Process succeeded")
 	}
-	if err := (&Watcher{Root: filepath.Join(root, "missing"), Process: func(context.Context, string) error { return nil }}).Open(t.Context()); err == nil {
+	if err := (&Watcher{Root: filepath.Join(root, "missing"), Process: func(context.Context, []string) error { return nil }}).Open(t.Context()); err == nil {
 		t.Error("Open of a missing inbox succeeded")
 	}
 }
@@ -401,4 +413,56 @@ func TestPlaceOf(t *testing.T) {
 	if e, _, _ := placeOf(inbox, "AL/a.xlsx"); e.rel != "AL/a.xlsx" || e.dir != "AL" || e.name != "a.xlsx" || e.abs != "/data/inbox/AL/a.xlsx" {
 		t.Errorf("AL/a.xlsx placed as %+v", e)
 	}
+}
+
+// TestWatcherHandsBurstsInBatches: files that are ready together are handed
+// over together, in name order, a commit group at most at a time, so that
+// the intake checks them on all cores.
+func TestWatcherHandsBurstsInBatches(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	n := maxGroup + 6
+	var want []string
+	for i := range n {
+		name := fmt.Sprintf("f%03d.xlsx", i)
+		writeFile(t, filepath.Join(root, "AL", name), []byte(name))
+		want = append(want, "AL/"+name)
+	}
+	batches := make(chan []string, n)
+	w := &Watcher{Root: root, Process: func(ctx context.Context, paths []string) error {
+		var rels []string
+		for _, p := range paths {
+			rel, _ := filepath.Rel(root, p)
+			rels = append(rels, filepath.ToSlash(rel))
+		}
+		batches <- rels
+		for _, p := range paths {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	startWatcher(t, w)
+	var got [][]string
+	for taken := 0; taken < n; {
+		select {
+		case b := <-batches:
+			got = append(got, b)
+			taken += len(b)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only %d of %d files handed over: %v", taken, n, got)
+		}
+	}
+	if len(got) != 2 || len(got[0]) != maxGroup || !slices.Equal(slices.Concat(got...), want) {
+		t.Errorf("handed over in batches of %v, want %d then 6, in name order", lens(got), maxGroup)
+	}
+}
+
+func lens(bs [][]string) []int {
+	var out []int
+	for _, b := range bs {
+		out = append(out, len(b))
+	}
+	return out
 }

@@ -234,7 +234,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 
 	watcher := &ingest.Watcher{Root: filepath.Join(root, "inbox"), Log: log,
-		Process: func(ctx context.Context, path string) error { _, err := in.ProcessFile(ctx, path); return err }}
+		Process: func(ctx context.Context, paths []string) error { _, err := in.ProcessFiles(ctx, paths); return err }}
 	if err := watcher.Open(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func (e *env) demoPortal(ctx context.Context, f *flags, addr string) int {
 	}
 	in := newIntake(s, db, checker, log, 0, e.now)
 	watcher := &ingest.Watcher{Root: s.data().Inbox(), Rescan: s.Config.Intake.Rescan, Log: log,
-		Process: func(ctx context.Context, path string) error { _, err := in.ProcessFile(ctx, path); return err }}
+		Process: func(ctx context.Context, paths []string) error { _, err := in.ProcessFiles(ctx, paths); return err }}
 	if err := watcher.Open(ctx); err != nil {
 		return e.fail(err)
 	}

@@ -99,14 +99,21 @@ func (m *daemonMetrics) outbox() (n int, oldest time.Time, alert time.Duration, 
 	return n, oldest, alert, err
 }
 
-// fileTaken counts what became of one file. A file left waiting (still
-// changing, ignored) is not counted.
-func (m *daemonMetrics) fileTaken(o ingest.Outcome, err error) {
+// filesTaken counts what became of a batch of files: an outcome each for
+// those the intake took or left waiting (still changing, ignored: not
+// counted), and failed the number it could not take.
+func (m *daemonMetrics) filesTaken(outs []ingest.Outcome, failed int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.files[outcomeFailed] += int64(failed)
+	for _, o := range outs {
+		m.fileTaken(o)
+	}
+}
+
+// fileTaken counts one file; the caller holds m.mu.
+func (m *daemonMetrics) fileTaken(o ingest.Outcome) {
 	switch {
-	case err != nil:
-		m.files[outcomeFailed]++
 	case o.State == "":
 	default:
 		m.files[string(o.State)]++

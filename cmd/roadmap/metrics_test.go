@@ -52,15 +52,19 @@ func TestMetricsOverHTTP(t *testing.T) {
 	}
 
 	warn := roadmap.Finding{Severity: roadmap.Warning, Code: roadmap.CodeLate}
-	m.fileTaken(ingest.Outcome{State: roadmap.Accepted, Submission: &roadmap.Submission{Findings: []roadmap.Finding{warn}}}, nil)
-	m.fileTaken(ingest.Outcome{State: roadmap.Accepted, Submission: &roadmap.Submission{}}, nil)
-	m.fileTaken(ingest.Outcome{State: roadmap.Rejected, Submission: &roadmap.Submission{Findings: []roadmap.Finding{
-		{Severity: roadmap.Error, Code: roadmap.CodeOutOfRange}, {Severity: roadmap.Error, Code: roadmap.CodeOutOfRange}, warn}}}, nil)
-	// Finished after an interruption: the file counts, its findings were
-	// counted when it was first recorded.
-	m.fileTaken(ingest.Outcome{State: roadmap.Duplicate, Resumed: true, Submission: &roadmap.Submission{Findings: []roadmap.Finding{warn}}}, nil)
-	m.fileTaken(ingest.Outcome{Waiting: "still being written"}, nil)
-	m.fileTaken(ingest.Outcome{}, errors.New("disk full"))
+	m.filesTaken([]ingest.Outcome{
+		{State: roadmap.Accepted, Submission: &roadmap.Submission{Findings: []roadmap.Finding{warn}}},
+		{State: roadmap.Accepted, Submission: &roadmap.Submission{}},
+	}, 0)
+	// A batch: a rejection; a file finished after an interruption (it
+	// counts, its findings were counted when it was first recorded); a file
+	// still being written (not counted); and one that could not be taken.
+	m.filesTaken([]ingest.Outcome{
+		{State: roadmap.Rejected, Submission: &roadmap.Submission{Findings: []roadmap.Finding{
+			{Severity: roadmap.Error, Code: roadmap.CodeOutOfRange}, {Severity: roadmap.Error, Code: roadmap.CodeOutOfRange}, warn}}},
+		{State: roadmap.Duplicate, Resumed: true, Submission: &roadmap.Submission{Findings: []roadmap.Finding{warn}}},
+		{Waiting: "still being written"},
+	}, 1)
 	m.seedLastBuild([]roadmap.Build{
 		{OK: true, Started: time.Date(2026, 11, 6, 7, 0, 0, 0, time.UTC)},
 		{OK: false, Started: time.Date(2026, 11, 7, 7, 0, 0, 0, time.UTC)},

@@ -275,22 +275,22 @@ func orBuiltIn(path string) string {
 	return path
 }
 
-// take is the watcher's Process: one file through the intake, counted, and
-// its receipt recorded for delivery. A panic is turned into an error so that
-// one file cannot stop the daemon; the file stays in the inbox.
-func (d *daemon) take(g *generation) func(ctx context.Context, path string) error {
-	return func(ctx context.Context, path string) (err error) {
-		var o ingest.Outcome
+// take is the watcher's Process: a batch of files through the intake, each
+// counted, and their receipts recorded for delivery. A file the intake gives
+// no outcome for was not taken (its error is in err). A panic is turned into
+// an error so that one file cannot stop the daemon; the files stay in the
+// inbox.
+func (d *daemon) take(g *generation) func(ctx context.Context, paths []string) error {
+	return func(ctx context.Context, paths []string) (err error) {
+		var outs []ingest.Outcome
 		defer func() {
 			if v := recover(); v != nil {
-				err = fmt.Errorf("panic while taking %s: %v\n%s", path, v, debug.Stack())
+				err = fmt.Errorf("panic while taking %d files: %v\n%s", len(paths), v, debug.Stack())
 			}
-			d.metrics.fileTaken(o, err)
+			d.metrics.filesTaken(outs, len(paths)-len(outs))
 		}()
-		o, err = g.intake.ProcessFile(ctx, path)
-		if err == nil {
-			recordReceipts(context.WithoutCancel(ctx), g.planner, []ingest.Outcome{o}, d.log)
-		}
+		outs, err = g.intake.ProcessFiles(ctx, paths)
+		recordReceipts(context.WithoutCancel(ctx), g.planner, outs, d.log)
 		return err
 	}
 }

@@ -733,7 +733,7 @@ func TestServeUnwritableFolderLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the failure reported", func() bool {
-		return strings.Contains(d.log.String(), "file not taken; it stays in the inbox") && metric(`roadmap_files_total{outcome="failed"} 1`)
+		return strings.Contains(d.log.String(), "not every file was taken; what was not stays in the inbox") && metric(`roadmap_files_total{outcome="failed"} 1`)
 	})
 	if !exists(drop) {
 		t.Fatal("the file left the inbox although it could not be kept")
