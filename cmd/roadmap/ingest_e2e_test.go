@@ -170,20 +170,19 @@ func inboxFiles(t *testing.T, data string) []string {
 	return left
 }
 
-// Every valid sample is accepted, every broken sample is rejected for
-// exactly the reason samples/broken.yaml names, and a second pass finds
-// nothing. In -short mode only the latest two periods of the valid samples
-// are dropped; the broken set is always dropped in full.
+// `roadmap ingest` on the samples: the valid ones of the latest two periods
+// are accepted, every broken sample is rejected for exactly the reason
+// samples/broken.yaml names, each with its feedback and kept file, and a
+// second pass finds nothing. Every valid sample's verdict is the ingest
+// package's (TestIntakeTakesEverySample), and the demo takes them all
+// through this command's intake (TestDemo), so they are not checked a
+// third time here.
 func TestIngestSamples(t *testing.T) {
 	t.Parallel()
 	data := newDataFolder(t)
-	keep := func(string) bool { return true }
-	if testing.Short() {
-		keep = func(name string) bool {
-			return strings.Contains(name, "-2025-H2.") || strings.Contains(name, "-2026-H1.")
-		}
-	}
-	valid := validSamples(t, keep)
+	valid := validSamples(t, func(name string) bool {
+		return strings.Contains(name, "-2025-H2.") || strings.Contains(name, "-2026-H1.")
+	})
 	want := map[string]roadmap.Code{} // inbox file → the error code it must be rejected with; "" accepted
 	for j, files := range valid {
 		for _, f := range files {
