@@ -67,7 +67,9 @@
 //     power cut could still undo.
 //  4. for each file: the feedback files (temporary file, then rename; not
 //     synced, since the ledger and the archive already hold everything a
-//     note says: a power cut can lose a note, never a record).
+//     note says: a power cut can lose a note, never a record), then
+//     Intake.Answered, which records the sender's receipt for delivery (an
+//     outbox message in the ledger, committed like step 3).
 //  5. then its removal from the inbox.
 //
 // An oversized file (moved, not copied) and SEESAC's synthesis are taken
@@ -81,7 +83,9 @@
 // step 2 only rewrites the same stored file, whatever a power cut left of
 // it; if it is recorded (an interruption in steps
 // 4–5), it is not recorded again: the pass writes the feedback from what the
-// ledger holds and removes the file. So at any instant each file is either
+// ledger holds, tells Answered again (a receipt already recorded is not
+// recorded twice: the outbox keeps one message per key) and removes the
+// file. So at any instant each file is either
 // still in the inbox or recorded exactly once with its original kept, never
 // counted twice and never lost.
 //

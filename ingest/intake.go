@@ -66,6 +66,14 @@ type Intake struct {
 	// Location is the zone in which feedback shows times (the calendar's);
 	// nil shows UTC.
 	Location *time.Location
+	// Answered, when set, is told what became of each file once its
+	// feedback is written and before the file leaves the inbox (the program
+	// records the sender's receipt for delivery there). An error leaves the
+	// file in the inbox: the next pass finishes it (Resumed) and tells
+	// Answered again, so that an interruption between the two never loses
+	// the answer. Answered must therefore take the same outcome twice
+	// without harm.
+	Answered func(ctx context.Context, out Outcome) error
 
 	mu     sync.Mutex
 	stable *stability // per inbox path: how it looked and since when
@@ -87,7 +95,7 @@ const (
 	stepWritten  = "written"  // a group's originals and notes written, not yet synced
 	stepStore    = "store"    // the original copied to archive/ or rejected/ (durable)
 	stepRecord   = "record"   // the ledger transaction committed
-	stepFeedback = "feedback" // the feedback files written
+	stepFeedback = "feedback" // the feedback files written, Answered told
 	stepRemove   = "remove"   // the file removed from the inbox
 )
 
@@ -635,6 +643,11 @@ func (in *Intake) finish(ctx context.Context, d drop, s, original *roadmap.Submi
 		return out, fmt.Errorf("intake %s: feedback: %w", d.rel, err)
 	}
 	out.Feedback = fb
+	if in.Answered != nil {
+		if err := in.Answered(ctx, out); err != nil {
+			return out, fmt.Errorf("intake %s: the file stays in the inbox, its answer could not be recorded: %w", d.rel, err)
+		}
+	}
 	if err := in.fail(stepFeedback); err != nil {
 		return out, err
 	}

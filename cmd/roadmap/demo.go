@@ -21,6 +21,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
+	"github.com/seesac/roadmap/deliver"
 	"github.com/seesac/roadmap/ingest"
 	"github.com/seesac/roadmap/render"
 	"github.com/seesac/roadmap/samples"
@@ -227,7 +228,13 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := newIntake(s, db, checker, log, 0, func() time.Time { return received }).Pass(ctx)
+	demoContacts(s)
+	// The demo's messages are recorded as of an hour after the files came
+	// in, when its reports are built.
+	planner := newPlanner(s, db, log, func() time.Time { return received.Add(time.Hour) })
+	in := newIntake(s, db, checker, log, 0, func() time.Time { return received })
+	in.Answered = answer(planner)
+	sum, err := in.Pass(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest the samples: %w", err)
 	}
@@ -253,7 +260,7 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 		out.Reports = append(out.Reports, demoReport{Meeting: name, Title: res.Report.Title, PDF: res.PDF, Manifest: res.Manifest})
 		builds = append(builds, res.Build)
 	}
-	if out.Messages, err = demoMessages(ctx, s, db, log, sum.Outcomes, builds, received.Add(time.Hour)); err != nil {
+	if out.Messages, err = demoMessages(ctx, s, db, log, planner, builds); err != nil {
 		return nil, err
 	}
 	if out.Unsent, _, err = db.Pending(ctx); err != nil {
@@ -265,21 +272,25 @@ func (e *env) demo(ctx context.Context, f *flags) (*demoOutput, error) {
 	return out, nil
 }
 
-// demoMessages records the messages of the demo's run (the receipts of its
-// files, the notices of the round due at now, its reports to SEESAC) and
-// sends them: as .eml files into outbox/, or through the SMTP server of the
-// configuration given with --config. Without contacts in the configuration,
-// every jurisdiction and SEESAC get an example address.
-func demoMessages(ctx context.Context, s *setup, db *store.DB, log *slog.Logger, outcomes []ingest.Outcome, builds []roadmap.Build, now time.Time) (int, error) {
-	if len(s.Config.Contacts) == 0 {
-		s.Config.Contacts = roadmap.Contacts{roadmap.ContactSEESAC: {"SEESAC reports <reports@seesac.example>"}}
-		for _, j := range s.Catalogue.Jurisdictions {
-			s.Config.Contacts[j.Code] = []string{"Focal point <focal.point@" + strings.ToLower(j.Code) + ".example>"}
-		}
+// demoContacts gives every jurisdiction and SEESAC an example address when
+// the configuration (given with --config) names no contacts, so that the
+// demo shows every message it would send.
+func demoContacts(s *setup) {
+	if len(s.Config.Contacts) > 0 {
+		return
 	}
-	clock := func() time.Time { return now }
-	p := newPlanner(s, db, log, clock)
-	recordReceipts(ctx, p, outcomes, log)
+	s.Config.Contacts = roadmap.Contacts{roadmap.ContactSEESAC: {"SEESAC reports <reports@seesac.example>"}}
+	for _, j := range s.Catalogue.Jurisdictions {
+		s.Config.Contacts[j.Code] = []string{"Focal point <focal.point@" + strings.ToLower(j.Code) + ".example>"}
+	}
+}
+
+// demoMessages records the rest of the messages of the demo's run (the
+// intake recorded the receipts of its files): the notices of the round due
+// at the planner's now and its reports to SEESAC; then it sends them all, as
+// .eml files into outbox/, or through the SMTP server of the configuration
+// given with --config.
+func demoMessages(ctx context.Context, s *setup, db *store.DB, log *slog.Logger, p *deliver.Planner, builds []roadmap.Build) (int, error) {
 	var errs []error
 	for _, b := range builds {
 		errs = append(errs, p.Report(ctx, b))
@@ -288,7 +299,7 @@ func demoMessages(ctx context.Context, s *setup, db *store.DB, log *slog.Logger,
 	if err := errors.Join(errs...); err != nil {
 		return 0, fmt.Errorf("record the demo's messages: %w", err)
 	}
-	sender, err := newSender(s, db, log, clock, nil)
+	sender, err := newSender(s, db, log, p.Now, nil)
 	if err != nil {
 		return 0, err
 	}

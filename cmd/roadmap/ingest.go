@@ -90,9 +90,9 @@ func (e *env) ingest(ctx context.Context, s *setup, stable time.Duration) (*inge
 	if err != nil {
 		return nil, err
 	}
-	sum, err := newIntake(s, db, checker, log, stable, e.now).Pass(ctx)
-	// 'roadmap serve' sends them.
-	recordReceipts(ctx, newPlanner(s, db, log, e.now), sum.Outcomes, log)
+	in := newIntake(s, db, checker, log, stable, e.now)
+	in.Answered = answer(newPlanner(s, db, log, e.now)) // 'roadmap serve' sends them
+	sum, err := in.Pass(ctx)
 	return &sum, err
 }
 

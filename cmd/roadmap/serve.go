@@ -226,6 +226,7 @@ func (d *daemon) prepare(s *setup) (*generation, error) {
 	g.planner = newPlanner(s, d.db, log, d.e.now)
 	g.planner.Wake = g.sender.Wake
 	g.sender.Plan = g.planner.Tick
+	g.intake.Answered = answer(g.planner)
 
 	builder := newBuilder(s, d.db, log, d.e.now)
 	g.runner = schedule.NewRunner(loc, log, d.e.now)
@@ -275,8 +276,9 @@ func orBuiltIn(path string) string {
 	return path
 }
 
-// take is the watcher's Process: a batch of files through the intake, each
-// counted, and their receipts recorded for delivery. A file the intake gives
+// take is the watcher's Process: a batch of files through the intake (which
+// records their receipts for delivery: generation.intake.Answered), each
+// counted. A file the intake gives
 // no outcome for was not taken (its error is in err). A panic is turned into
 // an error so that one file cannot stop the daemon; the files stay in the
 // inbox.
@@ -290,7 +292,6 @@ func (d *daemon) take(g *generation) func(ctx context.Context, paths []string) e
 			d.metrics.filesTaken(outs, len(paths)-len(outs))
 		}()
 		outs, err = g.intake.ProcessFiles(ctx, paths)
-		recordReceipts(context.WithoutCancel(ctx), g.planner, outs, d.log)
 		return err
 	}
 }

@@ -78,16 +78,15 @@ func verdictOf(o ingest.Outcome) (deliver.Verdict, bool) {
 	return deliver.Verdict{Folder: o.Submission.Folder, File: o.File, Submission: o.Submission, Feedback: o.Feedback}, true
 }
 
-// recordReceipts records the receipts of a pass's files; a failure is
-// logged, never the pass's: the files are taken and their notes written.
-func recordReceipts(ctx context.Context, p *deliver.Planner, outcomes []ingest.Outcome, log *slog.Logger) {
-	var vs []deliver.Verdict
-	for _, o := range outcomes {
-		if v, ok := verdictOf(o); ok {
-			vs = append(vs, v)
+// answer is the intake's Answered: the receipt of a file taken, recorded
+// for delivery before the file leaves the inbox (a receipt already recorded
+// is not recorded again).
+func answer(p *deliver.Planner) func(context.Context, ingest.Outcome) error {
+	return func(ctx context.Context, o ingest.Outcome) error {
+		v, ok := verdictOf(o)
+		if !ok {
+			return nil
 		}
-	}
-	if err := p.Verdicts(ctx, vs...); err != nil {
-		log.Error("receipts not recorded for delivery; the feedback notes are written", "err", err)
+		return p.Verdicts(ctx, v)
 	}
 }
