@@ -181,7 +181,7 @@ func (s *Server) buildFile(w http.ResponseWriter, r *http.Request, a Account) {
 		return
 	}
 	b := builds[i]
-	s.serveFile(w, r, a, b.Outputs[n], Event{Detail: fmt.Sprintf("build %d (%s %s): %s", b.ID, b.Meeting, b.Kind, path.Base(b.Outputs[n]))})
+	s.serveFile(w, r, a, b.Outputs[n], path.Base(b.Outputs[n]), Event{Detail: fmt.Sprintf("build %d (%s %s): %s", b.ID, b.Meeting, b.Kind, path.Base(b.Outputs[n]))})
 }
 
 // versionView is one submission as a history lists it.
@@ -191,6 +191,9 @@ type versionView struct {
 	// NoteURL and AnnotatedURL are "" when there is no such file of this
 	// submission (a later file of the same name replaced its notes).
 	NoteURL, AnnotatedURL string
+	// OriginalURL downloads the file as it was received, under the name it
+	// was dropped with; "" when none was kept (a link has no content).
+	OriginalURL string
 }
 
 // Verdict says in words what became of the file.
@@ -238,6 +241,9 @@ func (s *Server) history(ctx context.Context, code string) ([]versionView, error
 				v.AnnotatedURL = fmt.Sprintf("/submissions/%d/annotated", sub.ID)
 			}
 		}
+		if sub.Path != "" && s.exists(sub.Path) {
+			v.OriginalURL = fmt.Sprintf("/submissions/%d/original", sub.ID)
+		}
 		out = append(out, v)
 	}
 	return out, nil
@@ -257,7 +263,7 @@ func (s *Server) feedbackFile(w http.ResponseWriter, r *http.Request, a Account)
 	notFound := func() { s.problem(w, r, http.StatusNotFound, "There is no such file.") }
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	which := r.PathValue("file")
-	if err != nil || (which != "note" && which != "annotated") {
+	if err != nil || (which != "note" && which != "annotated" && which != "original") {
 		notFound()
 		return
 	}
@@ -287,6 +293,14 @@ func (s *Server) feedbackFile(w http.ResponseWriter, r *http.Request, a Account)
 		notFound()
 		return
 	}
+	if which == "original" {
+		if hist[i].OriginalURL == "" {
+			notFound()
+			return
+		}
+		s.serveFile(w, r, a, sub.Path, sub.Name, Event{Jurisdiction: home, Submission: id, Detail: "original " + path.Base(sub.Path)})
+		return
+	}
 	note, annotated := s.Feedback.FeedbackFiles(sub)
 	rel, url := note, hist[i].NoteURL
 	if which == "annotated" {
@@ -296,7 +310,7 @@ func (s *Server) feedbackFile(w http.ResponseWriter, r *http.Request, a Account)
 		s.problem(w, r, http.StatusNotFound, "This note has been replaced by the note on a later file of the same name.")
 		return
 	}
-	s.serveFile(w, r, a, rel, Event{Jurisdiction: home, Submission: id, Detail: which + " " + path.Base(rel)})
+	s.serveFile(w, r, a, rel, path.Base(rel), Event{Jurisdiction: home, Submission: id, Detail: which + " " + path.Base(rel)})
 }
 
 // JurisdictionView is a jurisdiction's page, and the history part of a

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/seesac/roadmap/store"
 )
 
 func TestLoginCookieAndLogout(t *testing.T) {
@@ -274,4 +277,40 @@ func TestDownloadsAreAudited(t *testing.T) {
 		}
 	}
 	t.Errorf("no download event for ba: %+v", events)
+}
+
+// A Commission downloads its own file as it was received, under the name it
+// dropped it with, and the download is audited.
+func TestOriginalAsReceived(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	al := f.as(t, "al")
+	_, page := get(t, al, f.ts.URL+"/")
+	url := fmt.Sprintf("/submissions/%d/original", f.alSub)
+	if !strings.Contains(page, `href="`+url+`"`) {
+		t.Fatalf("AL's home has no link to %s", url)
+	}
+	resp, body := get(t, al, f.ts.URL+url)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("download: %s", resp.Status)
+	}
+	want, err := os.ReadFile(sampleFile(t, "valid/AL/roadmap-AL-2026-H1.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != string(want) {
+		t.Errorf("downloaded %d bytes, not the %d bytes dropped", len(body), len(want))
+	}
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename=roadmap-AL-2026-H1.xlsx` {
+		t.Errorf("Content-Disposition %q, want the name it was dropped with", cd)
+	}
+	events, err := f.db.Events(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(events, func(e store.Event) bool {
+		return e.Kind == EventDownload && e.Account == "al" && e.Submission == f.alSub && strings.HasPrefix(e.Detail, "original ")
+	}) {
+		t.Errorf("no audited download of the original: %+v", events)
+	}
 }

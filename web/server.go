@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -364,11 +363,11 @@ func plural(n int) string {
 	return "s"
 }
 
-// serveFile sends a file of the data folder as a download. rel comes from
+// serveFile sends a file of the data folder as a download named name. rel comes from
 // the ledger or the intake's rules, never from the request, and is opened
 // inside the data folder, so that neither a stored path nor a symbolic link
 // leads out of it.
-func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, a Account, rel string, e Event) {
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, a Account, rel, name string, e Event) {
 	root, err := os.OpenRoot(s.Root)
 	if err != nil {
 		s.internal(w, r, err)
@@ -392,7 +391,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, a Account, re
 		e.Detail = rel
 	}
 	s.audit(r, e)
-	attachment(w, path.Base(rel))
+	attachment(w, name)
 	http.ServeContent(w, r, "", info.ModTime(), f)
 }
 
