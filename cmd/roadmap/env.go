@@ -154,8 +154,12 @@ func (e *env) parse(f *flags, args []string) (operands []string, code int, ok bo
 	}
 }
 
+// help prints the command's help, asked for with -h, to standard output
+// (as `roadmap help` does), so that it can be paged or searched.
 func (e *env) help(f *flags) {
-	w := e.stderr
+	w := e.stdout
+	f.SetOutput(w)
+	defer f.SetOutput(e.stderr)
 	for i, s := range f.synopsis {
 		lead := "usage: "
 		if i > 0 {

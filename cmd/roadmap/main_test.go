@@ -95,14 +95,15 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	t.Parallel()
 	for _, c := range commands {
 		for _, h := range []string{"-h", "--help"} {
+			// Help asked for goes to standard output, flags included.
 			r := roadmapCmd(t, c.name, h).want(t, exitOK)
-			if !strings.Contains(r.stderr, "usage: roadmap "+c.name) || !strings.Contains(r.stderr, c.summary) {
-				t.Errorf("%s %s: help is\n%s", c.name, h, r.stderr)
+			if !strings.Contains(r.stdout, "usage: roadmap "+c.name) || !strings.Contains(r.stdout, c.summary) || !strings.Contains(r.stdout, "-data DIR") || r.stderr != "" {
+				t.Errorf("%s %s: help is\n%s\nstderr:\n%s", c.name, h, r.stdout, r.stderr)
 			}
 		}
 		// "roadmap help X" is "roadmap X -h".
-		if r := roadmapCmd(t, "help", c.name).want(t, exitOK); !strings.Contains(r.stderr, "usage: roadmap "+c.name) {
-			t.Errorf("help %s: %s", c.name, r.stderr)
+		if r := roadmapCmd(t, "help", c.name).want(t, exitOK); !strings.Contains(r.stdout, "usage: roadmap "+c.name) {
+			t.Errorf("help %s: %s", c.name, r.stdout)
 		}
 	}
 }
