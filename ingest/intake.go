@@ -729,8 +729,9 @@ func (in *Intake) oversized(d drop) bool {
 }
 
 // sourceKey names one drop: the same file left in the inbox gives the same
-// key on every pass, and the same content dropped again later (a new
-// modification time) gives another.
+// key on every pass, and the same content dropped again later gives another,
+// even when the copy kept the file's modification time (its arrival in the
+// inbox differs).
 func sourceKey(d drop, hash string) string {
 	what := hash
 	if hash == "" && !d.symlink() {
@@ -740,7 +741,11 @@ func sourceKey(d drop, hash string) string {
 		target, _ := os.Readlink(d.abs)
 		what = "symlink:" + target
 	}
-	return fmt.Sprintf("%s|%d|%s|%s", datadir.InboxPath(d.rel), d.info.Size(), d.info.ModTime().UTC().Format(time.RFC3339Nano), what)
+	key := fmt.Sprintf("%s|%d|%s|%s", datadir.InboxPath(d.rel), d.info.Size(), d.info.ModTime().UTC().Format(time.RFC3339Nano), what)
+	if t, ok := arrival(d.info); ok {
+		key += "|arrived " + t.UTC().Format(time.RFC3339Nano)
+	}
+	return key
 }
 
 // decide applies the intake's rules of files and the checks that need only
