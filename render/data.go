@@ -1,6 +1,8 @@
 package render
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -199,6 +201,7 @@ const (
 func WriteDataXLSX(w io.Writer, r *Report) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(fastZip)
 	if err := fillData(f, r); err != nil {
 		return fmt.Errorf("write data workbook: %w", err)
 	}
@@ -230,20 +233,27 @@ func fillData(f *excelize.File, r *Report) error {
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
-	numeric := map[int]bool{}
+	numeric := make([]bool, len(DataColumns))
 	for _, c := range []string{"Value", "Regional value", "Jurisdictions covered", "Jurisdictions in all", "Source version"} {
 		numeric[slices.Index(DataColumns, c)] = true
 	}
 	rows := DataRows(r)
+	cells := make([]any, len(DataColumns))
 	for i, d := range rows {
 		rec := d.record()
-		cells := make([]any, len(rec))
 		for c, s := range rec {
-			cells[c] = s
-			if numeric[c] && s != "" {
+			switch {
+			case s == "":
+				// Left out, not an empty string: a blank is an empty
+				// cell to a spreadsheet, and one cell fewer to write.
+				cells[c] = nil
+			case numeric[c]:
+				cells[c] = s
 				if v, err := strconv.ParseFloat(s, 64); err == nil {
 					cells[c] = v
 				}
+			default:
+				cells[c] = s
 			}
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(i+2), cells); err != nil {
@@ -282,4 +292,23 @@ func fillData(f *excelize.File, r *Report) error {
 		Title: r.Title + " – data", Subject: r.PeriodLabel, Creator: "roadmap",
 		Created: created, Modified: created,
 	})
+}
+
+// fastZip compresses the workbook's parts at flate's best speed, reusing one
+// compressor for all of them: every build writes a data workbook, and
+// compressing its sheet at the default level took about a third of the time
+// of writing it, for a file some 15 % smaller.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	var fw *flate.Writer
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		if fw == nil {
+			var err error
+			fw, err = flate.NewWriter(out, flate.BestSpeed)
+			return fw, err
+		}
+		fw.Reset(out)
+		return fw, nil
+	})
+	return zw
 }

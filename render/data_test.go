@@ -347,3 +347,15 @@ func TestHeadersNameTheirPeriod(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriteDataXLSX writes the regional report's data workbook, which
+// every build writes beside its PDF.
+func BenchmarkWriteDataXLSX(b *testing.B) {
+	r := regionalFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteDataXLSX(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
