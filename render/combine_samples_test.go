@@ -3,12 +3,14 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,69 +37,74 @@ type rawSample struct {
 }
 
 // readSamples reads every sample workbook with excelize alone, without the
-// ingest reader, so that the expected figures do not share its code.
-func readSamples(t *testing.T) []rawSample {
-	t.Helper()
+// ingest reader, so that the expected figures do not share its code. It
+// returns none when the samples have not been generated.
+func readSamples() ([]rawSample, error) {
 	paths, err := filepath.Glob(filepath.Join(samplesDir, "*", "*.xlsx"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Skipf("no sample workbooks in %s yet (go generate ./samples)", samplesDir)
+		return nil, err
 	}
 	var out []rawSample
 	for _, path := range paths {
-		data, err := os.ReadFile(path)
+		s, err := readSample(path)
 		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatalf("open %s: %v", path, err)
-		}
-		ptext, err := f.GetCellValue(roadmap.SheetCover, roadmap.CoverPeriod)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := roadmap.ParsePeriod(ptext)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		rows, err := f.GetRows(roadmap.SheetKPI, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		sum := sha256.Sum256(data)
-		s := rawSample{
-			file: filepath.Base(path), jurisdiction: filepath.Base(filepath.Dir(path)), period: p,
-			hash: hex.EncodeToString(sum[:]), cells: map[string]string{}, figures: p,
-		}
-		if len(rows) > 0 && len(rows[0]) >= roadmap.KPIValueColIndex {
-			if y, ok := strings.CutPrefix(rows[0][roadmap.KPIValueColIndex-1], "Value for "); ok {
-				if s.figures, err = roadmap.ParsePeriod(y); err != nil {
-					t.Fatalf("%s: KPI header %q", path, y)
-				}
-			}
-		}
-		for _, row := range rows[roadmap.KPIFirstRow-1:] {
-			if len(row) == 0 || row[0] == "" {
-				continue
-			}
-			v := ""
-			if len(row) >= roadmap.KPIValueColIndex {
-				v = strings.TrimSpace(row[roadmap.KPIValueColIndex-1])
-			}
-			s.cells[row[0]] = v
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		out = append(out, s)
 	}
-	return out
+	return out, nil
+}
+
+func readSample(path string) (rawSample, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return rawSample{}, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return rawSample{}, err
+	}
+	defer f.Close()
+	ptext, err := f.GetCellValue(roadmap.SheetCover, roadmap.CoverPeriod)
+	if err != nil {
+		return rawSample{}, err
+	}
+	p, err := roadmap.ParsePeriod(ptext)
+	if err != nil {
+		return rawSample{}, err
+	}
+	rows, err := f.GetRows(roadmap.SheetKPI, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return rawSample{}, err
+	}
+	sum := sha256.Sum256(data)
+	s := rawSample{
+		file: filepath.Base(path), jurisdiction: filepath.Base(filepath.Dir(path)), period: p,
+		hash: hex.EncodeToString(sum[:]), cells: map[string]string{}, figures: p,
+	}
+	if len(rows) > 0 && len(rows[0]) >= roadmap.KPIValueColIndex {
+		if y, ok := strings.CutPrefix(rows[0][roadmap.KPIValueColIndex-1], "Value for "); ok {
+			if s.figures, err = roadmap.ParsePeriod(y); err != nil {
+				return rawSample{}, fmt.Errorf("KPI header %q", y)
+			}
+		}
+	}
+	for _, row := range rows[roadmap.KPIFirstRow-1:] {
+		if len(row) == 0 || row[0] == "" {
+			continue
+		}
+		v := ""
+		if len(row) >= roadmap.KPIValueColIndex {
+			v = strings.TrimSpace(row[roadmap.KPIValueColIndex-1])
+		}
+		s.cells[row[0]] = v
+	}
+	return s, nil
 }
 
 // submission turns a raw sample into what the ledger would hold: a value per
 // row of its sheet, filed under the period the sheet's header names.
-func (s rawSample) submission(t *testing.T, cat *roadmap.Catalogue, received time.Time) roadmap.Submission {
+func (s rawSample) submission(cat *roadmap.Catalogue, received time.Time) (roadmap.Submission, error) {
 	sub := roadmap.Submission{
 		ID: int64(len(s.hash)), Hash: s.hash, Name: s.file, Jurisdiction: s.jurisdiction, Period: s.period,
 		Version: 1, State: roadmap.Accepted, Received: received,
@@ -117,14 +124,14 @@ func (s rawSample) submission(t *testing.T, cat *roadmap.Catalogue, received tim
 			} else {
 				n, err := strconv.ParseFloat(c, 64)
 				if err != nil {
-					t.Fatalf("%s %s: %q is not a number", s.file, row.Code, c)
+					return sub, fmt.Errorf("%s %s: %q is not a number", s.file, row.Code, c)
 				}
 				v.Number = n
 			}
 		}
 		sub.Values = append(sub.Values, v)
 	}
-	return sub
+	return sub, nil
 }
 
 // ledgerBook is every sample cell by jurisdiction, the period the figure
@@ -288,34 +295,57 @@ func checkRegional(t *testing.T, where string, ind *roadmap.Indicator, got Regio
 	}
 }
 
-// sampleSnapshot is the ledger the sample workbooks make, with the cells
-// by jurisdiction and the period each figure covers.
-func sampleSnapshot(t *testing.T) (Snapshot, ledgerBook, []rawSample) {
-	t.Helper()
-	cat := chainCatalogue(t)
-	raws := readSamples(t)
-	received := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC)
-	var subs []roadmap.Submission
-	book := ledgerBook{}
-	for _, r := range raws {
-		subs = append(subs, r.submission(t, cat, received))
-		if book[r.jurisdiction] == nil {
-			book[r.jurisdiction] = map[roadmap.Period]map[string]string{}
-		}
-		book[r.jurisdiction][r.figures] = r.cells
-	}
-	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: received.Add(time.Hour)}, book, raws
+// sampleLedger is the ledger the sample workbooks make, with the cells by
+// jurisdiction and the period each figure covers, and the workbooks as read.
+type sampleLedger struct {
+	snap Snapshot
+	book ledgerBook
+	raws []rawSample
 }
 
-// chainCatalogue is the built-in succession: Phase I up to 2024-H2, the
-// Roadmap 2025–2030 from 2025-H1.
-func chainCatalogue(t testing.TB) *roadmap.Catalogue {
-	t.Helper()
+// sampleLedgerOnce reads the sample workbooks once per test binary: the
+// tests share what it read and only read it.
+var sampleLedgerOnce = sync.OnceValues(func() (*sampleLedger, error) {
+	// The built-in succession: Phase I up to 2024-H2, the Roadmap 2025–2030
+	// from 2025-H1.
 	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	raws, err := readSamples()
+	if err != nil {
+		return nil, err
+	}
+	received := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC)
+	l := &sampleLedger{book: ledgerBook{}, raws: raws}
+	var subs []roadmap.Submission
+	for _, r := range raws {
+		sub, err := r.submission(cat, received)
+		if err != nil {
+			return nil, err
+		}
+		subs = append(subs, sub)
+		if l.book[r.jurisdiction] == nil {
+			l.book[r.jurisdiction] = map[roadmap.Period]map[string]string{}
+		}
+		l.book[r.jurisdiction][r.figures] = r.cells
+	}
+	l.snap = Snapshot{Catalogue: cat, Submissions: subs, AsOf: received.Add(time.Hour)}
+	return l, nil
+})
+
+// sampleSnapshot is the ledger the sample workbooks make (on the built-in
+// succession of catalogues), read once and shared: t must not change it.
+func sampleSnapshot(t *testing.T) (Snapshot, ledgerBook, []rawSample) {
+	t.Helper()
+	l, err := sampleLedgerOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cat
+	if len(l.raws) == 0 {
+		t.Skipf("no sample workbooks in %s yet (go generate ./samples)", samplesDir)
+	}
+	return l.snap, l.book, l.raws
 }
 
 // samplePeriods are the rounds of the samples, in time order.
