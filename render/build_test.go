@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/templates"
 )
 
 // memLedger is an in-memory Ledger: it filters by received time as the store
@@ -323,10 +324,19 @@ func TestFileName(t *testing.T) {
 // time (the daemon's and an operator's, two builders on one folder) both end
 // up in the manifest, because the builds of one report folder take turns.
 // Each Write waits a moment for the other build to join it: builds that do
-// not take turns always meet there, builds that do never do.
+// not take turns always meet there, builds that do never do. What is tested
+// is the turns, not the figures: the builds are of a small catalogue (two
+// jurisdictions, four indicators) with a submission from each.
 func TestConcurrentBuildsOfOneMeeting(t *testing.T) {
 	t.Parallel()
-	first, _ := newBuilder(t, fixture(t).Submissions)
+	first, _ := newBuilder(t, []roadmap.Submission{
+		sub("AA", h1, 1, day(1), map[string]any{"G1.1": "some", "G1.2/female": 3.0, "G1.2/male": 4.0, "G1.2": 7.0}),
+		sub("BB", h1, 1, day(2), map[string]any{"G2.1": 12.5, "G2.2": 40.0}),
+	})
+	var err error
+	if first.Catalogue, err = templates.LoadCatalogue(filepath.Join("..", "templates", "testdata", "valid.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	type meeting struct {
 		in   atomic.Int32
 		both chan struct{}
