@@ -17,10 +17,63 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/seesac/roadmap"
+	shared "github.com/seesac/roadmap/internal/fixture"
 	"github.com/seesac/roadmap/render/pdf/pdftest"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/templates"
 )
+
+func TestMain(m *testing.M) { shared.Main(m, periodFolder) }
+
+// periodBuild is a report on the samples' last period, built through the
+// real builder (with its data files) and PDF writer, and the text of its
+// PDF's pages.
+type periodBuild struct {
+	res   *Result
+	pages []string
+}
+
+// periodFolder holds the regional report and Kosovo*'s, built once per test
+// binary for the tests that read them (none changes them); periodBuilds
+// holds what each build made, by jurisdiction ("" for the regional report).
+var (
+	periodFolder = shared.New(buildPeriods)
+	periodBuilds = map[string]*periodBuild{}
+)
+
+func buildPeriods(dir string) error {
+	l, err := layoutOnce()
+	if err != nil {
+		return err
+	}
+	s, m := l.snap, l.meeting
+	b := &Builder{Root: dir, Ledger: &memLedger{subs: s.Submissions}, Catalogue: s.Catalogue, Calendar: s.Calendar,
+		Now: func() time.Time { return s.AsOf }, Write: WritePDF}
+	for _, j := range []string{"", "XK"} {
+		res, err := b.Build(context.Background(), BuildRequest{Period: m.Period, Jurisdiction: j, AsOf: s.AsOf})
+		if err != nil {
+			return err
+		}
+		body, err := os.ReadFile(res.PDF)
+		if err != nil {
+			return err
+		}
+		pages, err := pdftest.Pages(body)
+		if err != nil {
+			return err
+		}
+		periodBuilds[j] = &periodBuild{res: res, pages: pages}
+	}
+	return nil
+}
+
+// builtPeriod is the report on the samples' last period for jurisdiction
+// ("" for the regional one), from periodFolder.
+func builtPeriod(t testing.TB, jurisdiction string) *periodBuild {
+	t.Helper()
+	periodFolder.Path(t)
+	return periodBuilds[jurisdiction]
+}
 
 // TestDataMatchesPDF builds the regional report and a jurisdiction report
 // through the real builder and PDF writer, reads the data CSV and workbook
@@ -30,28 +83,23 @@ import (
 // chapters is a figure of the data.
 func TestDataMatchesPDF(t *testing.T) {
 	t.Parallel()
-	s, m := layoutSnapshot(t)
 	for _, tc := range []struct {
 		name         string
 		jurisdiction string
 	}{{"regional", ""}, {"jurisdiction", "XK"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l := &memLedger{subs: s.Submissions}
-			b := &Builder{Root: t.TempDir(), Ledger: l, Catalogue: s.Catalogue, Now: func() time.Time { return s.AsOf }, Write: WritePDF}
-			res, err := b.Build(context.Background(), BuildRequest{Period: m.Period, Jurisdiction: tc.jurisdiction, AsOf: s.AsOf})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkDataMatchesPDF(t, res, tc.jurisdiction)
+			b := builtPeriod(t, tc.jurisdiction)
+			checkDataMatchesPDF(t, b.res, b.pages, tc.jurisdiction)
 		})
 	}
 }
 
 // checkDataMatchesPDF reads the build's data CSV and workbook (they must hold
-// the same rows) and checks them against the text of its PDF both ways.
-// focus is the jurisdiction of a jurisdiction report, "" for a regional one.
-func checkDataMatchesPDF(t *testing.T, res *Result, focus string) {
+// the same rows) and checks them against the text of its PDF's pages both
+// ways. focus is the jurisdiction of a jurisdiction report, "" for a
+// regional one.
+func checkDataMatchesPDF(t *testing.T, res *Result, pages []string, focus string) {
 	t.Helper()
 	rows := readDataCSV(t, res.DataCSV)
 	x := readDataXLSX(t, res.DataXLSX)
@@ -68,15 +116,6 @@ func checkDataMatchesPDF(t *testing.T, res *Result, focus string) {
 	}
 	col := func(name string) int { return slices.Index(DataColumns, name) }
 	checkManifestFiles(t, res)
-
-	body, err := os.ReadFile(res.PDF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := pdftest.Pages(body)
-	if err != nil {
-		t.Fatal(err)
-	}
 	text := "\n" + strings.Join(goalPages(pages, res.Report), "\n") + "\n"
 
 	printed := map[string]bool{}
@@ -260,7 +299,6 @@ func TestSixteenJurisdictions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkDataMatchesPDF(t, res, "")
 	body, err := os.ReadFile(res.PDF)
 	if err != nil {
 		t.Fatal(err)
@@ -274,6 +312,7 @@ func TestSixteenJurisdictions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkDataMatchesPDF(t, res, pages, "")
 	text := strings.Join(pages, "\n")
 	if strings.Contains(text, "…") {
 		t.Error("some text is cut with an ellipsis")
@@ -319,20 +358,8 @@ func TestCompanionsByteIdentical(t *testing.T) {
 // periods, names none in a code (each yearly row names its year).
 func TestHeadersNameTheirPeriod(t *testing.T) {
 	t.Parallel()
-	s, m := layoutSnapshot(t)
-	b := &Builder{Root: t.TempDir(), Ledger: &memLedger{subs: s.Submissions}, Catalogue: s.Catalogue, Now: func() time.Time { return s.AsOf }, Write: WritePDF}
-	res, err := b.Build(context.Background(), BuildRequest{Period: m.Period, AsOf: s.AsOf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile(res.PDF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := pdftest.Pages(body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := layoutSnapshot(t)
+	pages := builtPeriod(t, "").pages
 	text := strings.Join(pages, "\n")
 	if want := "Breakdown, " + roadmap.MustPeriod("2025").Label(); !strings.Contains(text, want) {
 		t.Errorf("no breakdown is headed %q", want)

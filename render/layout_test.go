@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,16 +25,30 @@ import (
 // jurisdictions, the 2018 baseline and every half-year to 2026-H1 (16
 // periods), the full default catalogue, a report that never came (ME
 // 2021-H1) and a KPI left blank (BA 2020-H2 G3.3). One narrative carries an
-// emoji, as pasted from a phone.
+// emoji, as pasted from a phone. It is made once per test binary and shared:
+// a test that changes the submissions clones them first.
 func layoutSnapshot(t testing.TB) (Snapshot, *roadmap.Meeting) {
 	t.Helper()
-	cat, err := templates.DefaultCatalogue()
+	l, err := layoutOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l.snap, l.meeting
+}
+
+type layoutLedger struct {
+	snap    Snapshot
+	meeting *roadmap.Meeting // the regional meeting reviewing 2026-H1
+}
+
+var layoutOnce = sync.OnceValues(func() (*layoutLedger, error) {
+	cat, err := templates.DefaultCatalogue()
+	if err != nil {
+		return nil, err
+	}
 	data, err := samples.Build(cat)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	subs := sampleSubmissions(data)
 	for i := range subs {
@@ -48,11 +64,12 @@ func layoutSnapshot(t testing.TB) (Snapshot, *roadmap.Meeting) {
 		}
 	}
 	if meeting == nil {
-		t.Fatal("the sample calendar has no regional meeting reviewing 2026-H1")
+		return nil, errors.New("the sample calendar has no regional meeting reviewing 2026-H1")
 	}
 	asOf := meeting.Date.At(7, 0, time.UTC).AddDate(0, 0, -14)
-	return Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf, Calendar: roadmap.NewCalendar(data.Calendar, time.UTC)}, meeting
-}
+	snap := Snapshot{Catalogue: cat, Submissions: subs, AsOf: asOf, Calendar: roadmap.NewCalendar(data.Calendar, time.UTC)}
+	return &layoutLedger{snap: snap, meeting: meeting}, nil
+})
 
 // sampleSubmissions are the samples' valid workbooks as the ledger would
 // hold them: each accepted as version 1 some two months after its period.
@@ -70,10 +87,47 @@ func sampleSubmissions(data *samples.Data) []roadmap.Submission {
 	return subs
 }
 
+// regionalFixture combines the regional draft for the samples' 2026-H1
+// meeting anew.
 func regionalFixture(t testing.TB) *Report {
 	s, m := layoutSnapshot(t)
 	return Combine(s, Request{Period: m.Period, Meeting: m, Draft: true})
 }
+
+// renderedReport is a report with its PDF and the text of the PDF's pages.
+type renderedReport struct {
+	r     *Report
+	pdf   []byte
+	pages []string
+}
+
+// regionalDraft is regionalFixture's report rendered, made once per test
+// binary for the tests that only read it.
+func regionalDraft(t testing.TB) *renderedReport {
+	t.Helper()
+	d, err := regionalDraftOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+var regionalDraftOnce = sync.OnceValues(func() (*renderedReport, error) {
+	l, err := layoutOnce()
+	if err != nil {
+		return nil, err
+	}
+	r := Combine(l.snap, Request{Period: l.meeting.Period, Meeting: l.meeting, Draft: true})
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, r); err != nil {
+		return nil, err
+	}
+	pages, err := pdftest.Pages(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return &renderedReport{r: r, pdf: buf.Bytes(), pages: pages}, nil
+})
 
 func writeReport(t testing.TB, r *Report) []byte {
 	t.Helper()
@@ -88,17 +142,14 @@ func writeReport(t testing.TB, r *Report) []byte {
 // it keeps it there, to be looked at (pdftoppm -png -r 60).
 func TestWritePDFRegional(t *testing.T) {
 	t.Parallel()
-	r := regionalFixture(t)
-	b := writeReport(t, r)
+	d := regionalDraft(t)
+	r := d.r
 	if out := os.Getenv("ROADMAP_PDF_OUT"); out != "" {
-		if err := os.WriteFile(out, b, 0o644); err != nil {
+		if err := os.WriteFile(out, d.pdf, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	text, err := pdftest.Text(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	text := pdftest.Flatten(strings.Join(d.pages, "\n"))
 	want := []string{r.Title, r.Roadmap.Title, r.PeriodLabel, "DRAFT", "Contents", "Summary", "Annexes", "Indicator definitions", "How statuses are rated",
 		"References to Kosovo shall be understood to be in the context of Security Council resolution 1244 (1999).",
 		r.Roadmap.Note, "Training for border police □ in Tiranë."}
@@ -174,18 +225,18 @@ func TestWritePDFNotReported(t *testing.T) {
 
 func TestWritePDFJurisdiction(t *testing.T) {
 	t.Parallel()
-	s, m := layoutSnapshot(t)
-	r := Combine(s, Request{Period: m.Period, Jurisdiction: "XK"})
-	b := writeReport(t, r)
+	built := builtPeriod(t, "XK")
+	r := built.res.Report
 	if out := os.Getenv("ROADMAP_PDF_OUT_J"); out != "" {
-		if err := os.WriteFile(out, b, 0o644); err != nil {
+		body, err := os.ReadFile(built.res.PDF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(out, body, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	text, err := pdftest.Text(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	text := pdftest.Flatten(strings.Join(built.pages, "\n"))
 	for _, w := range []string{r.Title, "Kosovo*", "Region (sum)", "References to Kosovo shall be understood", "FINAL"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("jurisdiction report lacks %q", w)
@@ -221,13 +272,13 @@ func TestWritePDFNoData(t *testing.T) {
 
 func TestWritePDFByteIdentical(t *testing.T) {
 	t.Parallel()
-	a := writeReport(t, regionalFixture(t))
+	d := regionalDraft(t)
+	a := d.pdf
 	b := writeReport(t, regionalFixture(t))
 	if !bytes.Equal(a, b) {
 		t.Fatal("the same report written twice differs")
 	}
-	r := regionalFixture(t)
-	if !bytes.Contains(a, []byte("/CreationDate (D:"+r.AsOf.UTC().Format("20060102150405"))) {
+	if !bytes.Contains(a, []byte("/CreationDate (D:"+d.r.AsOf.UTC().Format("20060102150405"))) {
 		t.Error("the creation date is not the report's as-of time")
 	}
 }
@@ -266,14 +317,18 @@ func BenchmarkJurisdictionReports(b *testing.B) {
 func TestWritePDFIndicatorBlocks(t *testing.T) {
 	t.Parallel()
 	s, m := layoutSnapshot(t)
-	reports := []*Report{regionalFixture(t)}
+	d := regionalDraft(t)
+	reports := []*Report{d.r}
 	for _, j := range s.Catalogue.Jurisdictions {
 		reports = append(reports, Combine(s, Request{Period: m.Period, Jurisdiction: j.Code, Meeting: m}))
 	}
-	for _, r := range reports {
-		pages, err := pdftest.Pages(writeReport(t, r))
-		if err != nil {
-			t.Fatal(err)
+	for i, r := range reports {
+		pages := d.pages
+		if i > 0 {
+			var err error
+			if pages, err = pdftest.Pages(writeReport(t, r)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		text := pdftest.Flatten(strings.Join(pages, "\n"))
 		if strings.Contains(text, "…") {
