@@ -272,7 +272,6 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 		return nil, fmt.Errorf("build %s: %w", s.name, err)
 	}
 
-	used := UsedSubmissions(snap, creq)
 	entry := ManifestBuild{
 		Output: pdfName, OutputHash: pdfHash, Report: rep.Kind, Title: rep.Title, Kind: rec.Kind,
 		Period: s.period, Jurisdiction: s.jurisdiction, AsOf: asOfText(asOf), Deadline: rfc3339(rep.Deadline),
@@ -284,8 +283,9 @@ func (b *Builder) build(ctx context.Context, req BuildRequest, s spec, asOf time
 	if s.meeting != nil {
 		entry.Meeting = s.meeting.ID
 	}
-	hashes := make([]string, 0, len(used))
-	for _, u := range used {
+	// The inputs are the report's sources: the submissions it read.
+	hashes := make([]string, 0, len(rep.Sources))
+	for _, u := range rep.Sources {
 		hashes = append(hashes, u.Hash)
 		entry.Inputs = append(entry.Inputs, ManifestInput{
 			Jurisdiction: u.Jurisdiction, Period: u.Period, Name: u.Name, Version: u.Version,

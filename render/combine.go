@@ -992,18 +992,6 @@ func (c *combiner) sources() []Source {
 	return out
 }
 
-// UsedSubmissions are the submissions a report over the same snapshot and
-// request uses, in the order of Report.Sources.
-func UsedSubmissions(s Snapshot, r Request) []*roadmap.Submission {
-	c := newCombiner(s, r)
-	rep := c.report()
-	out := make([]*roadmap.Submission, 0, len(rep.Sources))
-	for _, src := range rep.Sources {
-		out = append(out, c.used[key{src.Jurisdiction, src.Period}])
-	}
-	return out
-}
-
 func (c *combiner) footnotes() []FootnoteText {
 	form := c.req.Footnote
 	if form == "" {
