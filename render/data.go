@@ -86,7 +86,15 @@ func DataRows(r *Report) []DataRow {
 	for _, j := range r.Jurisdictions {
 		names[j.Code] = j.Name
 	}
-	var out []DataRow
+	n := 0 // at most a row per period of the axis and the one before it
+	for _, g := range r.Goals {
+		for _, ind := range g.Indicators {
+			for _, row := range ind.Rows {
+				n += len(row.Jurisdictions) * (len(ind.Periods) + 1)
+			}
+		}
+	}
+	out := make([]DataRow, 0, n)
 	for gi := range r.Goals {
 		for ii := range r.Goals[gi].Indicators {
 			ind := &r.Goals[gi].Indicators[ii]
