@@ -335,7 +335,7 @@ func brokenCases(cat *roadmap.Catalogue, base Workbook) []brokenCase {
 
 // kpiRow finds the KPI-sheet row of a code.
 func kpiRow(f *excelize.File, code string) (int, error) {
-	rows, err := codeRows(f, roadmap.SheetKPI, roadmap.KPIColCode, roadmap.KPIFirstRow)
+	rows, err := codeRows(f, roadmap.SheetKPI, roadmap.KPIColCode, roadmap.KPIFirstRow, code)
 	if err != nil {
 		return 0, err
 	}
@@ -407,7 +407,7 @@ func appendKPIRow(code string, value float64) func(*excelize.File) error {
 // setMeta changes one value on the metadata sheet, found by its key.
 func setMeta(key, value string) func(*excelize.File) error {
 	return func(f *excelize.File) error {
-		rows, err := codeRows(f, roadmap.SheetMeta, "A", 1)
+		rows, err := codeRows(f, roadmap.SheetMeta, "A", 1, key)
 		if err != nil {
 			return err
 		}

@@ -6,15 +6,26 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/seesac/roadmap"
 )
 
+// model is the samples' model of the built-in catalogue, built once: tests
+// only read it.
+var model = sync.OnceValues(func() (*Data, error) {
+	cat, err := builtin()
+	if err != nil {
+		return nil, err
+	}
+	return Build(cat)
+})
+
 func build(t *testing.T) (*roadmap.Catalogue, *Data) {
 	t.Helper()
 	cat := defaultCatalogue(t)
-	d, err := Build(cat)
+	d, err := model()
 	if err != nil {
 		t.Fatal(err)
 	}
