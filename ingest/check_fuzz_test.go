@@ -122,8 +122,7 @@ func FuzzCheckCell(f *testing.F) {
 	c := NewChecker(cat)
 	rows := cat.InForce(testPeriod).RowsDue(testPeriod)
 	f.Fuzz(func(t *testing.T, row uint8, text string, asNumber bool) {
-		b := newBook(t, cat, variants[0])
-		b.fillValid()
+		b, _ := filledBook(t, variants[0])
 		code := rows[int(row)%len(rows)].Code
 		if n, err := strconv.ParseFloat(text, 64); asNumber && err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
 			b.must(b.f.SetCellFloat(roadmap.SheetKPI, b.ref(code), n, -1, 64))

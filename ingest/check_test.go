@@ -14,8 +14,6 @@ import (
 	"github.com/seesac/roadmap/templates"
 )
 
-func templatesCatalogue() (*roadmap.Catalogue, error) { return templates.DefaultCatalogue() }
-
 func templatesKPIRow(cat *roadmap.Catalogue, code string) (int, bool) {
 	return templates.KPIRow(cat, testPeriod, code)
 }
@@ -26,9 +24,8 @@ func TestValidWorkbookInEveryVariant(t *testing.T) {
 	c := NewChecker(cat)
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			b := newBook(t, cat, v)
-			want := b.fillValid()
-			sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+			data, want := validBook(t, v)
+			sub := c.CheckBytes("report.xlsx", data, "AL", testReceived)
 			for _, f := range sub.Findings {
 				t.Errorf("unexpected finding: %s", f)
 			}
@@ -79,7 +76,7 @@ func (b *book) belowTable() int { return roadmap.KPIFirstRow + len(b.cat.Rows())
 // typed values, changed by edit.
 func previousOf(typed map[string]roadmap.Value, edit func(row string, v *roadmap.Value)) *roadmap.Submission {
 	prev := &roadmap.Submission{Jurisdiction: testJurisdiction, Period: testPeriod.Prev(), State: roadmap.Accepted}
-	cat, _ := templatesCatalogue()
+	cat, _ := builtin()
 	for _, row := range cat.InForce(prev.Period).RowsDue(prev.Period) {
 		v := typed[row.Code]
 		v.Row, v.Indicator, v.Period = row.Code, row.Indicator.Code, prev.Period
@@ -233,10 +230,13 @@ func TestFindingsInEveryVariant(t *testing.T) {
 		for _, v := range variants {
 			t.Run(tc.name+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
-				b := newBook(t, cat, v)
-				typed := b.fillValid()
+				// A case that changes nothing checks the shared workbook.
+				data, typed := validBook(t, v)
+				b := &book{t: t, cat: cat.InForce(testPeriod), period: testPeriod, v: v}
 				if tc.edit != nil {
+					b, _ = filledBook(t, v)
 					tc.edit(b)
+					data = b.bytes()
 				}
 				c := NewChecker(cat)
 				if tc.setup != nil {
@@ -246,7 +246,7 @@ func TestFindingsInEveryVariant(t *testing.T) {
 				if tc.folder != nil {
 					folder = *tc.folder
 				}
-				sub := c.CheckBytes("report.xlsx", b.bytes(), folder, testReceived)
+				sub := c.CheckBytes("report.xlsx", data, folder, testReceived)
 				cell := ""
 				if tc.cell != nil {
 					cell = tc.cell(b)
@@ -332,8 +332,7 @@ func TestAcceptedSpellings(t *testing.T) {
 	cat := defaultCatalogue(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newBook(t, cat, variants[0])
-			b.fillValid()
+			b, _ := filledBook(t, variants[0])
 			tc.put(b, b.ref(tc.row))
 			sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
 			for _, f := range sub.Findings {
@@ -352,8 +351,7 @@ func TestAcceptedSpellings(t *testing.T) {
 func TestBlankIsNotZero(t *testing.T) {
 	t.Parallel()
 	cat := defaultCatalogue(t)
-	b := newBook(t, cat, variants[0])
-	b.fillValid()
+	b, _ := filledBook(t, variants[0])
 	b.clear("G3.3")
 	b.set(roadmap.SheetKPI, b.ref("G7.3"), 0)
 	b.set(roadmap.SheetKPI, "G"+strings.TrimPrefix(b.ref("G3.3"), "F"), "  No seizures of explosives were weighed. ")
@@ -375,9 +373,8 @@ func TestCoverAndNarrativesRead(t *testing.T) {
 	t.Parallel()
 	cat := defaultCatalogue(t)
 	for _, v := range variants {
-		b := newBook(t, cat, v)
-		b.fillValid()
-		sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+		data, _ := validBook(t, v)
+		sub := NewChecker(cat).CheckBytes("report.xlsx", data, "AL", testReceived)
 		want := roadmap.Cover{Institution: "Komisioni për Kontrollin e Armëve", Contact: "Ђорђе Њежић", Email: "focal.point@example.org", Date: "2026-07-15", Final: true}
 		if sub.Cover != want {
 			t.Errorf("%s: cover %+v", v.name, sub.Cover)
@@ -536,8 +533,7 @@ func TestNumbersAtTheEdges(t *testing.T) {
 		{"negative zero, typed", quantity, "", "-0", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newBook(t, cat, variants[0])
-			b.fillValid()
+			b, _ := filledBook(t, variants[0])
 			if tc.text != "" {
 				b.text(tc.row, tc.text)
 			} else {

@@ -60,7 +60,7 @@ func feedbackComment(t *testing.T, f *excelize.File, sheet, cell string) string 
 
 func TestAnnotateMarksCellsAndKeepsTheTemplate(t *testing.T) {
 	t.Parallel()
-	cat := intakeCatalogue(t)
+	cat := defaultCatalogue(t)
 	// A round that holds figures, so that the KPI sheet has input cells.
 	tpl, err := templates.NewWorkbook(cat, "AL", roadmap.MustPeriod("2025-H2"))
 	if err != nil {
@@ -180,7 +180,7 @@ func TestAnnotateMarksCellsAndKeepsTheTemplate(t *testing.T) {
 // valid workbook exactly as the workbook itself.
 func TestAnnotatedCopyReadsLikeTheOriginal(t *testing.T) {
 	t.Parallel()
-	chk := NewChecker(intakeCatalogue(t))
+	chk := NewChecker(defaultCatalogue(t))
 	src := validSample("AL", "2026-H1")
 	dst := filepath.Join(t.TempDir(), "copy.xlsx")
 	findings := []roadmap.Finding{{Severity: roadmap.Error, Code: roadmap.CodeOutOfRange, Sheet: roadmap.SheetKPI, Cell: "F9", Message: "Too many."}}

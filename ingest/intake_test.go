@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -21,11 +22,13 @@ import (
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
-	"github.com/seesac/roadmap/templates"
 )
 
 // The samples that samples/gen generates: real workbooks, valid and broken.
-const intakeSamples = "../samples/workbooks"
+const (
+	samplesDir    = "../samples"
+	intakeSamples = samplesDir + "/workbooks"
+)
 
 var (
 	intakeCtx = context.Background()
@@ -44,10 +47,7 @@ type intakeEnv struct {
 
 func newIntakeEnv(t *testing.T) *intakeEnv {
 	t.Helper()
-	cat, err := templates.DefaultCatalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := defaultCatalogue(t)
 	e := &intakeEnv{t: t, root: t.TempDir(), cat: cat, clock: time.Date(2026, 7, 20, 9, 0, 0, 0, time.UTC)}
 	for _, j := range cat.Jurisdictions {
 		if err := os.MkdirAll(filepath.Join(e.root, "inbox", j.Code), 0o755); err != nil {
@@ -168,14 +168,6 @@ func editedSample(t *testing.T, j, p, comment string) string {
 	return out
 }
 
-func intakeCatalogue(t testing.TB) *roadmap.Catalogue {
-	cat, err := templates.DefaultCatalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
-}
-
 type intakeBroken struct {
 	File   string       `yaml:"file"`
 	Folder string       `yaml:"folder"`
@@ -209,6 +201,12 @@ func outcomeOf(t *testing.T, sum Summary, file string) Outcome {
 	return Outcome{}
 }
 
+// TestIntakeTakesEverySample passes every sample through one intake, the
+// only test that reads them all: each valid sample is accepted as version 1
+// in its own jurisdiction's folder, for the period its name says, with every
+// row due read, kept and answered with a receipt; each broken one is
+// rejected with the finding samples/broken.yaml names, kept under rejected/
+// and answered with a note holding its errors; every finding is a sentence.
 func TestIntakeTakesEverySample(t *testing.T) {
 	t.Parallel()
 	e := newIntakeEnv(t)
@@ -237,6 +235,14 @@ func TestIntakeTakesEverySample(t *testing.T) {
 		t.Fatalf("accepted %d of %d, rejected %d of %d, %d duplicates, %d waiting",
 			sum.Accepted, len(valid), sum.Rejected, len(broken), sum.Duplicates, sum.Waiting)
 	}
+	sentences := func(file string, s *roadmap.Submission) {
+		t.Helper()
+		for _, f := range s.Findings {
+			if err := isSentence(f.Message); err != nil {
+				t.Errorf("%s: %v", file, err)
+			}
+		}
+	}
 	for _, v := range valid {
 		o := outcomeOf(t, sum, v)
 		s := o.Submission
@@ -244,6 +250,15 @@ func TestIntakeTakesEverySample(t *testing.T) {
 			t.Errorf("%s: %s version %d, findings %v", v, o.State, s.Version, s.Findings)
 			continue
 		}
+		folder, name := path.Split(v)
+		folder = strings.TrimSuffix(folder, "/")
+		if s.Jurisdiction != folder || s.TemplateVersion != roadmap.TemplateVersion || len(s.Values) != len(e.cat.InForce(s.Period).RowsDue(s.Period)) {
+			t.Errorf("%s: jurisdiction %s template %s, %d values", v, s.Jurisdiction, s.TemplateVersion, len(s.Values))
+		}
+		if want := "roadmap-" + folder + "-" + s.Period.String() + ".xlsx"; name != want {
+			t.Errorf("%s: read as period %s", v, s.Period)
+		}
+		sentences(v, s)
 		dir := fmt.Sprintf("archive/%s/%s/", s.Jurisdiction, s.Period)
 		if !keptAs(o.Stored, dir, s.Hash, filepath.Base(v)) || !e.exists(o.Stored) || !e.exists(o.Stored+sidecarSuffix) {
 			t.Errorf("%s stored at %q, want %s<hash>-<drop>-%s", v, o.Stored, dir, filepath.Base(v))
@@ -260,6 +275,7 @@ func TestIntakeTakesEverySample(t *testing.T) {
 			t.Errorf("%s: %s with %v, want rejected with %s", b.File, o.State, o.Submission.Findings, b.Code)
 			continue
 		}
+		sentences(b.File, o.Submission)
 		if want := "rejected/" + b.Folder + "/"; !strings.HasPrefix(o.Stored, want) || !e.exists(o.Stored) {
 			t.Errorf("%s stored at %q, want under %s", b.File, o.Stored, want)
 		}
@@ -754,10 +770,7 @@ func FuzzNotWorkbook(f *testing.F) {
 }
 
 func BenchmarkIntakePass(b *testing.B) {
-	cat, err := templates.DefaultCatalogue()
-	if err != nil {
-		b.Fatal(err)
-	}
+	cat := defaultCatalogue(b)
 	var srcs [][]byte
 	var names []string
 	for _, j := range cat.Jurisdictions {

@@ -32,8 +32,7 @@ const (
 // optional value blank and writing comments, so that the round trip through
 // LibreOffice carries blanks, text, numbers, levels and a date.
 func fillFixture(t testing.TB) []byte {
-	b := newBook(t, defaultCatalogue(t), variants[0])
-	b.fillValid()
+	b, _ := filledBook(t, variants[0])
 	b.clear("G2.2")
 	b.set(roadmap.SheetKPI, "G"+strings.TrimPrefix(b.ref("G2.2"), "F"), "Not collected in this period.")
 	b.set(roadmap.SheetKPI, "G"+strings.TrimPrefix(b.ref("G3.1"), "F"), "Incl. 12 at Kakavijë/Tarčin crossing.")
@@ -164,8 +163,7 @@ func zipOf(t testing.TB, entries ...[2]string) []byte {
 }
 
 func encryptedWorkbook(t testing.TB) []byte {
-	b := newBook(t, defaultCatalogue(t), variants[0])
-	b.fillValid()
+	b, _ := filledBook(t, variants[0])
 	var buf bytes.Buffer
 	if err := b.f.Write(&buf, excelize.Options{Password: "secret"}); err != nil {
 		t.Fatal(err)
@@ -355,8 +353,7 @@ func TestDryRun(t *testing.T) {
 func TestExtraFindingsSheet(t *testing.T) {
 	t.Parallel()
 	cat := defaultCatalogue(t)
-	b := newBook(t, cat, variants[0])
-	b.fillValid()
+	b, _ := filledBook(t, variants[0])
 	idx, err := b.f.NewSheet("Findings")
 	b.must(err)
 	b.must(b.f.MoveSheet("Findings", roadmap.SheetCover))

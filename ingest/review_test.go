@@ -17,8 +17,7 @@ import (
 func TestLateWarningNamesTheDayInTheDeadlinesZone(t *testing.T) {
 	t.Parallel()
 	cat := defaultCatalogue(t)
-	b := newBook(t, cat, variants[0])
-	b.fillValid()
+	data, _ := validBook(t, variants[0])
 	belgrade, err := time.LoadLocation("Europe/Belgrade")
 	if err != nil {
 		t.Skip("no time zone data:", err)
@@ -29,7 +28,7 @@ func TestLateWarningNamesTheDayInTheDeadlinesZone(t *testing.T) {
 		{ID: "rcm", Kind: roadmap.Regional, Period: testPeriod, Deadline: roadmap.Date{Year: 2026, Month: 7, Day: 13}},
 	}, belgrade)
 	received := time.Date(2026, 7, 13, 22, 30, 0, 0, time.UTC) // 00:30 on 14 July in Belgrade
-	sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", received)
+	sub := c.CheckBytes("report.xlsx", data, "AL", received)
 	late := findingsOf(sub, roadmap.CodeLate)
 	if len(late) != 1 {
 		t.Fatalf("want one late warning, got %v", sub.Findings)

@@ -115,8 +115,7 @@ func TestSupersededCatalogue(t *testing.T) {
 func TestCompareWithTheCatalogueInForce(t *testing.T) {
 	t.Parallel()
 	cat := defaultCatalogue(t)
-	b := newBook(t, cat, variants[0]) // 2024-H2, under Phase I
-	typed := b.fillValid()
+	data, typed := validBook(t, variants[0]) // 2024-H2, under Phase I
 	c := NewChecker(cat)
 	c.Previous = func(j string, p roadmap.Period) *roadmap.Submission {
 		return previousOf(typed, func(row string, v *roadmap.Value) {
@@ -125,7 +124,7 @@ func TestCompareWithTheCatalogueInForce(t *testing.T) {
 			}
 		})
 	}
-	sub := c.CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+	sub := c.CheckBytes("report.xlsx", data, "AL", testReceived)
 	if got := findingsOf(sub, roadmap.CodeLargeChange); len(got) != 1 || got[0].Indicator != "G7.3" {
 		t.Errorf("large changes %v, want one on G7.3", got)
 	}
