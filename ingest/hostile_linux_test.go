@@ -1,10 +1,7 @@
 package ingest
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,42 +24,18 @@ const hostileLimit = 100 << 20
 // withSheet is the workbook src with the worksheet XML named sheet edited.
 func withSheet(t *testing.T, src []byte, sheet string, edit func(string) string) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
 	found := false
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
+	out := rewriteZip(t, src, func(name, body string) string {
+		if name != sheet {
+			return body
 		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == sheet {
-			found = true
-			b = []byte(edit(string(b)))
-		}
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+		found = true
+		return edit(body)
+	})
 	if !found {
 		t.Fatalf("no %s in the workbook", sheet)
 	}
-	return out.Bytes()
+	return out
 }
 
 // TestHostileWorkbooksStayUnder100MB checks, each in a child process whose
