@@ -81,7 +81,7 @@ func TestHostileWorkbooksStayUnder100MB(t *testing.T) {
 				t.Fatal(err)
 			}
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHostileChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), hostileChildEnv+"="+path)
+			cmd.Env = programEnv(hostileChildEnv + "=" + path)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("the child failed: %v\n%s", err, out)

@@ -156,7 +156,7 @@ func BenchmarkInbox1000(b *testing.B) {
 
 	root := fillInbox(b, books)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestInboxPassChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), inboxChildEnv+"="+root)
+	cmd.Env = programEnv(inboxChildEnv + "=" + root)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
