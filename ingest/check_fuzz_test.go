@@ -104,6 +104,7 @@ func FuzzCheckBytes(f *testing.F) {
 	c := NewChecker(cat)
 	c.TmpDir = f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
+		t.Parallel() // the seeds, when run as tests; no effect while fuzzing
 		checkInvariants(t, cat, data, c.CheckBytes("fuzz.xlsx", data, "AL", testReceived))
 	})
 }
@@ -122,6 +123,7 @@ func FuzzCheckCell(f *testing.F) {
 	c := NewChecker(cat)
 	rows := cat.InForce(testPeriod).RowsDue(testPeriod)
 	f.Fuzz(func(t *testing.T, row uint8, text string, asNumber bool) {
+		t.Parallel() // the seeds, when run as tests; no effect while fuzzing
 		b, _ := filledBook(t, variants[0])
 		code := rows[int(row)%len(rows)].Code
 		if n, err := strconv.ParseFloat(text, 64); asNumber && err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {

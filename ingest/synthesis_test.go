@@ -118,6 +118,7 @@ func FuzzCheckSynthesis(f *testing.F) {
 	c := NewChecker(cat)
 	cal := synthesisCalendar()
 	f.Fuzz(func(t *testing.T, data []byte) {
+		t.Parallel() // the seeds, when run as tests; no effect while fuzzing
 		s, fs := c.CheckSynthesis(data, cal, testReceived)
 		if (s == nil) == (len(fs) == 0) {
 			t.Fatalf("synthesis %v with findings %v", s, fs)
