@@ -237,26 +237,90 @@ func (db *DB) Close() error {
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
-// migrate applies every embedded migration newer than the recorded schema
-// version, each in its own transaction together with its version row.
+// migrate brings the schema up to date: every step the ledger lacks, in one
+// transaction, so that a new ledger is made with one commit (one sync) and an
+// interrupted or failed migration leaves the schema as it was. A ledger that
+// is up to date is only read: opening it takes no write lock.
 func migrate(ctx context.Context, w *sql.DB) error {
-	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+	steps, err := migrationSteps()
+	if err != nil {
+		return err
+	}
+	if pending, err := pendingSteps(ctx, w, steps); err != nil || len(pending) == 0 {
+		return err
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 		version INTEGER PRIMARY KEY,
 		name    TEXT NOT NULL,
 		applied TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 	)`); err != nil {
 		return fmt.Errorf("create schema_version: %w", err)
 	}
-	steps, err := migrationSteps()
+	// Read again under the write lock: another process may have migrated
+	// the ledger since.
+	pending, err := pendingSteps(ctx, tx, steps)
 	if err != nil {
 		return err
 	}
-	for _, s := range steps {
-		if err := applyMigration(ctx, w, s.version, s.name); err != nil {
-			return err
+	for _, s := range pending {
+		body, err := migrations.ReadFile("migrations/" + s.name)
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", s.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", s.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, name) VALUES (?, ?)`, s.version, s.name); err != nil {
+			return fmt.Errorf("migration %s: %w", s.name, err)
 		}
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
+}
+
+// pendingSteps are the steps the ledger has not applied (all of them when it
+// has no schema yet).
+func pendingSteps(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, steps []step) ([]step, error) {
+	var tables int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if tables == 0 {
+		return steps, nil
+	}
+	done := map[int]bool{}
+	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_version`)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		done[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	var pending []step
+	for _, s := range steps {
+		if !done[s.version] {
+			pending = append(pending, s)
+		}
+	}
+	return pending, nil
 }
 
 // step is one embedded migration.
@@ -288,35 +352,6 @@ func migrationSteps() ([]step, error) {
 		}
 	}
 	return steps, nil
-}
-
-func applyMigration(ctx context.Context, w *sql.DB, version int, name string) error {
-	tx, err := w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migration %s: %w", name, err)
-	}
-	defer tx.Rollback()
-	var done int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_version WHERE version = ?`, version).Scan(&done); err != nil {
-		return fmt.Errorf("migration %s: %w", name, err)
-	}
-	if done > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile("migrations/" + name)
-	if err != nil {
-		return fmt.Errorf("migration %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("migration %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, name) VALUES (?, ?)`, version, name); err != nil {
-		return fmt.Errorf("migration %s: %w", name, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %s: %w", name, err)
-	}
-	return nil
 }
 
 // timeLayout is fixed width (nine fractional digits, always UTC "Z") so that

@@ -374,6 +374,81 @@ func TestMigrationsIdempotentOnReopen(t *testing.T) {
 	}
 }
 
+// An up-to-date ledger is opened without the write lock: a command opening
+// it while the daemon is in the middle of a commit does not wait for it.
+// A ledger made by an older program gets the steps it lacks, together.
+func TestOpenMigratesOnlyWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	db, path := open(t)
+	tx, err := db.w.BeginTx(ctx, nil) // immediate: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := make(chan error, 1)
+	go func() {
+		again, err := Open(path)
+		if err == nil {
+			again.Close()
+		}
+		opened <- err
+	}()
+	select {
+	case err := <-opened:
+		if err != nil {
+			t.Fatalf("open beside a writer: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("opening an up-to-date ledger waited for the writer's lock")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A ledger made by a program that knew only the first step.
+	steps, err := migrationSteps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := migrations.ReadFile("migrations/" + steps[0].name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL DEFAULT '')`,
+		string(first),
+		fmt.Sprintf(`INSERT INTO schema_version (version, name) VALUES (%d, '%s')`, steps[0].version, steps[0].name),
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	up, err := Open(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	var versions int
+	if err := up.r.QueryRow(`SELECT count(*) FROM schema_version WHERE version > ?`, steps[0].version).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	if versions != len(steps)-1 {
+		t.Fatalf("%d steps applied to the old ledger, want %d", versions, len(steps)-1)
+	}
+	if pending, err := pendingSteps(ctx, up.r, steps); err != nil || len(pending) != 0 {
+		t.Fatalf("still pending: %v, %v", pending, err)
+	}
+}
+
 func TestAuditIsAppendOnly(t *testing.T) {
 	t.Parallel()
 	db, _ := open(t)
