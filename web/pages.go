@@ -123,7 +123,7 @@ func (s *Server) seesacHome(w http.ResponseWriter, r *http.Request, a Account) {
 func (s *Server) buildView(a Account, b roadmap.Build) buildView {
 	v := buildView{Build: b, Title: b.Meeting}
 	if m, ok := s.Cycle.Meeting(b.Meeting); ok {
-		v.Title = meetingTitle(m)
+		v.Title = s.meetingTitle(m)
 	}
 	for i, o := range b.Outputs {
 		if s.mayDownload(a, b, i) {
@@ -133,15 +133,21 @@ func (s *Server) buildView(a Account, b roadmap.Build) buildView {
 	return v
 }
 
-func meetingTitle(m roadmap.Meeting) string {
-	t := fmt.Sprintf("%s (%s", m.ID, m.Kind)
+// meetingTitle names a meeting as its readers know it, never by its id:
+// "Regional Roadmap Coordination Meeting 16 (Tirana)", "Local Coordination
+// Meeting 16 (Bosnia and Herzegovina, Sarajevo)".
+func (s *Server) meetingTitle(m roadmap.Meeting) string {
+	var where []string
 	if m.Jurisdiction != "" {
-		t += " " + m.Jurisdiction
+		where = append(where, s.Cycle.Name(m.Jurisdiction))
 	}
 	if m.Place != "" {
-		t += ", " + m.Place
+		where = append(where, m.Place)
 	}
-	return t + ")"
+	if len(where) == 0 {
+		return m.Name()
+	}
+	return m.Name() + " (" + strings.Join(where, ", ") + ")"
 }
 
 // mayDownload reports whether a may download output i of build b. SEESAC
