@@ -165,6 +165,22 @@ func TestSendImplicitTLS(t *testing.T) {
 	}
 }
 
+// A server that offers LOGIN and not PLAIN (Microsoft 365, Exchange) is
+// logged in to with LOGIN; a wrong password there is refused as with PLAIN.
+func TestSendWithLoginMechanism(t *testing.T) {
+	t.Parallel()
+	ms := smtptest.Start(t, smtptest.Options{LoginOnly: true})
+	r := newRig(t, transport(ms, roadmap.TLSStartTLS, testPassword), nil)
+	if n := r.step(t); n != 1 || len(ms.Messages()) != 1 || ms.Messages()[0].User != smtptest.User || !ms.Messages()[0].TLS {
+		t.Fatalf("sent %d, server has %+v; last error %q", n, ms.Messages(), r.state(t).LastError)
+	}
+	wrong := newRig(t, transport(ms, roadmap.TLSStartTLS, "wrong"), nil)
+	wrong.step(t)
+	if s := wrong.state(t); s.State == roadmap.MessageSent || !strings.Contains(s.LastError, "535") {
+		t.Errorf("a wrong password: %+v", s)
+	}
+}
+
 // A server that offers no STARTTLS gets nothing: neither the password nor
 // the message goes out in clear text.
 func TestSTARTTLSIsMandatory(t *testing.T) {

@@ -74,13 +74,15 @@ func (s *SMTP) Send(ctx context.Context, key string, msg *gomail.Msg) (string, e
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	}
 	if cfg.Username != "" {
-		// PLAIN refuses a connection that is not TLS, except in the
-		// loopback-only none mode.
-		auth := gomail.SMTPAuthPlain
+		// PLAIN where the server offers it, else LOGIN (all Microsoft 365
+		// and Exchange offer), else the strongest mechanism it offers that
+		// takes a password. PLAIN and LOGIN refuse a connection that is not
+		// TLS, except in the loopback-only none mode.
+		prefer := []gomail.SMTPAuthType{gomail.SMTPAuthPlain, gomail.SMTPAuthLogin}
 		if cfg.TLS == roadmap.TLSNone {
-			auth = gomail.SMTPAuthPlainNoEnc
+			prefer = []gomail.SMTPAuthType{gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc}
 		}
-		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.Username), gomail.WithPassword(s.Password))
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(prefer...), gomail.WithUsername(cfg.Username), gomail.WithPassword(s.Password))
 	}
 	c, err := gomail.NewClient(host, opts...)
 	if err != nil {

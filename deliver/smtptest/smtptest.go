@@ -1,6 +1,6 @@
 // Package smtptest is a real SMTP server for tests (emersion/go-smtp) on a
 // loopback port: STARTTLS or implicit TLS on a certificate made for the
-// test, PLAIN login over TLS only, and switches that make it answer 4xx or
+// test, PLAIN (or LOGIN) login over TLS only, and switches that make it answer 4xx or
 // 5xx, drop the connection in the middle of a message, or enforce a size
 // limit. Tests send to it with the program's own SMTP client; nothing is
 // mocked.
@@ -65,6 +65,9 @@ type Options struct {
 	Implicit, Plain bool
 	// MaxBytes is the SIZE limit; 0 is none.
 	MaxBytes int64
+	// LoginOnly offers the LOGIN mechanism instead of PLAIN, as Microsoft
+	// 365 and Exchange do.
+	LoginOnly bool
 }
 
 // Start runs a server until the test ends.
@@ -72,7 +75,7 @@ func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	cert, roots := selfSigned(t)
 	ms := &Server{Roots: roots}
-	srv := smtp.NewServer(&backend{ms: ms})
+	srv := smtp.NewServer(&backend{ms: ms, login: o.LoginOnly})
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = o.MaxBytes
@@ -134,28 +137,65 @@ func (ms *Server) Drop(on bool) {
 	ms.drop = on
 }
 
-type backend struct{ ms *Server }
+type backend struct {
+	ms    *Server
+	login bool
+}
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	return &session{ms: b.ms, conn: c}, nil
+	return &session{ms: b.ms, conn: c, login: b.login}, nil
 }
 
 type session struct {
-	ms   *Server
-	conn *smtp.Conn
-	cur  Received
+	ms    *Server
+	conn  *smtp.Conn
+	login bool
+	cur   Received
 }
 
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *session) AuthMechanisms() []string {
+	if s.login {
+		return []string{sasl.Login}
+	}
+	return []string{sasl.Plain}
+}
 
 func (s *session) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, username, password string) error {
+	check := func(username, password string) error {
 		if username != User || password != Password {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "authentication failed"}
 		}
 		s.cur.User = username
 		return nil
-	}), nil
+	}
+	if mech == sasl.Login {
+		return &loginServer{check: check}, nil
+	}
+	return sasl.NewPlainServer(func(_, username, password string) error { return check(username, password) }), nil
+}
+
+// loginServer is the server side of the LOGIN mechanism (go-sasl has only
+// its client): it asks for the user name, then the password.
+type loginServer struct {
+	step  int
+	user  string
+	check func(username, password string) error
+}
+
+func (l *loginServer) Next(response []byte) (challenge []byte, done bool, err error) {
+	switch l.step {
+	case 0:
+		l.step = 1
+		if response == nil {
+			return []byte("Username:"), false, nil
+		}
+		fallthrough // the user name came with the command
+	case 1:
+		l.user, l.step = string(response), 2
+		return []byte("Password:"), false, nil
+	default:
+		return nil, true, l.check(l.user, string(response))
+	}
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
