@@ -261,7 +261,9 @@ func (s *Server) exists(rel string) bool {
 		return false
 	}
 	defer root.Close()
-	info, err := root.Stat(rel)
+	// Lstat: a kept original may be a symbolic link a sender dropped
+	// (rejected, kept as it came), which must not stand for what it points at.
+	info, err := root.Lstat(rel)
 	return err == nil && info.Mode().IsRegular()
 }
 

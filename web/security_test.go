@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
+	"github.com/seesac/roadmap/datadir"
 	"github.com/seesac/roadmap/store"
 )
 
@@ -313,4 +315,47 @@ func TestOriginalAsReceived(t *testing.T) {
 	}) {
 		t.Errorf("no audited download of the original: %+v", events)
 	}
+}
+
+// A Commission that plants a symbolic link in its inbox folder gets it
+// rejected, and the link is kept as it was dropped: its "original" must not
+// lead the portal to what it points at, even inside the data folder (the
+// accounts file, another jurisdiction's originals, the ledger).
+func TestPlantedLinkNotServed(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ba := filepath.Base(f.baOriginal(t))
+	for name, target := range map[string]string{
+		"accounts.xlsx": "../../" + filepath.Base(datadir.New(f.root).Accounts()),
+		"ba.xlsx":       "../../archive/BA/2026-H1/" + ba,
+	} {
+		if err := os.Symlink(target, filepath.Join(f.root, "inbox", "AL", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := f.intake.Pass(context.Background())
+	if err != nil || sum.Rejected != 2 {
+		t.Fatalf("pass: %+v, %v", sum, err)
+	}
+	al := f.as(t, "al")
+	_, page := get(t, al, f.ts.URL+"/")
+	for _, o := range sum.Outcomes {
+		url := fmt.Sprintf("/submissions/%d/original", o.Submission.ID)
+		if strings.Contains(page, `href="`+url+`"`) {
+			t.Errorf("AL's home offers %s, the link %s", url, o.File)
+		}
+		if resp, body := get(t, al, f.ts.URL+url); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s (%s): %s, %d bytes served", url, o.File, resp.Status, len(body))
+		}
+	}
+}
+
+// baOriginal is the path of BA's kept original in the fixture.
+func (f *fixture) baOriginal(t *testing.T) string {
+	t.Helper()
+	sub, err := f.db.Submission(context.Background(), f.baSub)
+	if err != nil || sub == nil {
+		t.Fatalf("BA's submission: %v", err)
+	}
+	return filepath.Join(f.root, sub.Path)
 }

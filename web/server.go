@@ -374,6 +374,14 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, a Account, re
 		return
 	}
 	defer root.Close()
+	// A symbolic link is never followed, even one that stays inside the data
+	// folder: a sender's rejected link is kept as dropped, and following it
+	// would hand out the file it names (the accounts, another jurisdiction's
+	// originals).
+	if info, err := root.Lstat(rel); err == nil && !info.Mode().IsRegular() {
+		s.problem(w, r, http.StatusNotFound, "This file is no longer there.")
+		return
+	}
 	f, err := root.Open(rel)
 	if err != nil {
 		s.Log.Warn("portal: a file to download is missing", "file", rel, "err", err)
