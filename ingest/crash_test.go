@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,5 +145,28 @@ func (e *intakeEnv) crashingPass(t *testing.T, step string) {
 	}
 	if _, err := e.in.Pass(intakeCtx); !errors.Is(err, crash) {
 		t.Fatalf("first pass: %v", err)
+	}
+}
+
+// A crash in the first pass of a new data folder, after its originals were
+// kept and before the ledger recorded them, leaves originals in archive/
+// beside a ledger that records nothing. They are not the sign of a lost
+// ledger (which every command refuses, pointing to reindex): their drops
+// still wait in the inbox, and the next pass takes them. Once a drop has
+// left the inbox, its original counts again.
+func TestInterruptedPassLeavesNoOriginalsToReindex(t *testing.T) {
+	t.Parallel()
+	e := newIntakeEnv(t)
+	e.drop(validSample("AL", "2026-H1"), "AL", "report.xlsx")
+	e.drop(validSample("BA", "2026-H1"), "", "shared.xlsx")
+	e.crashingPass(t, stepStore)
+	if n, err := ArchivedOriginals(e.root); err != nil || n != 0 {
+		t.Fatalf("after a crash before the ledger: %d originals to reindex from, %v", n, err)
+	}
+	if err := os.Remove(filepath.Join(e.root, "inbox", "AL", "report.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ArchivedOriginals(e.root); err != nil || n != 1 {
+		t.Fatalf("with one drop gone from the inbox: %d originals, %v; want 1", n, err)
 	}
 }

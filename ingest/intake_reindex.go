@@ -246,7 +246,10 @@ func (in *Intake) storedFile(rel string) (storedFile, bool, error) {
 // ArchivedOriginals counts the originals kept under root's archive/ (accepted
 // files and duplicates, not their notes nor temporary files): what a ledger
 // of root should record, and what 'roadmap reindex' would rebuild it from.
-// A root without archive/ has none.
+// A root without archive/ has none. An original whose drop still waits in
+// the inbox, unchanged, is not counted: a pass interrupted before its ledger
+// step kept it, and the next pass takes the drop again (a crash in the first
+// pass of a new data folder must not look like a lost ledger).
 func ArchivedOriginals(root string) (int, error) {
 	n := 0
 	top := filepath.Join(root, datadir.ArchiveName)
@@ -267,7 +270,7 @@ func ArchivedOriginals(root string) (int, error) {
 		if err != nil {
 			return err
 		}
-		if kept, ok := datadir.ParseKept(filepath.ToSlash(rel)); ok && !kept.Rejected && kept.Folder != datadir.SeesacName {
+		if kept, ok := datadir.ParseKept(filepath.ToSlash(rel)); ok && !kept.Rejected && kept.Folder != datadir.SeesacName && !stillWaiting(root, p) {
 			n++
 		}
 		return nil
@@ -276,4 +279,27 @@ func ArchivedOriginals(root string) (int, error) {
 		return 0, fmt.Errorf("count the originals in %s: %w", top, err)
 	}
 	return n, nil
+}
+
+// stillWaiting reports whether the kept original at abs was kept from a drop
+// that is still in the inbox as it was then (the same source key, which
+// names its place, size, times and content).
+func stillWaiting(root, abs string) bool {
+	data, err := os.ReadFile(abs + sidecarSuffix)
+	if err != nil {
+		return false
+	}
+	var note sidecar
+	if json.Unmarshal(data, &note) != nil {
+		return false
+	}
+	rel, ok := datadir.FromInbox(note.Inbox)
+	if !ok {
+		return false
+	}
+	info, err := os.Lstat(filepath.Join(root, filepath.FromSlash(note.Inbox)))
+	if err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	return sourceKey(drop{rel: rel, info: info}, note.Hash) == note.Source
 }
