@@ -373,6 +373,42 @@ func TestHeadersNameTheirPeriod(t *testing.T) {
 			t.Errorf("a table of yearly figures is headed %q", bad)
 		}
 	}
+	// The status matrix of a yearly indicator holds the year's levels, in
+	// the regional report and in a jurisdiction's.
+	for _, j := range []string{"", "XK"} {
+		text := strings.Join(strings.Fields(strings.Join(builtPeriod(t, j).pages, "\n")), " ")
+		if bad := "Status by jurisdiction, " + m.Period.Label(); strings.Contains(text, bad) {
+			t.Errorf("report %q: the matrix of a yearly status is headed %q", j, bad)
+		}
+		if want := "Status by jurisdiction, 2025"; !strings.Contains(text, want) {
+			t.Errorf("report %q: no status matrix is headed %q", j, want)
+		}
+	}
+	// A jurisdiction report's headline table names the year of a yearly
+	// figure beside the indicator, as the regional one does.
+	xk := strings.Join(strings.Fields(strings.Join(builtPeriod(t, "XK").pages, "\n")), " ")
+	for _, want := range []string{"Firearms seized (2025, firearms)", "SALW control strategy and action plan (2025)"} {
+		if !strings.Contains(xk, want) {
+			t.Errorf("the jurisdiction report's headline figures do not name %q", want)
+		}
+	}
+}
+
+// The change of a percentage is in percentage points, and so is the unit
+// its column header names.
+func TestPercentChangesHeadedInPoints(t *testing.T) {
+	t.Parallel()
+	text := strings.Join(strings.Fields(strings.Join(builtPeriod(t, "").pages, "\n")), " ")
+	for _, want := range []string{"Change on previous (pp)", "Change on baseline (pp)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no column is headed %q", want)
+		}
+	}
+	for _, bad := range []string{"Change on previous (%)", "Change on baseline (%)"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("a column of changes in points is headed %q", bad)
+		}
+	}
 }
 
 // BenchmarkWriteDataXLSX writes the regional report's data workbook, which

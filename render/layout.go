@@ -364,8 +364,19 @@ func (l *layout) headlines() pdf.Table {
 			row := []pdf.Cell{pdf.Txt(label), pdf.Txt(unitOf(ind))}
 			if r.Focus != nil {
 				// No room for a unit column beside the jurisdiction's: the
-				// unit goes with the indicator's name.
-				row = []pdf.Cell{pdf.Txt(strings.TrimSuffix(ind.Title+unitTag(ind), " (number)"))}
+				// unit goes with the indicator's name, after its year.
+				var notes []string
+				if ind.Shown != r.Period {
+					notes = append(notes, ind.Shown.String())
+				}
+				if u := unitOf(ind); u != "" && u != "number" {
+					notes = append(notes, u)
+				}
+				label = ind.Title
+				if len(notes) > 0 {
+					label += " (" + strings.Join(notes, ", ") + ")"
+				}
+				row = []pdf.Cell{pdf.Txt(label)}
 			}
 			if r.Focus != nil {
 				jr := l.focusRow(t)
@@ -606,9 +617,10 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 		case s.Value != nil:
 			v = *s.Value
 		}
-		// A sum that lacks a jurisdiction would read as a dip: it is drawn
-		// apart, never joined to the complete line.
-		if s.Partial && ind.Aggregation == roadmap.Sum {
+		// A figure that lacks a jurisdiction would read as a dip (a sum)
+		// or a shift (a share): it is drawn apart, never joined to the
+		// complete line. A range keeps its two lines.
+		if s.Partial && ind.Aggregation != roadmap.Range {
 			part[i] = v
 			partial = partial || !math.IsNaN(v)
 			continue
@@ -638,7 +650,7 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 	const gaps = "A gap in a line is a period not reported."
 	notes := []string{gaps}
 	if partial {
-		notes = append(notes, "A hollow marker is a regional total that lacks a jurisdiction (partial), not joined to the line.")
+		notes = append(notes, "A hollow marker is a regional figure that lacks a jurisdiction (partial), not joined to the line.")
 	}
 	if derived {
 		notes = append(notes, DerivedMark+" a year derived from its two half-years.")
@@ -708,11 +720,14 @@ func (l *layout) figuresTable(ind *IndicatorReport) part {
 	if len(t.Jurisdictions) > 0 && t.Jurisdictions[0].Year != ind.Shown {
 		onBaseline += " (year " + t.Jurisdictions[0].Year.String() + ")"
 	}
-	u := unitTag(ind)
+	u, cu := unitTag(ind), unitTag(ind)
+	if ind.Kind == roadmap.Percent {
+		cu = " (pp)" // the change of a percentage is in points
+	}
 	cols := []pdf.Column{
 		{Title: "Jurisdiction", Width: 1.9}, {Title: "Current " + ind.Shown.String() + u, Width: 1.15, Align: "R"},
 		{Title: "Previous " + ind.Previous.String() + u, Width: 1.15, Align: "R"}, {Title: baseline + u, Width: 1.15, Align: "R"},
-		{Title: "Change on previous" + u, Width: 1.8, Align: "R"}, {Title: onBaseline + u, Width: 1.8, Align: "R"},
+		{Title: "Change on previous" + cu, Width: 1.8, Align: "R"}, {Title: onBaseline + cu, Width: 1.8, Align: "R"},
 	}
 	var rows [][]pdf.Cell
 	for _, code := range l.shown() {
@@ -856,7 +871,7 @@ func (l *layout) statusParts(ind *IndicatorReport) []part {
 	for i, lv := range ind.Levels {
 		scale[i] = fmt.Sprintf("%d. %s", i+1, lv)
 	}
-	matrix := l.labelled("Status by jurisdiction, "+r.PeriodLabel, m.Table(), "Scale, lowest first: "+strings.Join(scale, "; ")+".", func() { l.named(codes...) })
+	matrix := l.labelled("Status by jurisdiction, "+ind.Shown.Label(), m.Table(), "Scale, lowest first: "+strings.Join(scale, "; ")+".", func() { l.named(codes...) })
 
 	t := ind.Total()
 	var rows [][]pdf.Cell

@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render/pdf"
 )
 
 // A range (lowest–highest) has no single regional figure, so it has no
@@ -128,5 +130,29 @@ func TestProgressTextFromZeroBaseline(t *testing.T) {
 	}
 	if got := l.progressText(ind, &Progress{Target: "−30.0 % against 2018"}); !strings.Contains(got, "cannot be computed") {
 		t.Errorf("without figures: %q", got)
+	}
+}
+
+// A pooled share that lacks a jurisdiction (Montenegro did not report
+// officials trained in 2021) is drawn apart in the trend chart, as a partial
+// sum is, never joined to the line of complete figures.
+func TestTrendDrawsPartialShareApart(t *testing.T) {
+	t.Parallel()
+	r := regionalFixture(t)
+	ind := indicatorOf(t, r, "G4.3")
+	i := slices.Index(ind.Periods, roadmap.MustPeriod("2021"))
+	if i < 0 || !ind.Total().Series[i].Partial {
+		t.Fatalf("the fixture's 2021 share of women trained is not partial: periods %v", ind.Periods)
+	}
+	c := (&layout{r: r}).trend(ind, "%", 100)
+	if v := c.Series[0].Values[i]; !math.IsNaN(v) {
+		t.Errorf("the partial 2021 share (%.1f) is joined to the line", v)
+	}
+	k := slices.IndexFunc(c.Series, func(s pdf.Series) bool { return s.Points })
+	if k < 0 || math.IsNaN(c.Series[k].Values[i]) {
+		t.Errorf("the partial 2021 share is not drawn apart: series %+v", c.Series)
+	}
+	if !strings.Contains(c.Note, "hollow marker") {
+		t.Errorf("the chart's note does not say what a hollow marker is: %q", c.Note)
 	}
 }
