@@ -278,7 +278,7 @@ func fillData(f *excelize.File, r *Report) error {
 		{"Report", r.Title},
 		{"Period reviewed", r.PeriodLabel + " (" + r.Period.String() + ")"},
 		{"Draft or final", map[bool]string{true: "draft", false: "final"}[r.Draft]},
-		{"Data as of", r.AsOf.UTC().Format(time.RFC3339)},
+		{"Data as of", r.AsOf.In(r.Zone()).Format(time.RFC3339)},
 		{"Catalogue", r.Roadmap.ID + " version " + r.Roadmap.Version + " (SHA-256 " + r.Roadmap.Hash + ")"},
 		{"Rows", "one per jurisdiction, indicator (and part) and period; a value not reported is blank, never zero"},
 		{"Value as printed", "the figure exactly as the report prints it, with the indicator's fixed decimals"},

@@ -422,3 +422,38 @@ func BenchmarkWriteDataXLSX(b *testing.B) {
 		}
 	}
 }
+
+// The data workbook says when its data were taken in the report's zone, as
+// the report does, not in UTC.
+func TestDataWorkbookTimeInZone(t *testing.T) {
+	t.Parallel()
+	r := regionalFixture(t)
+	zone, err := time.LoadLocation("Europe/Belgrade")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Location = zone
+	var buf strings.Builder
+	if err := WriteDataXLSX(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(DataAboutSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := r.AsOf.In(r.Location).Format(time.RFC3339)
+	for _, row := range rows {
+		if len(row) == 2 && row[0] == "Data as of" {
+			if row[1] != want {
+				t.Errorf("Data as of %q, want %q (the report's zone)", row[1], want)
+			}
+			return
+		}
+	}
+	t.Errorf("no Data as of row in %v", rows)
+}

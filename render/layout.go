@@ -173,12 +173,7 @@ func (l *layout) stamp(t time.Time) string {
 	return t.In(l.zone()).Format("2 Jan 2006 15:04 MST")
 }
 
-func (l *layout) zone() *time.Location {
-	if l.r.Location != nil {
-		return l.r.Location
-	}
-	return time.UTC
-}
+func (l *layout) zone() *time.Location { return l.r.Zone() }
 
 func (l *layout) cover() {
 	r, d := l.r, l.doc

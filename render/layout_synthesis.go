@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/seesac/roadmap"
@@ -158,8 +160,7 @@ func (l *layout) partners() {
 	ps := r.Synthesis.Partners
 	rows := make([][]pdf.Cell, 0, len(ps))
 	for _, p := range ps {
-		funding := strings.TrimSpace(strings.TrimSpace(p.Funding) + " " + strings.TrimSpace(p.Currency))
-		rows = append(rows, []pdf.Cell{{Text: p.Organisation, Bold: true}, pdf.Txt(p.Jurisdictions), pdf.Txt(p.Goals), pdf.Txt(p.Activity), pdf.Txt(p.Period), pdf.Txt(funding), pdf.Txt(p.Status)})
+		rows = append(rows, []pdf.Cell{{Text: p.Organisation, Bold: true}, pdf.Txt(p.Jurisdictions), pdf.Txt(p.Goals), pdf.Txt(p.Activity), pdf.Txt(p.Period), pdf.Txt(fundingText(p)), pdf.Txt(p.Status)})
 	}
 	t := pdf.Table{Columns: []pdf.Column{{Title: "Organisation", Width: 1.3}, {Title: "Jurisdictions", Width: 1.2}, {Title: "Goals", Width: 0.7},
 		{Title: "Activity", Width: 2.2}, {Title: "Period", Width: 0.9}, {Title: "Funding", Width: 1.2, Align: "R"}, {Title: "Status", Width: 0.9}}, Rows: rows, Size: 8}
@@ -180,4 +181,14 @@ func (l *layout) partners() {
 	}
 	d.Note("Support by implementing partners and donors, as recorded by SEESAC in its synthesis.")
 	d.Table(t)
+}
+
+// fundingText is a support line's funding and currency; a funding typed as a
+// plain number is printed as the report's figures are ("125,000 EUR").
+func fundingText(p roadmap.Support) string {
+	f := strings.TrimSpace(p.Funding)
+	if v, err := strconv.ParseFloat(f, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		f = roadmap.FormatNumber(v, -1)
+	}
+	return strings.TrimSpace(f + " " + strings.TrimSpace(p.Currency))
 }

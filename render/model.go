@@ -122,6 +122,14 @@ type Report struct {
 	Footnotes []FootnoteText
 }
 
+// Zone is the zone the report prints times in: its Location, else UTC.
+func (r *Report) Zone() *time.Location {
+	if r.Location != nil {
+		return r.Location
+	}
+	return time.UTC
+}
+
 // RoadmapInfo names the roadmap and the catalogue the figures follow.
 type RoadmapInfo struct {
 	ID      string // catalogue id

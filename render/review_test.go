@@ -156,3 +156,37 @@ func TestTrendDrawsPartialShareApart(t *testing.T) {
 		t.Errorf("the chart's note does not say what a hollow marker is: %q", c.Note)
 	}
 }
+
+// A partial regional figure reads "345.7 kg (partial)" in the generated
+// trends, never "345.7 (partial) kg".
+func TestTrendsPartialAfterUnit(t *testing.T) {
+	t.Parallel()
+	s := GenerateSynthesis(regionalFixture(t))
+	found := false
+	for _, tr := range s.Trends {
+		if strings.Contains(tr.Text, "(partial) kg") {
+			t.Errorf("goal %s: %q", tr.Goal, tr.Text)
+		}
+		found = found || strings.Contains(tr.Text, " kg (partial)")
+	}
+	if !found {
+		t.Errorf("no trend names the partial explosives figure with its unit: %+v", s.Trends)
+	}
+}
+
+// A funding that is a plain number is printed as the report prints its
+// figures, with thousands separated; anything else as typed.
+func TestFundingText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ funding, currency, want string }{
+		{"125000", "EUR", "125,000 EUR"},
+		{" 2500000.5 ", "USD", "2,500,000.5 USD"},
+		{"about 40,000", "EUR", "about 40,000 EUR"},
+		{"", "", ""},
+		{"in kind", "", "in kind"},
+	} {
+		if got := fundingText(roadmap.Support{Funding: tc.funding, Currency: tc.currency}); got != tc.want {
+			t.Errorf("fundingText(%q, %q) = %q, want %q", tc.funding, tc.currency, got, tc.want)
+		}
+	}
+}

@@ -331,7 +331,12 @@ func (g generator) trends(goal *GoalSection) string {
 		case ind.Kind == roadmap.Status:
 			fmt.Fprintf(&b, "%s: %s", ind.Title, ind.Regional(t.Regional))
 		default:
-			fmt.Fprintf(&b, "%s: %s%s", ind.Title, ind.Regional(t.Regional), unitAfter(ind, t.Regional.Reported()))
+			// The unit follows the number: "345.7 kg (partial)".
+			fig, partial := strings.CutSuffix(ind.Regional(t.Regional), " (partial)")
+			fmt.Fprintf(&b, "%s: %s%s", ind.Title, fig, unitAfter(ind, t.Regional.Reported()))
+			if partial {
+				b.WriteString(" (partial)")
+			}
 			if t.ChangePrevious.Known() {
 				fmt.Fprintf(&b, " (%s on the previous period, like for like)", ind.Change(t.ChangePrevious))
 			}
