@@ -888,9 +888,15 @@ func (l *layout) statusParts(ind *IndicatorReport) []part {
 		note = fmt.Sprintf("%s: %s now, %s in %s, %s in the baseline; change on previous period: %s.",
 			r.Focus.Name, jr.Current, jr.Previous, ind.Shown.Prev().Label(), jr.Baseline, jr.ChangePrevious)
 	}
+	marked := func(p roadmap.Period, r Regional) string {
+		if r.Derived {
+			return p.Label() + " " + DerivedMark
+		}
+		return p.Label()
+	}
 	dist := l.labelled("Distribution over the scale", pdf.Table{Columns: []pdf.Column{
-		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + ind.Shown.Label(), Width: 1, Align: "R"},
-		{Title: "Which", Width: 3.5}, {Title: "Previous, " + ind.Shown.Prev().Label(), Width: 1, Align: "R"},
+		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + marked(ind.Shown, t.Regional), Width: 1, Align: "R"},
+		{Title: "Which", Width: 3.5}, {Title: "Previous, " + marked(ind.Shown.Prev(), t.RegionalPrevious), Width: 1, Align: "R"},
 	}, Rows: rows, Size: 8}, note, nil)
 	return []part{matrix, dist}
 }
@@ -1079,6 +1085,13 @@ func regionalCell(ind *IndicatorReport, r Regional) pdf.Cell {
 			if lc := r.Levels[i]; lc.Count > 0 {
 				lines = append(lines, fmt.Sprintf("%d × %s", lc.Count, lc.Level))
 			}
+		}
+		// The marks every regional figure carries (Regional.format).
+		if r.Derived {
+			lines[len(lines)-1] += " " + DerivedMark
+		}
+		if r.Partial {
+			lines = append(lines, "(partial)")
 		}
 		return pdf.Txt(strings.Join(lines, "\n"))
 	}

@@ -190,3 +190,23 @@ func TestFundingText(t *testing.T) {
 		}
 	}
 }
+
+// A distribution over a status scale carries the marks every other regional
+// figure carries: † for a year derived from its half-years, "(partial)" when
+// a jurisdiction is missing.
+func TestDistributionCellKeepsMarks(t *testing.T) {
+	t.Parallel()
+	r := regionalFixture(t)
+	ind := indicatorOf(t, r, "G1.1")
+	prev := ind.Total().RegionalPrevious
+	if !prev.Derived {
+		t.Fatalf("the fixture's previous year of G1.1 is not derived: %+v", prev)
+	}
+	if got := regionalCell(ind, prev).Text; !strings.HasSuffix(got, " "+DerivedMark) {
+		t.Errorf("derived distribution printed %q, without %s", got, DerivedMark)
+	}
+	prev.Partial, prev.Derived = true, false
+	if got := regionalCell(ind, prev).Text; !strings.HasSuffix(got, "\n(partial)") {
+		t.Errorf("partial distribution printed %q, without (partial)", got)
+	}
+}
