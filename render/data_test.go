@@ -458,3 +458,16 @@ func TestDataWorkbookTimeInZone(t *testing.T) {
 	}
 	t.Errorf("no Data as of row in %v", rows)
 }
+
+// The note under a table with a partial regional figure says once what
+// "(partial)" means.
+func TestPartialNoteSaidOnce(t *testing.T) {
+	t.Parallel()
+	text := strings.Join(strings.Fields(strings.Join(builtPeriod(t, "").pages, "\n")), " ")
+	if strings.Contains(text, "(partial): partial:") {
+		t.Error(`a note reads "(partial): partial:"`)
+	}
+	if !strings.Contains(text, "(partial): a regional figure that lacks a jurisdiction") {
+		t.Error("no note says what (partial) means")
+	}
+}

@@ -736,7 +736,7 @@ func (l *layout) figuresTable(ind *IndicatorReport) part {
 	rows = append(rows, region)
 	note := "Region: " + t.Regional.CoverageNamed(l.name) + "."
 	if t.Regional.Partial || t.RegionalPrevious.Partial || t.RegionalBaseline.Partial {
-		note += " (partial): " + PartialNote + "."
+		note += " " + PartialNote + "."
 	}
 	if hasDerived(t) {
 		note += " " + DerivedNote + "."

@@ -359,7 +359,7 @@ type Figure struct {
 const (
 	DerivedMark = "†"
 	DerivedNote = "† a year derived from its two half-years (sum for flows, second half for stocks and levels, shares from their numerator and denominator)"
-	PartialNote = "partial: a regional figure that lacks a jurisdiction; it is not joined to the complete series"
+	PartialNote = "(partial): a regional figure that lacks a jurisdiction; it is not joined to the complete series"
 )
 
 // Reported reports whether the figure holds a value.
