@@ -212,6 +212,13 @@ func (l Lineage) At(root *Catalogue, p Period) (LineageStep, bool) {
 	return LineageStep{}, false
 }
 
+// YearsDerived says whether DeriveYear can make the indicator's years from
+// half-years: not for a share of a flow that the catalogue does not define as
+// a ratio of reported figures.
+func (ind *Indicator) YearsDerived() bool {
+	return ind.Kind != Percent || ind.Measure != Flow || ind.Ratio != nil
+}
+
 // DeriveYear derives an indicator row's figure for a year from its two
 // half-years, by the indicator's measure (docs/cycle.md): a flow is the sum of
 // the halves, a stock or level is the second half, and a share of a flow is

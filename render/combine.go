@@ -478,8 +478,12 @@ func (c *combiner) seriesNote(ind *roadmap.Indicator) string {
 	if ind.Changed != "" {
 		notes = append(notes, "the definition changed from "+c.cat.From.String()+": "+strings.TrimSuffix(ind.Changed, "."))
 	}
-	if old.Indicator.Cadence != ind.Cadence {
+	switch {
+	case old.Indicator.Cadence == ind.Cadence:
+	case ind.YearsDerived():
 		notes = append(notes, "reported "+string(old.Indicator.Cadence)+" until then, "+string(ind.Cadence)+" since; earlier years are derived from their half-years ("+DerivedMark+")")
+	default:
+		notes = append(notes, "reported "+string(old.Indicator.Cadence)+" until then, "+string(ind.Cadence)+" since; earlier years are not derived: a share of a year cannot be made from two half-years' shares without their numerators and denominators")
 	}
 	s := strings.Join(notes, "; ") + "."
 	return strings.ToUpper(s[:1]) + s[1:]

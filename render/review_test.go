@@ -210,3 +210,16 @@ func TestDistributionCellKeepsMarks(t *testing.T) {
 		t.Errorf("partial distribution printed %q, without (partial)", got)
 	}
 }
+
+// A share with no numerator and denominator in the catalogue has no derived
+// years, and the note on its series does not promise them.
+func TestSeriesNoteOfShareWithoutRatio(t *testing.T) {
+	t.Parallel()
+	r := regionalFixture(t)
+	if note := indicatorOf(t, r, "G2.2").Series; strings.Contains(note, "are derived") || !strings.Contains(note, "not derived") {
+		t.Errorf("G2.2 (a share without a ratio): %q", note)
+	}
+	if note := indicatorOf(t, r, "G3.1").Series; !strings.Contains(note, "earlier years are derived from their half-years") {
+		t.Errorf("G3.1 (a flow): %q", note)
+	}
+}
