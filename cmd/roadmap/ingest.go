@@ -149,12 +149,17 @@ func ingestOutputOf(sum *ingest.Summary) ingestOutput {
 
 func (e *env) printIngest(sum *ingest.Summary) {
 	for _, f := range ingestOutputOf(sum).Files {
+		// SEESAC's synthesis is the one accepted file of no jurisdiction.
+		of := f.Jurisdiction + " " + f.Period.String()
+		if f.Jurisdiction == "" {
+			of = "SEESAC's synthesis for " + f.Period.String()
+		}
 		var what string
 		switch roadmap.State(f.State) {
 		case roadmap.Accepted:
-			what = fmt.Sprintf("accepted as version %d of %s %s", f.Version, f.Jurisdiction, f.Period)
+			what = fmt.Sprintf("accepted as version %d of %s", f.Version, of)
 		case roadmap.Duplicate:
-			what = fmt.Sprintf("duplicate of a version of %s %s already accepted; not counted again", f.Jurisdiction, f.Period)
+			what = fmt.Sprintf("duplicate of a version of %s already accepted; not counted again", of)
 		case roadmap.Rejected:
 			what = "rejected" + countText(roadmap.CountFindings(f.Findings, roadmap.Error), "error")
 		default:
