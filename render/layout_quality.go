@@ -72,9 +72,9 @@ func (l *layout) qualityNote() {
 	} else {
 		rows := make([][]pdf.Cell, 0, len(r.Sources))
 		for _, s := range r.Sources {
-			rows = append(rows, []pdf.Cell{pdf.Txt(s.Period.String()), pdf.Txt(l.name(s.Jurisdiction)), pdf.Txt(s.Name), pdf.Txt(fmt.Sprint(s.Version)), pdf.Txt(l.stamp(s.Received)), pdf.Txt(s.Hash)})
+			rows = append(rows, []pdf.Cell{pdf.Txt(s.Period.String()), pdf.Txt(l.name(s.Jurisdiction)), pdf.Txt(s.Name), pdf.Txt(fmt.Sprint(s.Version)), pdf.Txt(l.stamp(s.Received)), pdf.Txt(hashLines(s.Hash))})
 		}
-		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Period", Width: 0.8}, {Title: "Jurisdiction", Width: 1.4}, {Title: "File", Width: 2.1}, {Title: "Ver.", Width: 0.4, Align: "R"}, {Title: "Received", Width: 1.5}, {Title: "SHA-256", Width: 2.4}}, Rows: rows, Size: 6.5})
+		d.Table(pdf.Table{Columns: []pdf.Column{{Title: "Period", Width: 0.8}, {Title: "Jurisdiction", Width: 1.3}, {Title: "File", Width: 2}, {Title: "Ver.", Width: 0.4, Align: "R"}, {Title: "Received", Width: 1.5}, {Title: "SHA-256", Width: 2.6}}, Rows: rows, Size: 6.5})
 	}
 	for _, fn := range r.Footnotes {
 		if l.noted[fn.ID] {
@@ -82,4 +82,14 @@ func (l *layout) qualityNote() {
 		}
 		d.Note(fn.Mark + " " + fn.Text)
 	}
+}
+
+// hashLines prints a SHA-256 as two halves of 32 characters, one a line, so
+// that it can be compared with sha256sum's output at a glance rather than
+// wrapping wherever its cell runs out.
+func hashLines(h string) string {
+	if len(h) != 64 {
+		return h
+	}
+	return h[:32] + "\n" + h[32:]
 }

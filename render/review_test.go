@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/render/pdf"
+	"github.com/seesac/roadmap/render/pdf/pdftest"
 )
 
 // A range (lowest–highest) has no single regional figure, so it has no
@@ -221,5 +223,30 @@ func TestSeriesNoteOfShareWithoutRatio(t *testing.T) {
 	}
 	if note := indicatorOf(t, r, "G3.1").Series; !strings.Contains(note, "earlier years are derived from their half-years") {
 		t.Errorf("G3.1 (a flow): %q", note)
+	}
+}
+
+// A source's SHA-256 prints as two halves of 32 characters, one a line, so
+// that SEESAC can compare it with sha256sum's output at a glance; it used to
+// wrap wherever its cell ran out (31, 32 and 1 characters).
+func TestQualityNoteHashInHalves(t *testing.T) {
+	t.Parallel()
+	r := regionalFixture(t)
+	var note bytes.Buffer
+	if err := WriteQualityNote(&note, r); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Pages(note.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pages, "\n")
+	for _, s := range r.Sources {
+		if len(s.Hash) != 64 {
+			t.Fatalf("source %s has hash %q", s.Name, s.Hash)
+		}
+		if !strings.Contains(text, "\n"+s.Hash[:32]+"\n"+s.Hash[32:]+"\n") {
+			t.Errorf("the hash of %s is not printed in two halves", s.Name)
+		}
 	}
 }
