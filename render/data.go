@@ -69,6 +69,14 @@ var DataColumns = []string{
 	"Source file", "Source version", "Source SHA-256",
 }
 
+// dataColumnWidths are the data sheet's columns wider than the default, in
+// characters.
+var dataColumnWidths = map[string]float64{
+	"Jurisdiction code": 16, "Jurisdiction": 24, "Indicator code": 14, "Indicator": 48, "Part code": 14, "Part": 18, "Level": 20, "Value as printed": 18,
+	"Change on previous period": 18, "Change on baseline": 18, "Commission comment": 40,
+	"Regional figure": 28, "Regional change on previous period": 18, "Source file": 28, "Source SHA-256": 66,
+}
+
 // DataRows lists the report's figures in catalogue order: goal, indicator,
 // row (total, then parts), jurisdiction, then period oldest first (the
 // report's time axis, and the period before the reviewed one where the axis
@@ -233,6 +241,16 @@ func fillData(f *excelize.File, r *Report) error {
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
+	}
+	// Columns wide enough to read names and printed figures when the
+	// workbook is opened; the others keep the default width.
+	// In column order: the same report gives the same bytes.
+	for i, header := range DataColumns {
+		if width, ok := dataColumnWidths[header]; ok {
+			if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+				return err
+			}
+		}
 	}
 	header := make([]any, len(DataColumns))
 	for i, c := range DataColumns {

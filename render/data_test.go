@@ -471,3 +471,32 @@ func TestPartialNoteSaidOnce(t *testing.T) {
 		t.Error("no note says what (partial) means")
 	}
 }
+
+// The data sheet's columns are wide enough to read a jurisdiction's and an
+// indicator's name when the workbook is opened (they had the default width,
+// "Bosnia and" cut off by the next column).
+func TestDataWorkbookColumnWidths(t *testing.T) {
+	t.Parallel()
+	var buf strings.Builder
+	if err := WriteDataXLSX(&buf, regionalFixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for header, least := range map[string]float64{"Jurisdiction": 22, "Indicator": 40, "Value as printed": 14, "Source SHA-256": 60} {
+		col, err := excelize.ColumnNumberToName(slices.Index(DataColumns, header) + 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.GetColWidth(DataSheet, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w < least {
+			t.Errorf("column %s (%s) is %.1f wide, want at least %.0f", col, header, w, least)
+		}
+	}
+}
