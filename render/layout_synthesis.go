@@ -17,6 +17,9 @@ import (
 // synthesisSource says where the synthesis text comes from, in one sentence.
 func (l *layout) synthesisSource() string {
 	r := l.r
+	if s := r.SynthesisFrom; s != nil && r.Focus != nil {
+		return fmt.Sprintf("Key messages and trends generated from the figures; partner and donor support and remaining gaps from SEESAC's synthesis (received %s, version %d).", l.stamp(s.Received), s.Version)
+	}
 	if s := r.SynthesisFrom; s != nil {
 		return fmt.Sprintf("Key messages and trends by SEESAC (synthesis received %s, version %d).", l.stamp(s.Received), s.Version)
 	}

@@ -250,3 +250,36 @@ func TestQualityNoteHashInHalves(t *testing.T) {
 		}
 	}
 }
+
+// SEESAC's synthesis of the regional meeting speaks for the region: a
+// jurisdiction report that uses it (its local meeting reviews the same
+// period) keeps its own key messages and trends, generated from its own
+// figures and ratings, and takes from SEESAC only the support and gaps that
+// concern the jurisdiction. It printed "Goal 1 is off track" from the
+// regional text under Serbia's own "achieved".
+func TestJurisdictionReportKeepsItsOwnTrends(t *testing.T) {
+	t.Parallel()
+	s, m := layoutSnapshot(t)
+	regional := &roadmap.ReceivedSynthesis{Version: 1, Synthesis: roadmap.Synthesis{Meeting: m.ID, Period: m.Period,
+		KeyMessages: []string{"REGIONAL MESSAGE"},
+		Trends:      []roadmap.GoalTrend{{Goal: "G1", Text: "REGIONAL TREND"}},
+		Partners:    []roadmap.Support{{Organisation: "Fund for Serbia", Jurisdictions: "Serbia"}, {Organisation: "Fund for Albania", Jurisdictions: "Albania"}},
+	}}
+	own := Combine(s, Request{Period: m.Period, Jurisdiction: "RS"})
+	r := Combine(s, Request{Period: m.Period, Jurisdiction: "RS", Synthesis: regional})
+	if r.SynthesisFrom != regional {
+		t.Fatal("the jurisdiction report does not record SEESAC's synthesis as used")
+	}
+	if !slices.Equal(r.Synthesis.KeyMessages, own.Synthesis.KeyMessages) {
+		t.Errorf("key messages %q, want Serbia's own %q", r.Synthesis.KeyMessages, own.Synthesis.KeyMessages)
+	}
+	if got, want := r.Synthesis.Trend("G1"), own.Synthesis.Trend("G1"); got != want {
+		t.Errorf("Goal 1 trends %q, want Serbia's own %q", got, want)
+	}
+	if len(r.Synthesis.Partners) != 1 || r.Synthesis.Partners[0].Organisation != "Fund for Serbia" {
+		t.Errorf("partners %+v, want SEESAC's line for Serbia alone", r.Synthesis.Partners)
+	}
+	if got := (&layout{r: r}).synthesisSource(); !strings.Contains(got, "generated from the figures") || !strings.Contains(got, "SEESAC") {
+		t.Errorf("the key messages' source reads %q", got)
+	}
+}

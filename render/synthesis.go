@@ -32,8 +32,14 @@ func (c *combiner) synthesise(rep *Report) {
 	}
 	rep.Synthesis = GenerateSynthesis(rep)
 	if s := c.req.Synthesis; s != nil {
+		own := rep.Synthesis
 		rep.SynthesisFrom = s
 		rep.Synthesis = s.Synthesis
+		if rep.Focus != nil {
+			// SEESAC's messages and trends speak for the region: a
+			// jurisdiction report keeps its own, made from its figures.
+			rep.Synthesis.KeyMessages, rep.Synthesis.Trends = own.KeyMessages, own.Trends
+		}
 		rep.Synthesis.Partners = slices.DeleteFunc(slices.Clone(s.Partners), func(p roadmap.Support) bool { return !concerns(rep, p.Jurisdictions) })
 		rep.Synthesis.Gaps = slices.DeleteFunc(slices.Clone(s.Gaps), func(g roadmap.Gap) bool { return !concerns(rep, g.Jurisdictions) })
 	}
