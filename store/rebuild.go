@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,12 +17,14 @@ import (
 const RebuildSuffix = ".reindex"
 
 // Carried is what Rebuild carried over from the old ledger: the builds, the
-// delivery records and the outbox's messages, which no kept file can
-// rebuild.
+// delivery records, the outbox's messages and the portal's audit trail,
+// which no kept file can rebuild.
 type Carried struct {
 	Builds     int
 	Deliveries int
 	Messages   int
+	// Portal counts the portal's events (sign-ins, uploads, downloads ...).
+	Portal int
 	// Unreadable says why the old ledger could not be read, if it could not
 	// (a damaged ledger is a reason to rebuild): nothing was carried over.
 	Unreadable string
@@ -114,18 +117,52 @@ func carryOver(ctx context.Context, old string, db *DB) (Carried, error) {
 		return c, err
 	}
 	for _, ev := range events {
-		if ev.Kind != EventDelivered {
+		switch {
+		case ev.Kind == EventDelivered:
+			// The submission ids of the rebuilt ledger differ from the old
+			// ones; a delivery concerns a report, not a submission.
+			ev.Submission = 0
+			c.Deliveries++
+		case portalEvents[ev.Kind]:
+			if ev.Submission, err = renumbered(ctx, prev, db, ev.Submission); err != nil {
+				return c, err
+			}
+			c.Portal++
+		default:
 			continue
 		}
-		// The submission ids of the rebuilt ledger differ from the old
-		// ones; a delivery concerns a report, not a submission.
-		ev.Submission = 0
 		if err := db.Audit(ctx, ev); err != nil {
-			return c, fmt.Errorf("carry over a delivery record: %w", err)
+			return c, fmt.Errorf("carry over an audit record: %w", err)
 		}
-		c.Deliveries++
 	}
 	return c, nil
+}
+
+// portalEvents are the audit events of the portal's accounts: the security
+// trail of who signed in and what they sent and fetched.
+var portalEvents = map[string]bool{
+	EventLogin: true, EventLoginRefused: true, EventLogout: true, EventUpload: true, EventDownload: true,
+}
+
+// renumbered is the id in db of the submission recorded for the same drop
+// as submission id of prev, or 0 when there is none (or id is 0).
+func renumbered(ctx context.Context, prev, db *DB, id int64) (int64, error) {
+	if id == 0 {
+		return 0, nil
+	}
+	var source string
+	err := prev.r.QueryRowContext(ctx, `SELECT source FROM submissions WHERE id = ?`, id).Scan(&source)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("carry over an audit record: %w", err)
+	}
+	s, err := db.BySource(ctx, source)
+	if err != nil || s == nil {
+		return 0, err
+	}
+	return s.ID, nil
 }
 
 // removeLedger removes a ledger file and its journal files, if present.

@@ -111,3 +111,65 @@ func TestRebuildOverAnUnreadableLedger(t *testing.T) {
 		t.Errorf("the new ledger is not in place: %v", err)
 	}
 }
+
+// The portal's audit trail (sign-ins, refused sign-ins, uploads, downloads,
+// sign-outs) is no kept file's to rebuild: a reindex carries it over, and a
+// download names the submission of the rebuilt ledger recorded for the same
+// drop.
+func TestRebuildCarriesThePortalsAuditTrail(t *testing.T) {
+	t.Parallel()
+	db, path := open(t)
+	// A submission the rebuild numbers differently: BA's comes first in it.
+	al := sub("AL", h1, "al", t0, roadmap.Accepted)
+	record(t, db, al)
+	portal := []Event{
+		{Time: t0.Add(time.Minute), Kind: EventLoginRefused, Account: "al", Detail: "wrong user name or password, from 192.0.2.1"},
+		{Time: t0.Add(2 * time.Minute), Kind: EventLogin, Account: "al", Jurisdiction: "AL", Detail: "from 192.0.2.1"},
+		{Time: t0.Add(3 * time.Minute), Kind: EventUpload, Account: "al", Jurisdiction: "AL", Detail: "report.xlsx"},
+		{Time: t0.Add(4 * time.Minute), Kind: EventDownload, Account: "al", Jurisdiction: "AL", Submission: al.ID, Detail: "original al.xlsx"},
+		{Time: t0.Add(5 * time.Minute), Kind: EventLogout, Account: "al", Jurisdiction: "AL"},
+	}
+	for _, e := range portal {
+		if err := db.Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var newAL int64
+	if _, err := Rebuild(ctx, path, func(n *DB) error {
+		record(t, n, sub("BA", h1, "ba", t0.Add(-time.Hour), roadmap.Accepted))
+		again := sub("AL", h1, "al", t0, roadmap.Accepted)
+		record(t, n, again)
+		newAL = again.ID
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	events, err := got.Events(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []Event
+	for _, e := range events {
+		if e.Account != "" {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) != len(portal) {
+		t.Fatalf("the portal's events after a rebuild: %+v, want the %d of before", kept, len(portal))
+	}
+	for i, e := range kept {
+		want := portal[i]
+		if want.Submission != 0 {
+			want.Submission = newAL
+		}
+		if !e.Time.Equal(want.Time) || e.Kind != want.Kind || e.Account != want.Account || e.Jurisdiction != want.Jurisdiction ||
+			e.Submission != want.Submission || e.Detail != want.Detail {
+			t.Errorf("event %d after the rebuild: %+v, want %+v", i, e, want)
+		}
+	}
+}

@@ -34,8 +34,9 @@ func runReindex(ctx context.Context, e *env, args []string) int {
 	switch {
 	case out.OldLedger != "":
 		fmt.Fprintf(e.stdout, "the old ledger could not be read (%s): its build records were not carried over\n", out.OldLedger)
-	case out.Builds > 0 || out.Deliveries > 0 || out.Messages > 0:
-		fmt.Fprintf(e.stdout, "carried over from the old ledger: %d build(s), %d delivery record(s), %d message(s) of the outbox\n", out.Builds, out.Deliveries, out.Messages)
+	case out.Builds > 0 || out.Deliveries > 0 || out.Messages > 0 || out.Portal > 0:
+		fmt.Fprintf(e.stdout, "carried over from the old ledger: %d build(s), %d delivery record(s), %d message(s) of the outbox, %d portal event(s)\n",
+			out.Builds, out.Deliveries, out.Messages, out.Portal)
 	}
 	return exitOK
 }
@@ -48,11 +49,13 @@ type reindexOutput struct {
 	// Disagreements lists the kept files that the checks would now decide
 	// otherwise than when they were received (recorded as decided then).
 	Disagreements []string `json:"disagreements"`
-	// Builds, Deliveries and Messages count the records carried over from
-	// the old ledger, which the archive cannot rebuild.
+	// Builds, Deliveries, Messages and Portal (the portal's audit events)
+	// count the records carried over from the old ledger, which the archive
+	// cannot rebuild.
 	Builds     int `json:"builds"`
 	Deliveries int `json:"deliveries"`
 	Messages   int `json:"messages"`
+	Portal     int `json:"portal_events"`
 	// OldLedger says why the old ledger could not be read, if it could not.
 	OldLedger string `json:"old_ledger_unreadable,omitempty"`
 }
@@ -90,7 +93,7 @@ func (e *env) reindex(ctx context.Context, s *setup) (*reindexOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.Builds, out.Deliveries, out.Messages, out.OldLedger = carried.Builds, carried.Deliveries, carried.Messages, carried.Unreadable
+	out.Builds, out.Deliveries, out.Messages, out.Portal, out.OldLedger = carried.Builds, carried.Deliveries, carried.Messages, carried.Portal, carried.Unreadable
 	if carried.Unreadable != "" {
 		log.Warn("the old ledger could not be read: its builds are not carried over", "ledger", path, "err", carried.Unreadable)
 	}
