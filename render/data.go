@@ -302,6 +302,9 @@ func fillData(f *excelize.File, r *Report) error {
 		{"Value as printed", "the figure exactly as the report prints it, with the indicator's fixed decimals"},
 		{"Source SHA-256", "the SHA-256 of the Commission's file the value was read from, as listed in the manifest"},
 	}
+	for _, fn := range r.Footnotes {
+		about = append(about, [2]string{"Note", fn.Mark + " " + fn.Text})
+	}
 	for i, kv := range about {
 		if err := f.SetSheetRow(DataAboutSheet, "A"+strconv.Itoa(i+1), &[]any{kv[0], kv[1]}); err != nil {
 			return err

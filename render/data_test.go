@@ -500,3 +500,35 @@ func TestDataWorkbookColumnWidths(t *testing.T) {
 		}
 	}
 }
+
+// The data workbook names Kosovo*, so it carries the footnote the report
+// carries (on its About sheet, as a sheet of data has no foot).
+func TestDataWorkbookCarriesFootnote(t *testing.T) {
+	t.Parallel()
+	r := regionalFixture(t)
+	if len(r.Footnotes) == 0 {
+		t.Fatal("the fixture's report has no footnote")
+	}
+	var buf strings.Builder
+	if err := WriteDataXLSX(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(DataAboutSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var about strings.Builder
+	for _, row := range rows {
+		about.WriteString(strings.Join(row, "\t") + "\n")
+	}
+	for _, fn := range r.Footnotes {
+		if !strings.Contains(about.String(), fn.Mark+" "+fn.Text) {
+			t.Errorf("the About sheet lacks the footnote %q:\n%s", fn.Text, about.String())
+		}
+	}
+}
