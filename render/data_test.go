@@ -434,19 +434,7 @@ func TestDataWorkbookTimeInZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Location = zone
-	var buf strings.Builder
-	if err := WriteDataXLSX(&buf, r); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(DataAboutSheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := aboutRows(t, r)
 	want := r.AsOf.In(r.Location).Format(time.RFC3339)
 	for _, row := range rows {
 		if len(row) == 2 && row[0] == "Data as of" {
@@ -477,15 +465,7 @@ func TestPartialNoteSaidOnce(t *testing.T) {
 // "Bosnia and" cut off by the next column).
 func TestDataWorkbookColumnWidths(t *testing.T) {
 	t.Parallel()
-	var buf strings.Builder
-	if err := WriteDataXLSX(&buf, regionalFixture(t)); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := dataWorkbook(t, regionalFixture(t))
 	for header, least := range map[string]float64{"Jurisdiction": 22, "Indicator": 40, "Value as printed": 14, "Source SHA-256": 60} {
 		col, err := excelize.ColumnNumberToName(slices.Index(DataColumns, header) + 1)
 		if err != nil {
@@ -509,19 +489,7 @@ func TestDataWorkbookCarriesFootnote(t *testing.T) {
 	if len(r.Footnotes) == 0 {
 		t.Fatal("the fixture's report has no footnote")
 	}
-	var buf strings.Builder
-	if err := WriteDataXLSX(&buf, r); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(DataAboutSheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := aboutRows(t, r)
 	var about strings.Builder
 	for _, row := range rows {
 		about.WriteString(strings.Join(row, "\t") + "\n")
@@ -531,4 +499,29 @@ func TestDataWorkbookCarriesFootnote(t *testing.T) {
 			t.Errorf("the About sheet lacks the footnote %q:\n%s", fn.Text, about.String())
 		}
 	}
+}
+
+// dataWorkbook is r's data workbook, written and opened again.
+func dataWorkbook(t *testing.T, r *Report) *excelize.File {
+	t.Helper()
+	var buf strings.Builder
+	if err := WriteDataXLSX(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// aboutRows are the rows of the About sheet of r's data workbook.
+func aboutRows(t *testing.T, r *Report) [][]string {
+	t.Helper()
+	rows, err := dataWorkbook(t, r).GetRows(DataAboutSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
