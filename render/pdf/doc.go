@@ -293,7 +293,7 @@ func (d *Doc) header() {
 		dw = f.GetStringWidth("DRAFT") + 4
 		d.font(false, 7.5)
 	}
-	f.CellFormat(ContentWidth-pw-dw, 5, fit(f, title, ContentWidth-pw-dw-4), "", 0, "L", false, 0, "")
+	f.CellFormat(ContentWidth-pw-dw, 5, fit(f, shortTitle(f, title, ContentWidth-pw-dw-4), ContentWidth-pw-dw-4), "", 0, "L", false, 0, "")
 	if d.opt.Draft {
 		d.font(true, 7.5)
 		d.setColor(DraftRed)
@@ -388,6 +388,17 @@ func (d *Doc) Footnote(mark, text string) {
 	d.footnotes[page] = notes
 	d.bottom = bottom
 	d.f.SetAutoPageBreak(true, PageHeight-bottom)
+}
+
+// shortTitle drops the leading " – "-separated parts of a title too wide for
+// w (the roadmap's name before the report's), keeping at least the last
+// two, so that a running header is not cut mid-word where dropping a part
+// makes it fit.
+func shortTitle(f *fpdf.Fpdf, s string, w float64) string {
+	for f.GetStringWidth(s) > w && strings.Count(s, " – ") > 1 {
+		_, s, _ = strings.Cut(s, " – ")
+	}
+	return s
 }
 
 // fit shortens s with an ellipsis until it is at most w wide in the current font.

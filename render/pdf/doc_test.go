@@ -549,3 +549,27 @@ func FuzzDeflatePages(f *testing.F) {
 		_ = deflatePages(io.Discard, doc)
 	})
 }
+
+// A running header too long for its line (a draft's, beside DRAFT and the
+// period) drops its leading parts, the roadmap's name first, rather than
+// cutting the report's own name mid-word ("Bosnia and Herzegov…").
+func TestRunningHeaderDropsLeadingParts(t *testing.T) {
+	t.Parallel()
+	d, err := New(Options{Title: "Western Balkans SALW Control Roadmap 2025–2030 – Jurisdiction report: Bosnia and Herzegovina – Draft",
+		Period: "January–June 2026", Draft: true, Created: fixed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.AddPage()
+	d.Paragraph("Body.")
+	text, err := pdftest.Text(render(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text, "…") {
+		t.Errorf("the running header is cut with an ellipsis: %q", text)
+	}
+	if !strings.Contains(text, "Jurisdiction report: Bosnia and Herzegovina – Draft") {
+		t.Errorf("the running header lacks the report's name: %q", text)
+	}
+}
