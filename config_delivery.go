@@ -256,7 +256,9 @@ func (c Config) validateDelivery() []Problem {
 	return ps
 }
 
-// checkContacts reports contacts keyed by a code the catalogue does not know.
+// checkContacts reports contacts keyed by a code the catalogue does not know,
+// or spelled otherwise than the catalogue does: messages look a
+// jurisdiction's contacts up under its code as written in the catalogue.
 func (c Config) checkContacts(cat *Catalogue) []Problem {
 	var ps []Problem
 	codes := []string{ContactSEESAC}
@@ -267,8 +269,12 @@ func (c Config) checkContacts(cat *Catalogue) []Problem {
 		if k == ContactSEESAC {
 			continue
 		}
-		if _, ok := cat.Jurisdiction(k); !ok {
+		j, ok := cat.Jurisdiction(k)
+		switch {
+		case !ok:
 			ps = append(ps, Problem{Key: "contacts." + k, Message: fmt.Sprintf("%q is not a jurisdiction of the catalogue; write one of %s", k, strings.Join(codes, ", "))})
+		case j.Code != k:
+			ps = append(ps, Problem{Key: "contacts." + k, Message: "write the code as the catalogue does: " + j.Code})
 		}
 	}
 	slices.SortFunc(ps, func(a, b Problem) int { return strings.Compare(a.Key, b.Key) })

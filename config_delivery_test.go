@@ -133,6 +133,27 @@ func TestCheckContacts(t *testing.T) {
 	}
 }
 
+// Messages find a jurisdiction's contacts under its code as the catalogue
+// spells it: a key in another case ("al") passed the check and then matched
+// no jurisdiction, so AL silently received nothing. It is refused with the
+// spelling to use.
+func TestContactsSpelledAsTheCatalogue(t *testing.T) {
+	t.Parallel()
+	text := "timezone: UTC\ncontacts:\n  al: [b@example.al]\n  BA: [c@example.ba]\n"
+	c := parseString(t, text)
+	cat := &roadmap.Catalogue{Cadence: roadmap.HalfYearly, Jurisdictions: []roadmap.Jurisdiction{{Code: "AL"}, {Code: "BA"}}}
+	var ce roadmap.Problems
+	if !errors.As(c.CheckCatalogue(cat), &ce) {
+		t.Fatal("contacts keyed al accepted")
+	}
+	ce.Locate([]byte(text))
+	ce.In(roadmap.ConfigFileName)
+	want := `roadmap.yaml:3: contacts.al: write the code as the catalogue does: AL`
+	if ce.Error() != want {
+		t.Errorf("got:\n%v\nwant:\n%s", ce, want)
+	}
+}
+
 func TestParseOffset(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "36h": 36 * time.Hour, "off": 0, "0": 0, " 3d ": 72 * time.Hour, "90m": 90 * time.Minute} {
