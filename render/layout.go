@@ -866,9 +866,15 @@ func (l *layout) statusParts(ind *IndicatorReport) []part {
 	for i, lv := range ind.Levels {
 		scale[i] = fmt.Sprintf("%d. %s", i+1, lv)
 	}
-	matrix := l.labelled("Status by jurisdiction, "+ind.Shown.Label(), m.Table(), "Scale, lowest first: "+strings.Join(scale, "; ")+".", func() { l.named(codes...) })
-
 	t := ind.Total()
+	marked := func(p roadmap.Period, r Regional) string {
+		if r.Derived {
+			return p.Label() + " " + DerivedMark
+		}
+		return p.Label()
+	}
+	matrix := l.labelled("Status by jurisdiction, "+marked(ind.Shown, t.Regional), m.Table(), "Scale, lowest first: "+strings.Join(scale, "; ")+".", func() { l.named(codes...) })
+
 	var rows [][]pdf.Cell
 	for i := len(t.Regional.Levels) - 1; i >= 0; i-- {
 		lc := t.Regional.Levels[i]
@@ -887,12 +893,6 @@ func (l *layout) statusParts(ind *IndicatorReport) []part {
 		jr := l.focusRow(t)
 		note = fmt.Sprintf("%s: %s now, %s in %s, %s in the baseline; change on previous period: %s.",
 			r.Focus.Name, jr.Current, jr.Previous, ind.Shown.Prev().Label(), jr.Baseline, jr.ChangePrevious)
-	}
-	marked := func(p roadmap.Period, r Regional) string {
-		if r.Derived {
-			return p.Label() + " " + DerivedMark
-		}
-		return p.Label()
 	}
 	dist := l.labelled("Distribution over the scale", pdf.Table{Columns: []pdf.Column{
 		{Title: "Level", Width: 1.5}, {Title: "Jurisdictions, " + marked(ind.Shown, t.Regional), Width: 1, Align: "R"},

@@ -283,3 +283,23 @@ func TestJurisdictionReportKeepsItsOwnTrends(t *testing.T) {
 		t.Errorf("the key messages' source reads %q", got)
 	}
 }
+
+// A status matrix of a year derived from its half-years (2024, in a report
+// reviewing 2025-H1) says so in its heading, as its distribution does.
+func TestDerivedStatusMatrixMarked(t *testing.T) {
+	t.Parallel()
+	s, _ := layoutSnapshot(t)
+	r := Combine(s, Request{Period: roadmap.MustPeriod("2025-H1")})
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	pages, err := pdftest.Pages(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(strings.Join(pages, "\n")), " ")
+	if want := "Status by jurisdiction, 2024 " + DerivedMark; !strings.Contains(text, want) {
+		t.Errorf("no status matrix is headed %q", want)
+	}
+}
