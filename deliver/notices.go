@@ -1,6 +1,8 @@
 package deliver
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path"
@@ -133,14 +135,18 @@ func (n *Notices) Receipt(v Verdict) (*roadmap.Message, error) {
 // dropKey names one drop in a key by when it was received and the start
 // of its content's hash, "20261102T093000Z-1a2b3c4d": unlike the ledger's
 // ids, both survive a reindex, so a key recorded before one never names a
-// different file after it.
+// different file after it. A drop whose content was never read (a symbolic
+// link, a file over the size limit) has no hash: the start of its name's
+// stands in, "20261102T093000Z-name-5e6f7a8b", so that two such drops of
+// one second keep a message each.
 func dropKey(s *roadmap.Submission) string {
 	h := s.Hash
 	if len(h) > 8 {
 		h = h[:8]
 	}
 	if h == "" {
-		h = "none"
+		sum := sha256.Sum256([]byte(s.Name))
+		h = "name-" + hex.EncodeToString(sum[:4])
 	}
 	return s.Received.UTC().Format("20060102T150405Z") + "-" + h
 }

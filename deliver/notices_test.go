@@ -98,7 +98,7 @@ func TestReceiptRecipients(t *testing.T) {
 		{"shared inbox, content names BA",
 			Verdict{Folder: "", File: "y.xlsx", Feedback: []string{receipt}, Submission: &roadmap.Submission{ID: 3, Name: "y.xlsx",
 				Received: recv, Jurisdiction: "BA", Period: roadmap.MustPeriod("2026-H1"), State: roadmap.Duplicate}},
-			"duplicate:BA:20261102T093000Z-none", []string{"kontakt@example.ba"}, "[Roadmap] BA 2026-H1: already received, nothing new recorded", nil},
+			"duplicate:BA:20261102T093000Z-name-a354c0d7", []string{"kontakt@example.ba"}, "[Roadmap] BA 2026-H1: already received, nothing new recorded", nil},
 		{"shared inbox, rejected with its copy: the copy stays behind",
 			Verdict{Folder: "", File: "x.xlsx", Feedback: []string{note, annotated}, Submission: &roadmap.Submission{ID: 4, Hash: "ffffffff", Name: "x.xlsx",
 				Received: recv, Jurisdiction: "AL", State: roadmap.Rejected, Findings: []roadmap.Finding{errFinding, errFinding}}},
@@ -143,6 +143,27 @@ func TestReceiptRecipients(t *testing.T) {
 	n.Notify.Receipts = false
 	if m, _ := n.Receipt(tests[0].v); m != nil {
 		t.Error("a receipt with receipts off")
+	}
+}
+
+// Drops whose content was not read (symbolic links, files over the size
+// limit) have no hash: two of them rejected in the same second were given
+// one key, and the second sender's rejection was never recorded.
+func TestUnreadDropsHaveTheirOwnKeys(t *testing.T) {
+	t.Parallel()
+	n := testNotices(t)
+	recv := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	keys := map[string]string{}
+	for _, name := range []string{"link.xlsx", "huge.xlsx"} {
+		m, err := n.Receipt(Verdict{Folder: "AL", File: "AL/" + name, Submission: &roadmap.Submission{Name: name, Received: recv,
+			State: roadmap.Rejected, Findings: []roadmap.Finding{{Severity: roadmap.Error, Code: roadmap.CodeSymlink, Message: "a link"}}}})
+		if err != nil || m == nil {
+			t.Fatalf("%s: %v, %v", name, m, err)
+		}
+		if other, ok := keys[m.Key]; ok {
+			t.Errorf("%s and %s share the key %s", other, name, m.Key)
+		}
+		keys[m.Key] = name
 	}
 }
 
