@@ -76,6 +76,7 @@ type Intake struct {
 	Answered func(ctx context.Context, out Outcome) error
 
 	mu     sync.Mutex
+	dropMu sync.Mutex // places one upload at a time (Drop)
 	stable *stability // per inbox path: how it looked and since when
 
 	// failAfter, when set, is called after each step of taking a file; an

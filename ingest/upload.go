@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,7 +25,9 @@ func (in *Intake) Accepts(name string) bool {
 // ignores, synced, then renamed. The intake then takes it like any other
 // drop. A file of that name still waiting in the folder is not replaced:
 // the error wraps fs.ErrExist. An error of r (such as a size limit) leaves
-// nothing behind.
+// nothing behind. Drops of one name that arrive together are placed one at
+// a time (each is read in full first, outside the lock), so that none
+// replaces another that was told it had been placed.
 func (in *Intake) Drop(jurisdiction, name string, r io.Reader) error {
 	if _, ok := in.Catalogue.Jurisdiction(jurisdiction); !ok {
 		return fmt.Errorf("drop: %q is not a jurisdiction of the catalogue", jurisdiction)
@@ -39,10 +43,27 @@ func (in *Intake) Drop(jurisdiction, name string, r io.Reader) error {
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("drop %s: %w", name, fs.ErrExist)
 	}
-	if err := datadir.WriteFile(dst, datadir.Write{Sync: true}, func(w io.Writer) error {
+	// Staged under a hidden name (ignored by the intake, swept at start if
+	// left behind), then moved into place under the lock.
+	var tag [8]byte
+	if _, err := rand.Read(tag[:]); err != nil {
+		return fmt.Errorf("drop %s: %w", name, err)
+	}
+	staged := filepath.Join(dir, datadir.TempPrefix+"upload-"+hex.EncodeToString(tag[:]))
+	if err := datadir.WriteFile(staged, datadir.Write{Sync: true}, func(w io.Writer) error {
 		_, err := io.Copy(w, r)
 		return err
 	}); err != nil {
+		return fmt.Errorf("drop %s: %w", name, err)
+	}
+	in.dropMu.Lock()
+	defer in.dropMu.Unlock()
+	if _, err := os.Lstat(dst); err == nil {
+		_ = os.Remove(staged)
+		return fmt.Errorf("drop %s: %w", name, fs.ErrExist)
+	}
+	if err := os.Rename(staged, dst); err != nil {
+		_ = os.Remove(staged)
 		return fmt.Errorf("drop %s: %w", name, err)
 	}
 	return datadir.SyncDir(dir)
