@@ -427,7 +427,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, a Account) {
 		return
 	}
 	name, ok := uploadName(part.FileName())
-	if !ok || !s.Inbox.Accepts(name) {
+	if !ok {
+		fail(http.StatusBadRequest, fmt.Sprintf("This file's name cannot be kept in your folder: rename it (letters, digits, spaces, - and _; none of < > : \" | ? *; not starting with a dot; at most %d letters, accented ones counting double) and send it again.", maxUploadName))
+		return
+	}
+	if !s.Inbox.Accepts(name) {
 		fail(http.StatusUnsupportedMediaType, "Only Excel workbooks (.xlsx) can be sent: save the template you filled in as an Excel workbook and choose that file.")
 		return
 	}
@@ -466,13 +470,17 @@ func (l *limitReader) Read(p []byte) (int, error) {
 // uploadName is the base of a file name a browser sent (some send a
 // Windows path), when it is a name the inbox can hold: no folder part, not
 // hidden, printable, not too long.
+// maxUploadName is the longest upload name kept, in bytes: room for the
+// feedback notes' suffixes within a file system's 255.
+const maxUploadName = 180
+
 func uploadName(name string) (string, bool) {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || name == "." || name == ".." || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") ||
-		len(name) > 180 || !utf8.ValidString(name) {
+		len(name) > maxUploadName || !utf8.ValidString(name) {
 		return "", false
 	}
 	for _, c := range name {

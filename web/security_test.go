@@ -207,6 +207,22 @@ func TestUploads(t *testing.T) {
 	}
 }
 
+// A workbook whose name the inbox cannot take (a colon a Mac allows, a
+// name too long) is refused with what to rename, not as a file of another
+// kind: the sender chose an Excel workbook, and "only Excel workbooks"
+// would send them looking for the wrong mistake.
+func TestUploadNameRefusedAsAName(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	al := f.as(t, "al")
+	for _, name := range []string{"AL report: 2026.xlsx", strings.Repeat("é", 100) + ".xlsx"} {
+		resp, body := f.upload(t, al, name, []byte("PK"))
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "rename") || strings.Contains(body, "Only Excel workbooks") {
+			t.Errorf("%q: %s\n%s", name, resp.Status, body)
+		}
+	}
+}
+
 func TestUploadNames(t *testing.T) {
 	t.Parallel()
 	for name, want := range map[string]string{
