@@ -207,6 +207,34 @@ func TestUploads(t *testing.T) {
 	}
 }
 
+// A new password ends the sessions signed in with the old one (a stolen
+// session is what a password change is for), and an account removed and
+// added again under its name, perhaps for another person or role, does not
+// inherit the sessions of the one removed.
+func TestAccountChangesEndSessions(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	al, ba := f.as(t, "al"), f.as(t, "ba")
+	if resp, _ := get(t, al, f.ts.URL+"/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed in: %s", resp.Status)
+	}
+	if err := f.srv.Accounts.SetPassword("al", []byte("a new password 2")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, al, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session of the old password after a new one: %s", resp.Status)
+	}
+	if err := f.srv.Accounts.Remove("ba"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.Accounts.Add("ba", "AL", []byte("another person 3")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, ba, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session of a removed account, after one of its name was added: %s", resp.Status)
+	}
+}
+
 // A workbook whose name the inbox cannot take (a colon a Mac allows, a
 // name too long) is refused with what to rename, not as a file of another
 // kind: the sender chose an Excel workbook, and "only Excel workbooks"

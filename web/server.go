@@ -186,21 +186,27 @@ func (s *Server) anchor(w http.ResponseWriter, r *http.Request) string {
 }
 
 // account is the signed-in account of the request, read afresh from the
-// accounts file, so that a removed account is out at its next click.
+// accounts file, so that a removed account is out at its next click, and so
+// is one whose password changed since it signed in (or that was removed and
+// added again under its name).
 func (s *Server) account(r *http.Request) (Account, bool) {
 	c := cookie(r)
 	if c == "" {
 		return Account{}, false
 	}
-	name, ok := s.State.sessions.get(c, s.Now())
+	sess, ok := s.State.sessions.get(c, s.Now())
 	if !ok {
 		return Account{}, false
 	}
-	a, err := s.Accounts.Find(name)
+	a, err := s.Accounts.Find(sess.account)
 	if err != nil {
 		if !errors.Is(err, ErrNoAccount) {
 			s.Log.Error("portal: accounts file unreadable", "err", err)
 		}
+		return Account{}, false
+	}
+	if a.Hash != sess.hash {
+		s.State.sessions.remove(c)
 		return Account{}, false
 	}
 	return a, true
@@ -343,7 +349,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.State.limiter.reset("account:" + name)
 	// A new token at login: a cookie planted before it is worth nothing after.
 	token := newToken()
-	s.State.sessions.add(token, a.Name, now.Add(s.SessionTTL))
+	s.State.sessions.add(token, a, now.Add(s.SessionTTL))
 	s.setCookie(w, token, s.SessionTTL)
 	s.audit(r, Event{Kind: EventLogin, Account: a.Name, Jurisdiction: a.Jurisdiction(), Detail: "from " + addr})
 	http.Redirect(w, r, "/", http.StatusSeeOther)

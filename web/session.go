@@ -35,6 +35,10 @@ const (
 
 type session struct {
 	account string
+	// hash is the account's password hash at sign-in: a new password, or
+	// another account added under the name, has another, which ends the
+	// session.
+	hash    string
 	expires time.Time
 }
 
@@ -56,7 +60,7 @@ func tokenKey(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (s *sessions) add(token, account string, expires time.Time) {
+func (s *sessions) add(token string, a Account, expires time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.m == nil {
@@ -71,23 +75,23 @@ func (s *sessions) add(token, account string, expires time.Time) {
 		}
 		delete(s.m, oldest)
 	}
-	s.m[tokenKey(token)] = session{account: account, expires: expires}
+	s.m[tokenKey(token)] = session{account: a.Name, hash: a.Hash, expires: expires}
 }
 
-// get is the account of a live session.
-func (s *sessions) get(token string, now time.Time) (string, bool) {
+// get is the session of a token, while it lives.
+func (s *sessions) get(token string, now time.Time) (session, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := tokenKey(token)
 	v, ok := s.m[k]
 	if !ok {
-		return "", false
+		return session{}, false
 	}
 	if !now.Before(v.expires) {
 		delete(s.m, k)
-		return "", false
+		return session{}, false
 	}
-	return v.account, true
+	return v, true
 }
 
 func (s *sessions) remove(token string) {
