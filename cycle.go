@@ -141,6 +141,22 @@ func (c *Catalogue) NarrativePeriod(round Period) (Period, bool) {
 	return itemPeriod(c.NarrativeCadence, round)
 }
 
+// YearRound is the round whose workbook brings the yearly figures of year
+// (its second half), and false when no indicator is reported for the year
+// as such (every figure is half-yearly, the year derived from its halves).
+func (c *Catalogue) YearRound(year Period) (Period, bool) {
+	if !year.IsYear() {
+		return Period{}, false
+	}
+	round := Period{Year: year.Year, Half: 2}
+	for _, ind := range c.Due(round) {
+		if p, _ := ind.PeriodIn(round); p == year {
+			return round, true
+		}
+	}
+	return Period{}, false
+}
+
 // Due lists the indicators due in round, in catalogue order.
 func (c *Catalogue) Due(round Period) []*Indicator {
 	var out []*Indicator

@@ -154,3 +154,26 @@ func TestDeriveYear(t *testing.T) {
 		t.Error("a year with a missing half was derived")
 	}
 }
+
+// A year's figures come with its second half's round where the catalogue in
+// force has yearly indicators; under Phase I a year is derived from its
+// halves and no round brings it.
+func TestYearRound(t *testing.T) {
+	t.Parallel()
+	c := chain()
+	for _, tc := range []struct {
+		year, round string
+		ok          bool
+	}{
+		{"2026", "2026-H2", true},
+		{"2025", "2025-H2", true},
+		{"2024", "", false},
+		{"2026-H2", "", false},
+	} {
+		p := MustPeriod(tc.year)
+		got, ok := c.InForce(p).YearRound(p)
+		if ok != tc.ok || (ok && got.String() != tc.round) {
+			t.Errorf("YearRound(%s) = %s, %t; want %s, %t", p, got, ok, tc.round, tc.ok)
+		}
+	}
+}

@@ -14,7 +14,7 @@ func runHistory(ctx context.Context, e *env, args []string) int {
 	f := e.newFlags(true, "--jurisdiction J --period P [--json]")
 	var jurisdiction, periodText string
 	f.StringVar(&jurisdiction, "jurisdiction", "", "the jurisdiction `J` (AL, BA, …)")
-	f.StringVar(&periodText, "period", "", "the period `P` (2026-H1, 2026-H2 or 2026)")
+	f.StringVar(&periodText, "period", "", "the period `P` (2026-H1, 2026-H2, or 2026 for the round that brings its figures)")
 	if ops, code, ok := e.parse(f, args); !ok {
 		return code
 	} else if len(ops) > 0 {
@@ -38,6 +38,18 @@ func runHistory(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return e.usageError("jurisdiction %q is not in the catalogue: use one of %s", jurisdiction, jurisdictionCodes(s.Catalogue))
 	}
+	// A year that is not a round of its own is sent with the round that
+	// closes it (its files are that round's), or not sent at all (derived
+	// from its halves).
+	asked, cat := p, s.Catalogue.InForce(p)
+	if p.IsYear() && !cat.IsRound(p) {
+		round, ok := cat.YearRound(p)
+		if !ok {
+			return e.usageError("%s is not a round: its figures are derived from %s and %s; give one of those",
+				p, roadmap.Period{Year: p.Year, Half: 1}, roadmap.Period{Year: p.Year, Half: 2})
+		}
+		p = round
+	}
 	subs, err := history(ctx, s, j.Code, p)
 	if err != nil {
 		return e.fail(err)
@@ -47,6 +59,9 @@ func runHistory(ctx context.Context, e *env, args []string) int {
 			return e.fail(err)
 		}
 		return exitOK
+	}
+	if asked != p {
+		fmt.Fprintf(e.stdout, "the figures for %s come with the %s round: its files follow\n", asked, p)
 	}
 	if err := e.printHistory(j, p, subs, s.Location); err != nil {
 		return e.fail(err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
 )
 
@@ -12,8 +13,8 @@ import (
 func TestHistoryEmpty(t *testing.T) {
 	t.Parallel()
 	data := newDataFolder(t)
-	r := runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "XK", "--period", "2026").want(t, exitOK)
-	if r.stdout != "nothing has been received for Kosovo* (XK), 2026\n" {
+	r := runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "XK", "--period", "2026-H1").want(t, exitOK)
+	if r.stdout != "nothing has been received for Kosovo* (XK), January–June 2026\n" {
 		t.Errorf("stdout: %q", r.stdout)
 	}
 	if h := historyAt(t, data, "XK", "2026-H1"); h.Versions == nil || len(h.Versions) != 0 {
@@ -21,6 +22,24 @@ func TestHistoryEmpty(t *testing.T) {
 	}
 	if _, err := os.Stat(datadir.New(data).Ledger()); !os.IsNotExist(err) {
 		t.Errorf("history created the ledger: %v", err)
+	}
+}
+
+// A year asked for is the round that brings its figures, and says so; a
+// Phase I year, derived from its halves, is not a round and names them.
+func TestHistoryOfAYear(t *testing.T) {
+	t.Parallel()
+	data := newDataFolder(t)
+	r := runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "AL", "--period", "2025").want(t, exitOK)
+	if want := "the figures for 2025 come with the 2025-H2 round: its files follow\nnothing has been received for Albania (AL), July–December 2025\n"; r.stdout != want {
+		t.Errorf("stdout: %q, want %q", r.stdout, want)
+	}
+	if h := historyAt(t, data, "AL", "2025"); h.Period != roadmap.MustPeriod("2025-H2") {
+		t.Errorf("history --json of 2025: period %s", h.Period)
+	}
+	r = runAt(t, intakeClock, "history", "--data", data, "--jurisdiction", "AL", "--period", "2020").want(t, exitUsage)
+	if !strings.HasPrefix(r.stderr, "roadmap history: 2020 is not a round: its figures are derived from 2020-H1 and 2020-H2; give one of those\n") {
+		t.Errorf("stderr: %q", r.stderr)
 	}
 }
 
