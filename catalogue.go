@@ -163,6 +163,11 @@ type Indicator struct {
 	// Cadence is how often the indicator is reported (the catalogue's when
 	// the file leaves it out; the loader fills it in).
 	Cadence Cadence `yaml:"cadence" json:"cadence"`
+	// Baseline is the year the indicator's target and change are measured
+	// from: the catalogue's baseline when the file leaves it out (the loader
+	// fills it in), a later year for an indicator that starts after it
+	// (docs/ratings.md).
+	Baseline Period `yaml:"baseline" json:"baseline"`
 	// Measure says whether a figure is a flow over the period or a state at
 	// its end, which decides how a year is derived from its halves (the
 	// loader fills in flow for counts and quantities, stock otherwise).

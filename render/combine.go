@@ -50,6 +50,7 @@ var RatingRules = []string{
 		"Only jurisdictions that reported the figures compared are counted.",
 	"A target change against the baseline is judged on full years, never on one half-year: the latest calendar year ended by the end of the period reviewed " +
 		"(for half-yearly indicators, the year made from its two half-years) is compared with the baseline year, over the jurisdictions that reported both. " +
+		"The baseline is the catalogue's, or an indicator's own first year when it starts later (its target in Annex A then names that year). " +
 		"The indicator has achieved its target when the change has reached it. Otherwise it has missed its target once that year reaches the target's date. " +
 		"Before then it is on track when the average yearly change since the baseline (the change so far divided by the years elapsed) goes the target's way " +
 		"at least as fast as the average yearly change the target needs (the target divided by the years from the baseline to its date), and off track when it is slower or goes the other way.",
@@ -294,7 +295,7 @@ func (c *combiner) report() *Report {
 	rep.Warnings = c.warnings()
 	rep.Sources = c.sources()
 	for i := range cat.Indicators {
-		rep.Definitions = append(rep.Definitions, definition(&cat.Indicators[i]))
+		rep.Definitions = append(rep.Definitions, definition(cat, &cat.Indicators[i]))
 	}
 	rep.Footnotes = c.footnotes()
 	c.synthesise(rep)
@@ -446,8 +447,8 @@ func (c *combiner) indicator(ind *roadmap.Indicator) IndicatorReport {
 		Code: ind.Code, Goal: ind.Goal, Title: ind.Title, Definition: ind.Definition,
 		Kind: ind.Kind, Unit: ind.Unit, Levels: slices.Clone(ind.Levels),
 		Direction: ind.Direction, Aggregation: ind.Aggregation, Decimals: ind.DecimalPlaces(),
-		Shown: shown, Previous: shown.Prev(), Baseline: c.cat.Baseline, Cadence: ind.Cadence,
-		Periods: Axis(c.cat.Baseline, shown), Series: c.seriesNote(ind),
+		Shown: shown, Previous: shown.Prev(), Baseline: ind.Baseline, Cadence: ind.Cadence,
+		Periods: Axis(ind.Baseline, shown), Series: c.seriesNote(ind),
 	}
 	for _, row := range ind.Rows() {
 		ir.Rows = append(ir.Rows, c.row(ind, row, &ir))
@@ -513,7 +514,10 @@ func (c *combiner) row(ind *roadmap.Indicator, row roadmap.Row, ir *IndicatorRep
 		}
 		jr.Comment = c.comment(j, ir.Shown, row.Code)
 		jr.ChangePrevious = change(ind, jr.Previous, jr.Current)
-		jr.ChangeBaseline = change(ind, jr.Baseline, jr.Annual)
+		if year != ir.Baseline {
+			// In the baseline year itself nothing has changed yet: "–", not 0.
+			jr.ChangeBaseline = change(ind, jr.Baseline, jr.Annual)
+		}
 		for _, p := range ir.Periods {
 			jr.Series = append(jr.Series, c.figure(j, p, ind, row.Code))
 		}
@@ -717,7 +721,7 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 	if t == nil || (t.Level == "" && t.Change == nil) {
 		return nil
 	}
-	base := c.cat.Baseline
+	base := ind.Baseline
 	pr := &Progress{By: t.By, Target: targetText(ind, base.String()), Since: base}
 	if t.Level != "" {
 		pr.Level = t.Level
@@ -757,6 +761,8 @@ func (c *combiner) progress(ind *roadmap.Indicator, total *RowReport) *Progress 
 	pr.Baseline, pr.Current = old.Number, now.Number
 	b, n := *old.Number, *now.Number
 	switch {
+	case !base.Before(pr.Year):
+		// The year judged is the baseline itself: nothing has changed yet.
 	case b != 0:
 		pr.Change = ptr((n - b) / b)
 		if *t.Change < 0 {
@@ -796,7 +802,7 @@ func (c *combiner) onPace(ind *roadmap.Indicator, jr JurisdictionRow, li, ti int
 	if bi < 0 {
 		return false
 	}
-	elapsed := yearsBetween(c.cat.Baseline, now)
+	elapsed := yearsBetween(ind.Baseline, now)
 	if by.IsZero() || elapsed <= 0 {
 		return li > bi
 	}
@@ -831,12 +837,21 @@ func (c *combiner) rate(ind *roadmap.Indicator, total *RowReport, pr *Progress) 
 		}
 		return OffTrack, what + "; " + onPaceText(pr.OnPace, below, pr.By) + "."
 	}
-	if pr.Baseline == nil {
-		return NoData, "No jurisdiction reported both the baseline (" + pr.Since.String() + ") and " + pr.Year.String() + "."
-	}
 	tc := *pr.TargetChange
 	num := numberOf(ind)
 	over := " over " + plural(len(pr.Jurisdictions), "jurisdiction")
+	target := "target " + FormatPercent(tc) + " against " + pr.Since.String()
+	if !pr.By.IsZero() {
+		target += " by " + pr.By.String()
+	}
+	switch {
+	case pr.Year.Before(pr.Since):
+		return NotRated, "Measured from " + pr.Since.String() + ", a year not ended by the end of the period reviewed; " + target + ": too early to judge."
+	case pr.Baseline == nil:
+		return NoData, "No jurisdiction reported both the baseline (" + pr.Since.String() + ") and " + pr.Year.String() + "."
+	case pr.Year == pr.Since:
+		return NotRated, num(*pr.Baseline) + " in " + pr.Since.String() + ", the baseline year," + over + "; " + target + ": too early to judge, no full year since the baseline."
+	}
 	if pr.Change == nil {
 		what := "From " + num(*pr.Baseline) + " in " + pr.Since.String() + " to " + num(*pr.Current) + " in " + pr.Year.String() + over + " (no relative change from zero), target " + FormatPercent(tc) + "."
 		if pr.Met {
@@ -902,15 +917,15 @@ func (c *combiner) describe(ind *roadmap.Indicator, total *RowReport) string {
 		return "No target: levels are described, not rated."
 	}
 	year := yearEnded(c.req.Period)
-	old, now, both := c.likeForLike(ind, true, total.Jurisdictions, c.scope, c.cat.Baseline, year,
+	old, now, both := c.likeForLike(ind, true, total.Jurisdictions, c.scope, ind.Baseline, year,
 		func(jr JurisdictionRow) Figure { return jr.Baseline },
 		func(jr JurisdictionRow) Figure { return jr.Annual })
-	if len(both) == 0 || year == c.cat.Baseline {
+	if len(both) == 0 || year == ind.Baseline {
 		return "No target: figures are described, not rated."
 	}
 	ch := change(ind, old, now)
 	num := numberOf(ind)
-	return "No target: described, not rated. From " + num(*old.Number) + " in " + c.cat.Baseline.String() + " to " +
+	return "No target: described, not rated. From " + num(*old.Number) + " in " + ind.Baseline.String() + " to " +
 		num(*now.Number) + " in " + year.String() + " (" + ch.format(num) + ") over " + plural(len(both), "jurisdiction") + "."
 }
 
@@ -1045,7 +1060,7 @@ var aggregationText = map[roadmap.Aggregation]string{
 	roadmap.Distribution: "number of jurisdictions at each level",
 }
 
-func definition(ind *roadmap.Indicator) Definition {
+func definition(cat *roadmap.Catalogue, ind *roadmap.Indicator) Definition {
 	d := Definition{
 		Code: ind.Code, Goal: ind.Goal, Title: ind.Title, Definition: ind.Definition,
 		Kind: ind.Kind, Unit: ind.Unit, Levels: slices.Clone(ind.Levels), Direction: ind.Direction,
@@ -1066,7 +1081,13 @@ func definition(ind *roadmap.Indicator) Definition {
 		d.Breakdown = "by " + b.By + ": " + strings.Join(labels, ", ") + " (" + rule + ")"
 	}
 	if ind.Target != nil {
-		d.Target = targetText(ind, "the baseline")
+		// An indicator that starts after the catalogue's baseline names its
+		// own, since "the baseline" would be read as the catalogue's.
+		base := "the baseline"
+		if ind.Baseline != cat.Baseline {
+			base = "its " + ind.Baseline.String() + " baseline"
+		}
+		d.Target = targetText(ind, base)
 	}
 	return d
 }

@@ -392,7 +392,7 @@ func TestCombineSamples(t *testing.T) {
 					where := p.String() + " report: " + row.Code
 					checkRegional(t, where+" previous "+ir.Previous.String(), ind, row.RegionalPrevious, book.regional(t, cat, rc, ind, ir.Previous, row.Code))
 					checkRegional(t, where+" current "+ir.Shown.String(), ind, row.Regional, book.regional(t, cat, rc, ind, ir.Shown, row.Code))
-					checkRegional(t, where+" baseline", ind, row.RegionalBaseline, book.regional(t, cat, rc, ind, rc.Baseline, row.Code))
+					checkRegional(t, where+" baseline", ind, row.RegionalBaseline, book.regional(t, cat, rc, ind, ind.Baseline, row.Code))
 				}
 			}
 		}
@@ -439,11 +439,58 @@ func TestSamplesReport2026H1(t *testing.T) {
 	if g74 := indicatorOf(t, rep, "G7.4"); !strings.Contains(g74.Series, "Thefts and losses from state stockpiles") || !strings.Contains(g74.Series, "definition changed") || !g74.Total().Series[1].Derived {
 		t.Errorf("G7.4 series note %q", g74.Series)
 	}
-	if g23 := indicatorOf(t, rep, "G2.3"); !strings.Contains(g23.Series, "New in") || g23.Total().Series[1].Reported() || !g23.Total().Regional.Reported() {
-		t.Errorf("G2.3: note %q, 2019 %s, 2025 %s", g23.Series, regional(g23.Total().Series[1]), regional(g23.Total().Regional))
+	if g23 := indicatorOf(t, rep, "G2.3"); !strings.Contains(g23.Series, "New in") || len(g23.Periods) != 1 || !g23.Total().Regional.Reported() {
+		t.Errorf("G2.3: note %q, axis %v, 2025 %s", g23.Series, g23.Periods, regional(g23.Total().Regional))
 	}
 	if len(rep.Derived) == 0 {
 		t.Error("no derived figure listed for the manifest")
+	}
+}
+
+// TestNewIndicatorIsRatedFromItsOwnBaseline: G2.3, new in the Roadmap
+// 2025–2030 catalogue, has no figures for the catalogue's 2018 and is
+// measured from its own baseline, 2025. The report on 2026-H1 (which judges
+// 2025, the baseline year itself) says so instead of "no data"; with the
+// 2026 figures of a 2026-H2 round added, it is rated against 2025.
+func TestNewIndicatorIsRatedFromItsOwnBaseline(t *testing.T) {
+	t.Parallel()
+	snap, _, _ := sampleSnapshot(t)
+	y2025 := roadmap.MustPeriod("2025")
+	rep := Combine(snap, Request{Period: roadmap.MustPeriod("2026-H1")})
+	g23 := indicatorOf(t, rep, "G2.3")
+	if g23.Rating != NotRated || g23.Baseline != y2025 || !strings.Contains(g23.RatingReason, "in 2025, the baseline year") || !strings.Contains(g23.RatingReason, "too early to judge") {
+		t.Errorf("G2.3 on 2026-H1: %s (%s), baseline %s; want not rated, too early, from its 2025 baseline", g23.Rating, g23.RatingReason, g23.Baseline)
+	}
+	if p := g23.Progress; p == nil || p.Since != y2025 || !strings.Contains(p.Target, "against 2025") {
+		t.Errorf("G2.3 progress %+v, want measured from 2025", p)
+	}
+	for _, g := range rep.Goals {
+		if g.Code == "G2" && strings.Contains(g.StatusReason, "no data") {
+			t.Errorf("goal 2: %s (%s): G2.3 still counts as no data", g.Status, g.StatusReason)
+		}
+	}
+	for _, d := range rep.Definitions {
+		if d.Code == "G2.3" && !strings.Contains(d.Target, "its 2025 baseline") {
+			t.Errorf("Annex A target of G2.3 = %q, want it to name its 2025 baseline", d.Target)
+		}
+	}
+
+	// The 2026-H2 round brings the 2026 figures: 20 % up on 2025 in one
+	// year, against the 10 % a year that +50 % by 2030 needs.
+	later := snap
+	later.Submissions = slices.Clone(snap.Submissions)
+	base := g23.Total()
+	for i, jr := range base.Jurisdictions {
+		if jr.Current.Number == nil {
+			continue
+		}
+		s := sub(jr.Jurisdiction, roadmap.MustPeriod("2026-H2"), 1, snap.AsOf, map[string]any{"G2.3": math.Round(*jr.Current.Number * 1.2)})
+		s.ID, s.Values[0].Period = int64(900000+i), roadmap.MustPeriod("2026")
+		later.Submissions = append(later.Submissions, s)
+	}
+	ir := indicatorOf(t, Combine(later, Request{Period: roadmap.MustPeriod("2026-H2")}), "G2.3")
+	if ir.Rating != OnTrack || !strings.HasPrefix(ir.RatingReason, "From "+ir.Number(*base.Regional.Value)+" in 2025 to ") || !strings.Contains(ir.RatingReason, "a year since 2025") {
+		t.Errorf("G2.3 on 2026-H2: %s (%s), want on track from the 2025 regional %s", ir.Rating, ir.RatingReason, regional(base.Regional))
 	}
 }
 
@@ -516,7 +563,9 @@ func checkRating(t *testing.T, where string, ir *IndicatorReport) {
 		return
 	}
 	if p.Baseline == nil || p.Current == nil {
-		if ir.Rating != NoData {
+		// Before its baseline year has ended, an indicator is too early to
+		// rate, not short of figures.
+		if early := p.Year.Before(p.Since); ir.Rating != NoData && (!early || ir.Rating != NotRated) {
 			t.Errorf("%s: rated without figures", where)
 		}
 		return

@@ -638,9 +638,9 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 		}
 		series = append(series, pdf.Series{Name: r.Focus.Name, Values: focus, Color: pdf.Highlight, Dashed: true})
 	}
-	first, last := "", ""
+	first := ""
 	if len(ind.Periods) > 0 {
-		first, last = ind.Periods[0].String(), ind.Periods[len(ind.Periods)-1].String()
+		first = ind.Periods[0].String()
 	}
 	const gaps = "A gap in a line is a period not reported."
 	notes := []string{gaps}
@@ -650,7 +650,7 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 	if derived {
 		notes = append(notes, DerivedMark+" a year derived from its two half-years.")
 	}
-	c := pdf.LineChart{Title: fmt.Sprintf("Trend, %s to %s", first, last), Unit: unit, Labels: labels, Series: series,
+	c := pdf.LineChart{Title: trendTitle(ind.Periods), Unit: unit, Labels: labels, Series: series,
 		Decimals: ind.Decimals, Max: maxV, Height: 38, Note: "Trend: " + strings.Join(notes, " ")}
 	flow := ind.Kind == roadmap.Count || ind.Kind == roadmap.Quantity
 	if flow && len(ind.Periods) > 1 && ind.Periods[0].IsYear() && !ind.Periods[1].IsYear() {
@@ -663,6 +663,18 @@ func (l *layout) trend(ind *IndicatorReport, unit string, maxV float64) pdf.Line
 			first, base, strings.Join(notes, " "))
 	}
 	return c
+}
+
+// trendTitle names a trend chart by its axis: "Trend, 2018 to 2025", or
+// "Trend, 2025" for a series that starts with the year shown.
+func trendTitle(periods []roadmap.Period) string {
+	switch len(periods) {
+	case 0:
+		return "Trend"
+	case 1:
+		return "Trend, " + periods[0].String()
+	}
+	return "Trend, " + periods[0].String() + " to " + periods[len(periods)-1].String()
 }
 
 // valueOr prints a chart value, or "not reported" for a gap.
@@ -678,6 +690,10 @@ func (l *layout) progressText(ind *IndicatorReport, p *Progress) string {
 	switch {
 	case p.Level != "":
 		s += fmt.Sprintf(". In %s, %d of %d reporting jurisdictions at or above %q", p.Year, p.AtTarget, p.Covered, p.Level)
+	case p.Baseline != nil && p.Year == p.Since:
+		s += ". " + ind.Number(*p.Baseline) + " in " + p.Since.String() + ", the baseline year (over " + strings.Join(l.namesOf(p.Jurisdictions), ", ") + ")"
+	case p.Year.Before(p.Since):
+		s += ". Measured from " + p.Since.String() + ": no full year since the baseline yet"
 	case p.Change != nil:
 		s += ". " + FormatPercent(*p.Change) + " from " + p.Since.String() + " to " + p.Year.String()
 		if len(p.Jurisdictions) > 0 {

@@ -339,7 +339,7 @@ func TestWritePDFIndicatorBlocks(t *testing.T) {
 				if ind.Kind == roadmap.Status {
 					continue
 				}
-				trend := fmt.Sprintf("Trend, %s to %s", ind.Periods[0], ind.Periods[len(ind.Periods)-1])
+				trend := trendTitle(ind.Periods)
 				bar := ind.Title + " by jurisdiction, " + ind.Shown.Label()
 				page := -1
 				for i, p := range pages {

@@ -368,6 +368,7 @@ func (c *checker) checkIndicator(ind *roadmap.Indicator, path string, cadence ro
 		}
 	}
 
+	baseline = c.checkIndicatorBaseline(ind, path, baseline)
 	if t := ind.Target; t != nil {
 		tp := path + ".target"
 		switch {
@@ -389,6 +390,33 @@ func (c *checker) checkIndicator(ind *roadmap.Indicator, path string, cadence ro
 			}
 		}
 	}
+}
+
+// checkIndicatorBaseline checks an indicator's own baseline (docs/ratings.md)
+// against the catalogue's and the target's date, and returns the baseline
+// its target is measured from: its own when that one is sound, else the
+// catalogue's, so that one mistake is reported once.
+func (c *checker) checkIndicatorBaseline(ind *roadmap.Indicator, path string, baseline roadmap.Period) roadmap.Period {
+	p := ind.Baseline
+	if p.IsZero() {
+		return baseline
+	}
+	bp := path + ".baseline"
+	var by roadmap.Period
+	if ind.Target != nil {
+		by = ind.Target.By
+	}
+	switch {
+	case !p.IsYear():
+		c.add(bp, "an indicator's baseline is a whole calendar year, such as %d, not %s: targets are judged on full years", p.Year, p)
+	case !baseline.IsZero() && p.Before(baseline):
+		c.add(bp, "the indicator's baseline %s comes before the catalogue's baseline %s: write %s or a later year, or remove it to use the catalogue's", p, baseline, baseline)
+	case !by.IsZero() && !p.Before(by):
+		c.add(bp, "the indicator's baseline %s must come before its target's date %s", p, by)
+	default:
+		return p
+	}
+	return baseline
 }
 
 // unique reports value if it was already seen; the message names the first place.

@@ -64,8 +64,9 @@ func (c *checker) checkCycle(d *roadmap.Catalogue, baseline roadmap.Period) {
 	}
 }
 
-// fillDefaults gives each item without a cadence the catalogue's, and each
-// indicator without a measure its kind's: a flow for counts and quantities
+// fillDefaults gives each item without a cadence the catalogue's, each
+// indicator without a baseline the catalogue's, and each indicator without
+// a measure its kind's: a flow for counts and quantities
 // (seized, destroyed in the period), a state at the end of the period for
 // percents and statuses.
 func fillDefaults(cat *roadmap.Catalogue) {
@@ -76,6 +77,9 @@ func fillDefaults(cat *roadmap.Catalogue) {
 		ind := &cat.Indicators[i]
 		if ind.Cadence == "" {
 			ind.Cadence = cat.Cadence
+		}
+		if ind.Baseline.IsZero() {
+			ind.Baseline = cat.Baseline
 		}
 		if ind.Measure == "" {
 			ind.Measure = roadmap.Stock

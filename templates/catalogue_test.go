@@ -148,7 +148,7 @@ func TestCatalogueErrors(t *testing.T) {
 		{"unknown-key.yaml", []string{
 			`27: indicators[0].levels: a status indicator needs its levels, in order from the lowest to the highest, e.g. levels: [none, draft, adopted]`,
 			`32: indicators[0].lvels: unknown key "lvels": did you mean "levels"?`,
-			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, breakdown, cadence, changed, code, continues, decimals, definition, direction, goal, kind, levels, measure, ratio, required, target, title, unit`,
+			`59: indicators[2].colour: unknown key "colour": the keys allowed here are aggregation, baseline, breakdown, cadence, changed, code, continues, decimals, definition, direction, goal, kind, levels, measure, ratio, required, target, title, unit`,
 		}},
 		{"duplicate-key.yaml", []string{
 			`59: indicators[2].unit: key "unit" is written twice: the first is at line 58`,
@@ -180,6 +180,11 @@ func TestCatalogueErrors(t *testing.T) {
 		{"bad-baseline.yaml", []string{
 			`7: baseline: period "last year" is not valid: write ` + roadmap.PeriodForms,
 			`50: indicators[1].target.by: period "2024-Q3" is not valid: write ` + roadmap.PeriodForms,
+		}},
+		{"bad-indicator-baseline.yaml", []string{
+			`52: indicators[1].baseline: an indicator's baseline is a whole calendar year, such as 2021, not 2021-H2: targets are judged on full years`,
+			`63: indicators[2].baseline: the indicator's baseline 2016 comes before the catalogue's baseline 2018: write 2018 or a later year, or remove it to use the catalogue's`,
+			`72: indicators[3].baseline: the indicator's baseline 2024 must come before its target's date 2024`,
 		}},
 		{"unknown-goal.yaml", []string{
 			`54: indicators[2].goal: goal "G9" is not one of the catalogue's goals (G1, G2)`,

@@ -89,7 +89,7 @@ func printCatalogue(w io.Writer, c *roadmap.Catalogue, path string) error {
 			req = "yes"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ind.Code, ind.Goal, ind.Kind, orDash(ind.Unit),
-			breakdownText(ind.Breakdown), ind.Cadence, ind.Direction, targetText(ind.Target), req, ind.Aggregation, continuesText(c, &ind), ind.Title)
+			breakdownText(ind.Breakdown), ind.Cadence, ind.Direction, targetText(c, &ind), req, ind.Aggregation, continuesText(c, &ind), ind.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("print catalogue: %w", err)
@@ -154,8 +154,10 @@ func breakdownText(b *roadmap.Breakdown) string {
 	return fmt.Sprintf("%s: %s (%s)", b.By, strings.Join(parts, "+"), b.Rule)
 }
 
-// targetText is "fully aligned", "-30% by 2024" or "-".
-func targetText(t *roadmap.Target) string {
+// targetText is "fully aligned", "-30% by 2024", "+50% from 2025 by 2030"
+// for an indicator with its own baseline, or "-".
+func targetText(c *roadmap.Catalogue, ind *roadmap.Indicator) string {
+	t := ind.Target
 	if t == nil {
 		return "-"
 	}
@@ -167,6 +169,9 @@ func targetText(t *roadmap.Target) string {
 		s = strconv.FormatFloat(*t.Change*100, 'f', -1, 64) + "%"
 		if *t.Change > 0 {
 			s = "+" + s
+		}
+		if ind.Baseline != c.Baseline {
+			s += " from " + ind.Baseline.String()
 		}
 	default:
 		return "-"
