@@ -79,6 +79,8 @@ type Intake struct {
 	dropMu sync.Mutex // places one upload at a time (Drop)
 	stable *stability // per inbox path: how it looked and since when
 
+	// rename moves a file (os.Rename unless a test fails it).
+	rename func(from, to string) error
 	// failAfter, when set, is called after each step of taking a file; an
 	// error stops there, as a crash would (tests use it).
 	failAfter func(step string) error

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -196,8 +197,18 @@ func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string, w data
 	switch {
 	case in.oversized(d):
 		// Never read: moved into place on the data folder's file system,
-		// so it costs no second copy of its size.
-		if err := os.Rename(d.abs, dst); err != nil {
+		// so it costs no second copy of its size. An inbox on another file
+		// system (a share mounted at inbox/) cannot move it: it is copied
+		// as a stream, as mv does, and leaves the inbox when finished.
+		rename := in.rename
+		if rename == nil {
+			rename = os.Rename
+		}
+		err := rename(d.abs, dst)
+		if errors.Is(err, syscall.EXDEV) {
+			err = copyUnread(d.abs, dst, w)
+		}
+		if err != nil {
 			return fmt.Errorf("move the oversized file: %w", err)
 		}
 		return os.Chtimes(dst, s.Received, s.Received)
@@ -234,5 +245,19 @@ func copyVerified(src, dst, hash string, w datadir.Write) error {
 			return errors.New("the file changed while it was copied")
 		}
 		return nil
+	})
+}
+
+// copyUnread copies the file at src to dst as a stream, never holding it
+// whole: for a file over the size limit that cannot be moved.
+func copyUnread(src, dst string, w datadir.Write) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return datadir.WriteFile(dst, w, func(out io.Writer) error {
+		_, err := io.Copy(out, f)
+		return err
 	})
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -932,6 +934,37 @@ func keptAs(stored, dir, hash, name string) bool {
 	}
 	tag, rest, ok := strings.Cut(rest, "-")
 	return ok && len(tag) == 8 && rest == name
+}
+
+// An inbox on another file system than the data folder (a share mounted at
+// inbox/) cannot move a file over the size limit into rejected/: it is then
+// copied, as mv does, and leaves the inbox with its feedback written. It
+// stayed in the inbox, recorded but never answered, failing every pass.
+func TestOversizedFileFromAnotherFileSystem(t *testing.T) {
+	t.Parallel()
+	e := newIntakeEnv(t)
+	e.in.Checker.MaxSize = 1 << 10
+	e.in.rename = func(from, to string) error {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EXDEV}
+	}
+	big := bytes.Repeat([]byte("x"), 4<<10)
+	if err := os.WriteFile(filepath.Join(e.root, "inbox", "AL", "big.xlsx"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := outcomeOf(t, e.pass(), "AL/big.xlsx")
+	if o.State != roadmap.Rejected {
+		t.Fatalf("big file: %s", o.State)
+	}
+	kept, err := os.ReadFile(filepath.Join(e.root, filepath.FromSlash(o.Stored)))
+	if err != nil || !bytes.Equal(kept, big) {
+		t.Fatalf("kept original: %d bytes, %v", len(kept), err)
+	}
+	if e.exists("inbox/AL/big.xlsx") {
+		t.Error("the oversized file is still in the inbox")
+	}
+	if !e.exists("feedback/AL/big.xlsx" + ErrorsSuffix) {
+		t.Error("no feedback for the oversized file")
+	}
 }
 
 // Item 11 of issue 9: a file over the size limit is rejected from its size
