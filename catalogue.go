@@ -261,6 +261,22 @@ func (ind *Indicator) Rows() []Row {
 	return rows
 }
 
+// Row finds a row by its code: an indicator's code, or a code and part
+// ("G4.2/female").
+func (c *Catalogue) Row(code string) (Row, bool) {
+	ic, part, _ := strings.Cut(code, "/")
+	ind, ok := c.Indicator(ic)
+	if !ok {
+		return Row{}, false
+	}
+	for _, row := range ind.Rows() {
+		if (row.Part == nil && part == "") || (row.Part != nil && row.Part.Code == part) {
+			return row, true
+		}
+	}
+	return Row{}, false
+}
+
 // LevelIndex is the position of level on the indicator's scale, or -1.
 func (ind *Indicator) LevelIndex(level string) int {
 	for i, l := range ind.Levels {

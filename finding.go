@@ -43,7 +43,8 @@ const (
 	CodeNotOnScale     Code = "status-not-on-scale"
 	CodePartsExceed    Code = "parts-exceed-total"
 	CodePartsNotSum    Code = "parts-do-not-add-up"
-	CodeFormulaNoValue Code = "formula-without-value" // a formula whose result was never saved
+	CodeShareNotRatio  Code = "share-contradicts-figures" // a ratio's share that its own figures contradict
+	CodeFormulaNoValue Code = "formula-without-value"     // a formula whose result was never saved
 
 	// SEESAC's synthesis workbook.
 	CodeSynthesisMisplaced Code = "synthesis-misplaced" // a synthesis outside inbox/_seesac/, or a KPI workbook in it

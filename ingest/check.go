@@ -237,7 +237,12 @@ func (r *run) checkAll() {
 	}
 	r.checkCover()
 	r.readValues()
-	r.checkParts()
+	byRow := make(map[string]roadmap.Value, len(r.sub.Values))
+	for _, v := range r.sub.Values {
+		byRow[v.Row] = v
+	}
+	r.checkParts(byRow)
+	r.checkShares(byRow)
 	r.readNarratives()
 	if identified {
 		r.checkDeadline()
@@ -814,12 +819,9 @@ func howToFillRequired(ind *roadmap.Indicator, p roadmap.Period) string {
 	return "type the figure for " + period
 }
 
-// checkParts compares each breakdown's reported parts with its total.
-func (r *run) checkParts() {
-	byRow := make(map[string]roadmap.Value, len(r.sub.Values))
-	for _, v := range r.sub.Values {
-		byRow[v.Row] = v
-	}
+// checkParts compares each breakdown's reported parts with its total
+// (byRow: the values read, by row code).
+func (r *run) checkParts(byRow map[string]roadmap.Value) {
 	for i := range r.cat.Indicators {
 		ind := &r.cat.Indicators[i]
 		if ind.Breakdown == nil || ind.Kind == roadmap.Status || len(ind.Breakdown.Parts) == 0 {
@@ -861,6 +863,40 @@ func (r *run) checkParts() {
 				"The parts of %s (%s) add up to %s, but the total in cell %s is %s: the parts must add up to the total, so correct the parts or the total.",
 				ind.Title, where, formatNumber(sum), total.Cell, formatNumber(total.Number))
 		}
+	}
+}
+
+// checkShares compares each share that the catalogue defines as a ratio of
+// two rows (G4.3, women among the officials trained of G4.2) with the share
+// its numerator and denominator give, when the workbook reports all three:
+// a share that contradicts its own figures would be printed beside a
+// regional share pooled from those figures (docs/cycle.md). A share typed
+// without its figures, or figures without their share, is left as it is.
+func (r *run) checkShares(byRow map[string]roadmap.Value) {
+	for i := range r.cat.Indicators {
+		ind := &r.cat.Indicators[i]
+		if ind.Ratio == nil || ind.Kind != roadmap.Percent {
+			continue
+		}
+		share, num, den := byRow[ind.Code], byRow[ind.Ratio.Numerator], byRow[ind.Ratio.Denominator]
+		if !share.Reported || !num.Reported || !den.Reported || den.Number <= 0 {
+			continue
+		}
+		want := num.Number / den.Number * 100
+		// A Commission may type the share rounded: to a whole percent, or to
+		// the decimals reports print it with.
+		decimals := ind.DecimalPlaces()
+		tolerance := math.Max(0.5, 0.5*math.Pow10(-decimals))
+		if math.Abs(share.Number-want) <= tolerance+1e-9 {
+			continue
+		}
+		numRow, _ := r.cat.Row(ind.Ratio.Numerator)
+		denRow, _ := r.cat.Row(ind.Ratio.Denominator)
+		r.errorf(roadmap.CodeShareNotRatio, roadmap.SheetKPI, share.Cell, ind.Code,
+			"Cell %s (%s) says %s %%, but cells %s (%s) and %s (%s) give %s of %s, which is %s %%: correct the share or the figures.",
+			share.Cell, ind.Title, formatNumber(share.Number),
+			num.Cell, lowerFirst(describe(numRow)), den.Cell, lowerFirst(describe(denRow)),
+			formatNumber(num.Number), formatNumber(den.Number), strconv.FormatFloat(want, 'f', decimals, 64))
 	}
 }
 
@@ -935,17 +971,9 @@ func (c *Checker) comparePrevious(sub *roadmap.Submission) {
 		if !ok || pv.Reported != v.Reported || pv.Number != v.Number || pv.Level != v.Level {
 			same = false
 		}
-		ind, known := r.cat.Indicator(v.Indicator)
-		if !v.Reported || !ok || !pv.Reported || !known || ind.Kind == roadmap.Status {
+		row, known := r.cat.Row(v.Row)
+		if !v.Reported || !ok || !pv.Reported || !known || row.Indicator.Kind == roadmap.Status {
 			continue
-		}
-		row := roadmap.Row{Code: v.Row, Indicator: ind}
-		if v.Part != "" && ind.Breakdown != nil {
-			for k := range ind.Breakdown.Parts {
-				if ind.Breakdown.Parts[k].Code == v.Part {
-					row.Part = &ind.Breakdown.Parts[k]
-				}
-			}
 		}
 		prevPeriod := pv.Period
 		// A change from or to zero has no ratio; small counts (0 thefts, then

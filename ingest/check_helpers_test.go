@@ -123,7 +123,13 @@ func newBook(t testing.TB, cat *roadmap.Catalogue, v variant) *book {
 // force for it.
 func newRoundBook(t testing.TB, cat *roadmap.Catalogue, p roadmap.Period, v variant) *book {
 	t.Helper()
-	f, err := templates.NewWorkbook(cat, testJurisdiction, p)
+	return newJurisdictionBook(t, cat, testJurisdiction, p, v)
+}
+
+// newJurisdictionBook is jurisdiction j's template of round p.
+func newJurisdictionBook(t testing.TB, cat *roadmap.Catalogue, j string, p roadmap.Period, v variant) *book {
+	t.Helper()
+	f, err := templates.NewWorkbook(cat, j, p)
 	if err != nil {
 		t.Fatalf("template: %v", err)
 	}
@@ -242,6 +248,9 @@ func (b *book) fillValid() map[string]roadmap.Value {
 			b.text(ind.Code, level)
 			want[ind.Code] = roadmap.Value{Reported: true, Level: level}
 		case roadmap.Percent:
+			if ind.Ratio != nil {
+				continue // typed once its figures are, below
+			}
 			b.num(ind.Code, 45.5+float64(i))
 			want[ind.Code] = roadmap.Value{Reported: true, Number: 45.5 + float64(i)}
 		case roadmap.Quantity:
@@ -266,6 +275,15 @@ func (b *book) fillValid() map[string]roadmap.Value {
 			}
 			b.num(ind.Code, total)
 			want[ind.Code] = roadmap.Value{Reported: true, Number: total}
+		}
+	}
+	for _, ind := range b.cat.Due(b.period) {
+		if ind.Ratio != nil {
+			// The share its figures give, to one decimal as a careful
+			// Commission types it.
+			share := math.Round(want[ind.Ratio.Numerator].Number/want[ind.Ratio.Denominator].Number*1000) / 10
+			b.num(ind.Code, share)
+			want[ind.Code] = roadmap.Value{Reported: true, Number: share}
 		}
 	}
 	b.set(roadmap.SheetCover, roadmap.CoverInstitution, "Komisioni për Kontrollin e Armëve")

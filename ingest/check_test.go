@@ -118,6 +118,14 @@ var findingCases = []findingCase{
 	{name: "parts do not add up", code: roadmap.CodePartsNotSum, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.1"), ind: "G3.1",
 		contains: []string{"Firearms seized", "must add up to the total", "9999"},
 		edit:     func(b *book) { b.num("G3.1", 9999) }},
+	{name: "share against its own figures", code: roadmap.CodeShareNotRatio, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G4.3"), ind: "G4.3",
+		contains: []string{"(Share of women among officials trained) says 90 %", "give 30 of 100, which is 30.0 %", "correct the share or the figures"},
+		edit: func(b *book) {
+			b.num("G4.2", 100)
+			b.num("G4.2/female", 30)
+			b.num("G4.2/male", 70)
+			b.num("G4.3", 90)
+		}},
 	{name: "formula never calculated", code: roadmap.CodeFormulaNoValue, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
 		contains: []string{"formula", "save it again"},
 		edit: func(b *book) {
@@ -302,7 +310,7 @@ func TestAcceptedSpellings(t *testing.T) {
 	}{
 		{"status in capitals with extra spaces", "G1.1", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "  FULLY   Aligned ") }, 0, "fully aligned"},
 		{"percent typed with a sign", "G7.1", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "45 %") }, 45, ""},
-		{"percent typed with a sign, no space", "G4.3", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "12.5%") }, 12.5, ""},
+		{"percent typed with a sign, no space", "G2.2", func(b *book, ref string) { b.set(roadmap.SheetKPI, ref, "12.5%") }, 12.5, ""},
 		{"percent cell formatted as percent", "G7.1", func(b *book, ref string) {
 			b.must(b.f.SetCellFloat(roadmap.SheetKPI, ref, 0.45, -1, 64))
 			id, err := b.f.NewStyle(&excelize.Style{NumFmt: 9})
@@ -343,6 +351,77 @@ func TestAcceptedSpellings(t *testing.T) {
 				t.Errorf("%s: got %+v, want %v %q", tc.row, v, tc.number, tc.level)
 			}
 		})
+	}
+}
+
+// TestShareContradictsItsFigures: Kosovo*'s 2026 officials trained are 100,
+// 30 of them women, but its share of women says 90 %, which the report would
+// print beside a regional share of 30 % pooled from the same figures.
+func TestShareContradictsItsFigures(t *testing.T) {
+	t.Parallel()
+	cat := defaultCatalogue(t)
+	b := newJurisdictionBook(t, cat, "XK", roadmap.MustPeriod("2026-H2"), variants[0])
+	b.fillValid()
+	b.num("G4.2", 100)
+	b.num("G4.2/female", 30)
+	b.num("G4.2/male", 70)
+	b.num("G4.3", 90)
+	sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "XK", testReceived)
+	want := roadmap.Finding{Severity: roadmap.Error, Code: roadmap.CodeShareNotRatio, Sheet: roadmap.SheetKPI, Cell: "F19", Indicator: "G4.3",
+		Message: "Cell F19 (Share of women among officials trained) says 90 %, but cells F17 (officials trained in SALW control, female) and F16 (officials trained in SALW control) give 30 of 100, which is 30.0 %: correct the share or the figures."}
+	if len(sub.Findings) != 1 || sub.Findings[0] != want || sub.State != roadmap.Rejected {
+		t.Fatalf("%s with findings %v, want rejected with\n%s", sub.State, sub.Findings, want)
+	}
+}
+
+// TestShareWithinItsRounding: a share that agrees with its figures as far as
+// its rounding allows is accepted, and so is a share whose figures are not
+// all reported, or figures without their share: nothing to compare.
+func TestShareWithinItsRounding(t *testing.T) {
+	t.Parallel()
+	cat := defaultCatalogue(t)
+	for _, tc := range []struct {
+		name string
+		edit func(b *book)
+	}{
+		{"a third typed as a whole percent", func(b *book) {
+			b.num("G4.2", 3)
+			b.num("G4.2/female", 1)
+			b.num("G4.2/male", 2)
+			b.num("G4.3", 33)
+		}},
+		{"half a point off", func(b *book) {
+			b.num("G4.2", 100)
+			b.num("G4.2/female", 30)
+			b.num("G4.2/male", 70)
+			b.num("G4.3", 29.5)
+		}},
+		{"a part left blank", func(b *book) {
+			b.clear("G4.2/female")
+			b.num("G4.3", 90)
+		}},
+		{"no one trained", func(b *book) {
+			b.num("G4.2", 0)
+			b.num("G4.2/female", 0)
+			b.num("G4.2/male", 0)
+			b.num("G4.3", 90)
+		}},
+		{"figures without their share", func(b *book) { b.clear("G4.3") }},
+	} {
+		for _, v := range variants {
+			t.Run(tc.name+"/"+v.name, func(t *testing.T) {
+				t.Parallel()
+				b, _ := filledBook(t, v)
+				tc.edit(b)
+				sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "AL", testReceived)
+				for _, f := range sub.Findings {
+					t.Errorf("unexpected finding: %s", f)
+				}
+				if sub.State != roadmap.Accepted {
+					t.Errorf("state %s, want accepted", sub.State)
+				}
+			})
+		}
 	}
 }
 
@@ -482,7 +561,7 @@ func TestEveryCodeTested(t *testing.T) {
 		roadmap.CodeSymlink, roadmap.CodeUnsupportedFile, roadmap.CodeNotTemplate, roadmap.CodeNoMetadata, roadmap.CodeTemplateVersion,
 		roadmap.CodeCatalogueVersion, roadmap.CodeWrongJurisdiction, roadmap.CodeWrongPeriod, roadmap.CodeMissingRow, roadmap.CodeUnknownRow,
 		roadmap.CodeDuplicateRow, roadmap.CodeMissingValue, roadmap.CodeWrongType, roadmap.CodeAmbiguous, roadmap.CodeOutOfRange,
-		roadmap.CodeNotOnScale, roadmap.CodePartsExceed, roadmap.CodePartsNotSum, roadmap.CodeFormulaNoValue, roadmap.CodeLargeChange,
+		roadmap.CodeNotOnScale, roadmap.CodePartsExceed, roadmap.CodePartsNotSum, roadmap.CodeShareNotRatio, roadmap.CodeFormulaNoValue, roadmap.CodeLargeChange,
 		roadmap.CodeSameAsPrevious, roadmap.CodeNoNarrative, roadmap.CodeLate, roadmap.CodeCoverIncomplete, roadmap.CodeDraftSubmitted,
 	}
 	tested := map[roadmap.Code]bool{

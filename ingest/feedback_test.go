@@ -232,6 +232,24 @@ func TestAnnotatedCopyCanBeCorrectedAndSentAgain(t *testing.T) {
 	}
 }
 
+// TestAnnotatedCopyMarksAShareAgainstItsFigures: the share that contradicts
+// its own figures is marked on the copy like any other error, with the
+// finding as its comment.
+func TestAnnotatedCopyMarksAShareAgainstItsFigures(t *testing.T) {
+	t.Parallel()
+	e := newIntakeEnv(t)
+	e.drop(filepath.Join(intakeSamples, "broken", "share-contradicts-figures.xlsx"), "AL", "report.xlsx")
+	o := outcomeOf(t, e.pass(), "AL/report.xlsx")
+	fs := findingsOf(o.Submission, roadmap.CodeShareNotRatio)
+	if o.State != roadmap.Rejected || len(fs) != 1 || fs[0].Cell == "" {
+		t.Fatalf("broken sample: %s with %v", o.State, o.Submission.Findings)
+	}
+	f := feedbackOpen(t, filepath.Join(e.root, "feedback", "AL", "report.xlsx"+AnnotatedSuffix))
+	if feedbackFill(t, f, fs[0].Sheet, fs[0].Cell) != errorFill || !strings.Contains(feedbackComment(t, f, fs[0].Sheet, fs[0].Cell), fs[0].Message) {
+		t.Fatalf("%s!%s is not marked", fs[0].Sheet, fs[0].Cell)
+	}
+}
+
 func TestAnnotateRefusesWhatIsNotAWorkbook(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

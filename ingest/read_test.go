@@ -90,9 +90,8 @@ func readFixture(t testing.TB, path string) []byte {
 // and rewrites styles, shared strings and number formats) reads the same.
 func TestLibreOfficeRoundTrip(t *testing.T) {
 	t.Parallel()
-	// The committed fixtures are Phase I templates for 2026-H1, made before
-	// the Roadmap 2025–2030 took over from 2025-H1: read them with Phase I on
-	// its own, which then governs every period.
+	// The committed fixtures are Phase I templates (of testPeriod): read them
+	// with Phase I on its own, which then governs every period.
 	cat, err := templates.LoadCatalogue("../templates/phase1.yaml")
 	if err != nil {
 		t.Fatal(err)

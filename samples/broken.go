@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -257,6 +258,22 @@ func brokenCases(cat *roadmap.Catalogue, base Workbook) []brokenCase {
 			description: fmt.Sprintf("%s is %v but its parts add up to %v: %s was lowered by 25.", ind.Code, num(ind.Code), num(ind.Code)-25, a),
 			edit:        setKPI(a, pa),
 		})
+	}
+	if ind := pick(cat, func(i *roadmap.Indicator) bool { return i.Kind == roadmap.Percent && i.Ratio != nil }); ind != nil {
+		n, okN := base.Value(ind.Ratio.Numerator)
+		d, okD := base.Value(ind.Ratio.Denominator)
+		if okN && okD && n.Reported && d.Reported && d.Number > 0 {
+			// Fifty points away from the share its figures give, the way
+			// a share copied from another row or year reads.
+			share := round(n.Number/d.Number*100, 1)
+			typed := round(math.Mod(share+50, 100), 1)
+			add(brokenCase{
+				name: "share-contradicts-figures.xlsx", folder: j, code: roadmap.CodeShareNotRatio,
+				description: fmt.Sprintf("%s, a share defined as %s over %s, is %v, but the same workbook's %s and %s are %v and %v, which give %v %%.",
+					ind.Code, ind.Ratio.Numerator, ind.Ratio.Denominator, typed, ind.Ratio.Numerator, ind.Ratio.Denominator, n.Number, d.Number, share),
+				edit: setKPI(ind.Code, typed),
+			})
+		}
 	}
 	add(brokenCase{
 		name: "metadata-missing.xlsx", folder: j, code: roadmap.CodeNoMetadata,

@@ -171,7 +171,7 @@ func TestBrokenIndex(t *testing.T) {
 		roadmap.CodeCatalogueVersion, roadmap.CodeWrongJurisdiction, roadmap.CodeWrongPeriod, roadmap.CodeMissingRow,
 		roadmap.CodeUnknownRow, roadmap.CodeDuplicateRow, roadmap.CodeMissingValue, roadmap.CodeWrongType,
 		roadmap.CodeOutOfRange, roadmap.CodeNotOnScale, roadmap.CodePartsExceed, roadmap.CodePartsNotSum,
-		roadmap.CodeFormulaNoValue,
+		roadmap.CodeShareNotRatio, roadmap.CodeFormulaNoValue,
 	} {
 		known[c] = true
 	}
