@@ -120,12 +120,7 @@ var findingCases = []findingCase{
 		edit:     func(b *book) { b.num("G3.1", 9999) }},
 	{name: "share against its own figures", code: roadmap.CodeShareNotRatio, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G4.3"), ind: "G4.3",
 		contains: []string{"(Share of women among officials trained) says 90 %", "give 30 of 100, which is 30.0 %", "correct the share or the figures"},
-		edit: func(b *book) {
-			b.num("G4.2", 100)
-			b.num("G4.2/female", 30)
-			b.num("G4.2/male", 70)
-			b.num("G4.3", 90)
-		}},
+		edit:     func(b *book) { b.womenTrained(100, 30, 90) }},
 	{name: "formula never calculated", code: roadmap.CodeFormulaNoValue, sev: roadmap.Error, sheet: roadmap.SheetKPI, cell: at("G3.2"), ind: "G3.2",
 		contains: []string{"formula", "save it again"},
 		edit: func(b *book) {
@@ -362,16 +357,22 @@ func TestShareContradictsItsFigures(t *testing.T) {
 	cat := defaultCatalogue(t)
 	b := newJurisdictionBook(t, cat, "XK", roadmap.MustPeriod("2026-H2"), variants[0])
 	b.fillValid()
-	b.num("G4.2", 100)
-	b.num("G4.2/female", 30)
-	b.num("G4.2/male", 70)
-	b.num("G4.3", 90)
+	b.womenTrained(100, 30, 90)
 	sub := NewChecker(cat).CheckBytes("report.xlsx", b.bytes(), "XK", testReceived)
 	want := roadmap.Finding{Severity: roadmap.Error, Code: roadmap.CodeShareNotRatio, Sheet: roadmap.SheetKPI, Cell: "F19", Indicator: "G4.3",
 		Message: "Cell F19 (Share of women among officials trained) says 90 %, but cells F17 (officials trained in SALW control, female) and F16 (officials trained in SALW control) give 30 of 100, which is 30.0 %: correct the share or the figures."}
 	if len(sub.Findings) != 1 || sub.Findings[0] != want || sub.State != roadmap.Rejected {
 		t.Fatalf("%s with findings %v, want rejected with\n%s", sub.State, sub.Findings, want)
 	}
+}
+
+// womenTrained types the officials trained (G4.2), the women among them
+// and the men, and the share of women (G4.3).
+func (b *book) womenTrained(total, women, share float64) {
+	b.num("G4.2", total)
+	b.num("G4.2/female", women)
+	b.num("G4.2/male", total-women)
+	b.num("G4.3", share)
 }
 
 // TestShareWithinItsRounding: a share that agrees with its figures as far as
@@ -384,28 +385,13 @@ func TestShareWithinItsRounding(t *testing.T) {
 		name string
 		edit func(b *book)
 	}{
-		{"a third typed as a whole percent", func(b *book) {
-			b.num("G4.2", 3)
-			b.num("G4.2/female", 1)
-			b.num("G4.2/male", 2)
-			b.num("G4.3", 33)
-		}},
-		{"half a point off", func(b *book) {
-			b.num("G4.2", 100)
-			b.num("G4.2/female", 30)
-			b.num("G4.2/male", 70)
-			b.num("G4.3", 29.5)
-		}},
+		{"a third typed as a whole percent", func(b *book) { b.womenTrained(3, 1, 33) }},
+		{"half a point off", func(b *book) { b.womenTrained(100, 30, 29.5) }},
 		{"a part left blank", func(b *book) {
 			b.clear("G4.2/female")
 			b.num("G4.3", 90)
 		}},
-		{"no one trained", func(b *book) {
-			b.num("G4.2", 0)
-			b.num("G4.2/female", 0)
-			b.num("G4.2/male", 0)
-			b.num("G4.3", 90)
-		}},
+		{"no one trained", func(b *book) { b.womenTrained(0, 0, 90) }},
 		{"figures without their share", func(b *book) { b.clear("G4.3") }},
 	} {
 		for _, v := range variants {
