@@ -11,9 +11,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/seesac/roadmap"
 	"github.com/seesac/roadmap/datadir"
@@ -66,6 +69,49 @@ func TestLoginCookieAndLogout(t *testing.T) {
 	f.srv.State.sessions.mu.Unlock()
 	if resp, _ := get(t, c2, f.ts.URL+"/"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("an expired session still opens /: %s", resp.Status)
+	}
+}
+
+// Sign-ins sent all at once are limited like sign-ins sent one by one: each
+// request checked the limit before any failure was counted, so a burst of
+// guesses all reached the password check (100 at once from one address,
+// where the limits are 5 per account and 20 per address).
+func TestLoginLimitHoldsForABurst(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	// A password check as slow as in production, so that the burst is
+	// under way while the first guesses are checked.
+	f.srv.Accounts.Cost = bcrypt.DefaultCost
+	if err := f.srv.Accounts.SetPassword("al", []byte(passwords["al"])); err != nil {
+		t.Fatal(err)
+	}
+	c := f.client(t)
+	token := f.csrfOf(t, c, "/login")
+	const burst = 40
+	codes := make([]int, burst)
+	var wg sync.WaitGroup
+	for i := range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.PostForm(f.ts.URL+"/login", url.Values{"username": {"al"}, "password": {fmt.Sprintf("guess %d", i)}, "csrf_token": {token}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	checked := 0
+	for _, code := range codes {
+		if code == http.StatusUnauthorized {
+			checked++
+		}
+	}
+	if checked > maxFailsAccount {
+		t.Errorf("%d of %d guesses sent at once were checked, want at most %d", checked, burst, maxFailsAccount)
 	}
 }
 

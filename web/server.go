@@ -325,8 +325,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	addr := clientAddr(r, s.BehindProxy)
 	now := s.Now()
-	wait := max(s.State.limiter.wait("account:"+name, maxFailsAccount, now), s.State.limiter.wait("address:"+addr, maxFailsAddress, now))
-	if wait > 0 {
+	accountKey, addressKey := "account:"+name, "address:"+addr
+	if wait := s.State.limiter.take(now, map[string]int{accountKey: maxFailsAccount, addressKey: maxFailsAddress}); wait > 0 {
 		s.audit(r, Event{Kind: EventLoginRefused, Account: name, Detail: "too many failed sign-ins, from " + addr})
 		minutes := int((wait + time.Minute - 1) / time.Minute)
 		s.render(w, r, http.StatusTooManyRequests, "login", page{Title: "Sign in", Data: name, Error: fmt.Sprintf(
@@ -337,16 +337,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	a, err := s.Accounts.Authenticate(name, []byte(pw))
 	if err != nil {
 		if !errors.Is(err, ErrNoAccount) {
+			// Not the sender's failure: its try is given back.
+			s.State.limiter.forgive(accountKey, now)
+			s.State.limiter.forgive(addressKey, now)
 			s.internal(w, r, err)
 			return
 		}
-		s.State.limiter.fail("account:"+name, now)
-		s.State.limiter.fail("address:"+addr, now)
 		s.audit(r, Event{Kind: EventLoginRefused, Account: name, Detail: "wrong user name or password, from " + addr})
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Data: name, Error: "The user name or the password is wrong."})
 		return
 	}
-	s.State.limiter.reset("account:" + name)
+	s.State.limiter.reset(accountKey)
+	s.State.limiter.forgive(addressKey, now)
 	// A new token at login: a cookie planted before it is worth nothing after.
 	token := newToken()
 	s.State.sessions.add(token, a, now.Add(s.SessionTTL))

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -122,20 +123,44 @@ type limiter struct {
 	fails map[string][]time.Time
 }
 
-// wait is how long key must wait before trying again (0: it may try now).
-func (l *limiter) wait(key string, max int, now time.Time) time.Duration {
+// take counts a try against every key (each with its limit) before the
+// password is checked, unless one of them has reached its limit: then it
+// counts nothing and says how long to wait. Checking and counting at once
+// keeps a burst of requests from all passing the check before any failure
+// is counted; a try that succeeds is given back (forgive).
+func (l *limiter) take(now time.Time, limits map[string]int) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := l.recent(key, now)
-	if len(ts) < max {
-		return 0
+	var wait time.Duration
+	for key, limit := range limits {
+		if ts := l.recent(key, now); len(ts) >= limit {
+			wait = max(wait, ts[len(ts)-limit].Add(loginWindow).Sub(now))
+		}
 	}
-	return ts[len(ts)-max].Add(loginWindow).Sub(now)
+	if wait > 0 {
+		return wait
+	}
+	for key := range limits {
+		l.record(key, now)
+	}
+	return 0
 }
 
-func (l *limiter) fail(key string, now time.Time) {
+// forgive gives back one try counted against key at now.
+func (l *limiter) forgive(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	ts := l.fails[key]
+	for i := len(ts) - 1; i >= 0; i-- {
+		if ts[i].Equal(now) {
+			l.fails[key] = slices.Delete(ts, i, i+1)
+			return
+		}
+	}
+}
+
+// record counts a try against key; l.mu is held.
+func (l *limiter) record(key string, now time.Time) {
 	if l.fails == nil {
 		l.fails = map[string][]time.Time{}
 	}
