@@ -398,37 +398,68 @@ func (l *layout) goal(g *GoalSection) {
 	d := l.doc
 	status := pdf.Table{Columns: []pdf.Column{{Title: "Goal status", Width: 1}, {Title: "Why", Width: 4}},
 		Rows: [][]pdf.Cell{{{Text: string(g.Status), Fill: ratingShade(g.Status), Bold: true}, pdf.Txt(g.StatusReason)}}, Size: 8.5}
-	// The goal's heading keeps its status and the start of its synthesis
-	// with it; the indicators follow, each kept whole where it fits a page.
+	// The goal's heading keeps its status, its synthesis and the start of
+	// its first indicator with it: a goal whose opening cannot be followed
+	// by its first indicator on this page starts on the next, so that the
+	// opening never ends a page. A synthesis too long for that keeps only
+	// its start with the heading, and runs on.
+	title := fmt.Sprintf("Goal %d: %s", g.Number, g.Title)
 	trends := l.goalSynthesis(g)
+	opening := d.TableHeight(status) + trends.h
 	keep := d.TableHeight(status) + min(trends.h, 40)
-	d.Heading(1, fmt.Sprintf("Goal %d: %s", g.Number, g.Title), keep)
+	var first []part
+	if len(g.Indicators) > 0 {
+		ind := &g.Indicators[0]
+		first = l.indicatorParts(ind)
+		h2 := d.HeadingHeight(2, ind.Title)
+		room := d.Left() - d.HeadingHeight(1, title) - opening - h2
+		if with := opening + h2 + firstKeep(first, room); with <= pdf.Body-d.HeadingHeight(1, title) {
+			keep = with
+		}
+	}
+	d.Heading(1, title, keep)
 	d.Table(status)
 	trends.draw()
 	for i := range g.Indicators {
-		l.indicator(&g.Indicators[i])
+		ind := &g.Indicators[i]
+		if i == 0 {
+			// Its start was promised to the opening: it begins here
+			// whenever that fits, even where a later block would move.
+			l.drawBlock(ind.Title, first, firstKeep(first, d.Left()-d.HeadingHeight(2, ind.Title)))
+			continue
+		}
+		parts := l.indicatorParts(ind)
+		l.drawBlock(ind.Title, parts, blockKeep(parts, d.Left()-d.HeadingHeight(2, ind.Title)))
 	}
 	l.narratives(g)
 }
 
-// part is one piece of an indicator's block: its height and how to draw it.
+// part is one piece of an indicator's block: its height, how much of its
+// top must stay together on a page (start; all of it unless it says), and
+// how to draw it.
 type part struct {
-	h    float64
-	draw func()
+	h     float64
+	draw  func()
+	start float64
+}
+
+// top is how much of the part must begin on the page it starts on.
+func (p part) top() float64 {
+	if p.start > 0 {
+		return p.start
+	}
+	return p.h
 }
 
 // Room a block may take and still be kept whole on one page: the page less
 // the heading, and a margin for a footnote.
-const wholeBlock = pdf.PageHeight - pdf.MarginTop - pdf.MarginBottom - 30
+const wholeBlock = pdf.Body - 30
 
-// indicator draws one indicator: heading, rating, tables and charts. The
-// whole block is kept on one page where it fits on one, so that a chart is
-// never parted from its heading and table; a block too tall for a page
-// keeps at least its heading with the start of its first table.
-func (l *layout) indicator(ind *IndicatorReport) {
-	d := l.doc
-	parts := l.indicatorParts(ind)
-	d.Heading(2, ind.Title, blockKeep(parts))
+// drawBlock draws one indicator's block: its heading, kept with keep
+// millimetres of what follows, then its parts (rating, tables, charts),
+// each of which keeps its own start together.
+func (l *layout) drawBlock(title string, parts []part, keep float64) {
+	l.doc.Heading(2, title, keep)
 	for _, p := range parts {
 		p.draw()
 	}
@@ -447,18 +478,47 @@ func (l *layout) indicatorParts(ind *IndicatorReport) []part {
 	return append(parts, l.charts(ind))
 }
 
-// blockKeep is how much of a block must follow its heading on the page: all
-// of it where it fits on one page, else its start (the intro and the first
-// table's first rows).
-func blockKeep(parts []part) float64 {
-	total := 0.0
+// splitRoom is the share of a page that, left below an indicator's heading,
+// is too much to leave empty: a block that does not fit in it whole begins
+// there and runs on to the next page. With less left, a block that fits
+// on a page moves to the next one whole, so that its chart stays with its
+// table, and the page is left at most this share empty.
+const splitRoom = 0.3
+
+// blockKeep is how much of a block must follow its heading when room
+// millimetres are left below it: the whole block where it fits there or
+// where it fits on a page and the room is too little to begin it in; else
+// its start (the intro and the first table's first rows).
+func blockKeep(parts []part, room float64) float64 {
+	total, start := blockHeights(parts)
+	if total <= room || (total <= wholeBlock && room < splitRoom*pdf.Body) {
+		return total
+	}
+	return start
+}
+
+// firstKeep is blockKeep for the first indicator of a goal, which begins on
+// its goal's page whenever its start fits, whatever is left: moving it
+// would leave the goal's opening alone at the bottom of the page.
+func firstKeep(parts []part, room float64) float64 {
+	total, start := blockHeights(parts)
+	if total <= room {
+		return total
+	}
+	return start
+}
+
+// blockHeights are a block's height and that of its start: its intro and
+// as much of the next part as that part keeps together.
+func blockHeights(parts []part) (total, start float64) {
 	for _, p := range parts {
 		total += p.h
 	}
-	if total > wholeBlock {
-		return parts[0].h + min(parts[1].h, 60) // as much as labelled keeps together
+	start = parts[0].h
+	if len(parts) > 1 {
+		start += parts[1].top()
 	}
-	return total
+	return total, start
 }
 
 // intro is the indicator's definition, rating and progress.
@@ -482,7 +542,7 @@ func (l *layout) intro(ind *IndicatorReport) part {
 	if ind.Series != "" {
 		h += d.NoteHeight(ind.Series)
 	}
-	return part{h, func() {
+	return part{h: h, draw: func() {
 		if ind.Definition != "" {
 			d.Note(ind.Definition)
 		}
@@ -510,8 +570,9 @@ func (l *layout) labelled(label string, t pdf.Table, note string, after func()) 
 	if note != "" {
 		nh = d.NoteHeight(note)
 	}
-	return part{lh + th + nh, func() {
-		d.Need(lh + min(th+nh, 60))
+	start := lh + min(th+nh, 60)
+	return part{h: lh + th + nh, start: start, draw: func() {
+		d.Need(start)
 		if label != "" {
 			d.Text(label, st)
 		}
@@ -553,7 +614,7 @@ func (l *layout) charts(ind *IndicatorReport) part {
 		// Too many jurisdictions for half a page's width: the bars take
 		// the whole width, so that no name is cut, and the trend follows.
 		bh, th := d.ChartsHeight(bar), d.ChartsHeight(trend)+d.NoteHeight(note)
-		return part{bh + th, func() {
+		return part{h: bh + th, start: bh, draw: func() {
 			d.Need(bh)
 			d.Charts(bar)
 			d.Need(th)
@@ -563,7 +624,7 @@ func (l *layout) charts(ind *IndicatorReport) part {
 		}}
 	}
 	h := d.ChartsHeight(bar, trend) + d.NoteHeight(note)
-	return part{h, func() {
+	return part{h: h, draw: func() {
 		d.Need(h)
 		d.Charts(bar, trend)
 		d.Note(note)

@@ -73,7 +73,7 @@ func (l *layout) goalSynthesis(g *GoalSection) part {
 	if gender != "" {
 		h += d.TextHeight("Gender", label) + d.TextHeight(gender, body)
 	}
-	return part{h, func() {
+	return part{h: h, draw: func() {
 		if text != "" {
 			d.Text(title, label)
 			d.Text(text, body)

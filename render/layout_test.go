@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seesac/roadmap"
+	"github.com/seesac/roadmap/render/pdf"
 	"github.com/seesac/roadmap/render/pdf/pdftest"
 	"github.com/seesac/roadmap/samples"
 	"github.com/seesac/roadmap/templates"
@@ -310,8 +311,9 @@ func BenchmarkJurisdictionReports(b *testing.B) {
 }
 
 // TestWritePDFIndicatorBlocks: in the regional report and every
-// jurisdiction report, each indicator's charts are on the page of its
-// heading (a block that fits on a page is never split); the trend's title is
+// jurisdiction report, each indicator's two charts are together, on the
+// page of its heading or, for a block begun with too much of a page left to
+// move it whole, on the next, its rating kept with its heading; the trend's title is
 // never cut, and the note under counts says the baseline year stands apart;
 // Goal 3, whose indicators are all neutral but reported, reads "not rated".
 func TestWritePDFIndicatorBlocks(t *testing.T) {
@@ -352,9 +354,16 @@ func TestWritePDFIndicatorBlocks(t *testing.T) {
 					continue
 				}
 				on := pdftest.Flatten(pages[page])
-				// The heading names the indicator, and so does the bar chart's title.
-				if strings.Count(on, ind.Title) < 2 || !strings.Contains(on, trend) {
-					t.Errorf("%s: the charts of %s are not on the page of its heading (page %d)", r.Title, ind.Code, page+1)
+				// The heading names the indicator, and so does the bar
+				// chart's title; a block begun low on a page continues on
+				// the next, its rating and first table kept with its heading.
+				heading := strings.Count(on, ind.Title) >= 2
+				if !heading && page > 0 {
+					before := pdftest.Flatten(pages[page-1])
+					heading = strings.Contains(before, ind.Title+" "+pdftest.Flatten(ind.Definition)) && strings.Contains(before, "Rating: "+string(ind.Rating))
+				}
+				if !heading || !strings.Contains(on, trend) {
+					t.Errorf("%s: the charts of %s are neither on the page of its heading nor on the next (page %d)", r.Title, ind.Code, page+1)
 				}
 				if ind.Kind == roadmap.Count && ind.Cadence == roadmap.HalfYearly && !strings.Contains(on, "covers a whole year, later periods half a year, so it is shown apart") {
 					t.Errorf("%s: %s lacks the note on the baseline year", r.Title, ind.Code)
@@ -440,3 +449,94 @@ func TestReportSpeaksToReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestGoalPagesAreFilled reads the rendered pages with their text's places:
+// a goal's heading and opening text are never the last thing on a page (its
+// first indicator's heading and definition follow on the same page), and
+// no page among the goals is left more than half empty unless a goal starts
+// on the next page (one whose opening and first indicator could not begin
+// in the room left). It runs on the final regional report, a jurisdiction
+// report and the 16-state catalogue's report.
+func TestGoalPagesAreFilled(t *testing.T) {
+	t.Parallel()
+	s, m := layoutSnapshot(t)
+	reports := []*Report{
+		Combine(s, Request{Period: m.Period, Meeting: m}),
+		Combine(s, Request{Period: m.Period, Meeting: m, Jurisdiction: "BA"}),
+	}
+	cat, err := templates.LoadCatalogue(path.Join("..", "templates", "testdata", "caribbean.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := samples.Build(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs := sampleSubmissions(data)
+	last := subs[len(subs)-1].Period
+	reports = append(reports, Combine(Snapshot{Catalogue: cat, Submissions: subs, AsOf: last.Last().AddDate(1, 0, 0)}, Request{Period: last}))
+	for _, r := range reports {
+		checkGoalPages(t, r, writeReport(t, r))
+	}
+}
+
+// checkGoalPages holds the rules of TestGoalPagesAreFilled on one report.
+func checkGoalPages(t *testing.T, r *Report, doc []byte) {
+	t.Helper()
+	pages, err := pdftest.Lines(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := make([]string, len(pages))
+	starts := make([]bool, len(pages)) // a goal starts on the page
+	for i, lines := range pages {
+		var words []string
+		for _, l := range lines {
+			words = append(words, l.Text)
+			starts[i] = starts[i] || l.Text == "Goal status"
+		}
+		texts[i] = pdftest.Flatten(strings.Join(words, " "))
+	}
+	first, last := -1, -1
+	for _, g := range r.Goals {
+		page := slices.IndexFunc(texts, func(s string) bool {
+			return strings.Contains(s, pdftest.Flatten(fmt.Sprintf("Goal %d: %s Goal status", g.Number, g.Title)))
+		})
+		if page < 0 {
+			t.Errorf("%s: no page opens goal %d", r.Title, g.Number)
+			continue
+		}
+		if first < 0 {
+			first = page
+		}
+		last = page
+		if ind := g.Indicators[0]; !strings.Contains(texts[page], pdftest.Flatten(ind.Title+" "+ind.Definition)) {
+			t.Errorf("%s: goal %d opens at the foot of page %d without its first indicator, %q", r.Title, g.Number, page+1, ind.Title)
+		}
+	}
+	// The goals run from the first goal's page to the page before the
+	// chapter that follows the last one.
+	end := slices.IndexFunc(texts[last:], func(s string) bool { return strings.Contains(s, "Remaining gaps and needs for support By goal") })
+	if first < 0 || end < 0 {
+		t.Fatalf("%s: goals from page %d, gaps at %d", r.Title, first+1, end)
+	}
+	body := pdf.Body
+	for i := first; i < last+end-1; i++ {
+		bottom := pdfTop
+		for _, l := range pages[i] {
+			if l.Y > pdfTop && l.Y < pdfBottom+1 {
+				bottom = max(bottom, l.Y)
+			}
+		}
+		if empty := (pdfBottom - bottom) / body; empty > 0.5 && !starts[i+1] {
+			t.Errorf("%s: page %d is %.0f %% empty, and what follows could begin on it", r.Title, i+1, 100*empty)
+		}
+	}
+}
+
+// The body of a page, in millimetres from its top: between the running
+// header and the foot of the text (the page number is below).
+const (
+	pdfTop    = pdf.MarginTop
+	pdfBottom = pdf.PageHeight - pdf.MarginBottom
+)

@@ -111,6 +111,26 @@ func headingStyle(level int) (size, before, after, keep float64) {
 	}
 }
 
+// HeadingHeight is the height Heading takes for title at level below the top
+// of a page: the space above it, its lines, its rule and the space below.
+func (d *Doc) HeadingHeight(level int, title string) float64 {
+	level = min(max(level, 1), 3)
+	size, before, after, _ := headingStyle(level)
+	d.font(true, size)
+	h := before + float64(len(d.f.SplitText(d.clean(title), ContentWidth)))*size*0.45 + after
+	d.font(false, 10)
+	if level == 1 {
+		h += headingRule
+	}
+	return h
+}
+
+// headingRule is the space a chapter's rule takes under its title.
+const headingRule = 1.0
+
+// Body is the height of a page between the margins.
+const Body = PageHeight - MarginTop - MarginBottom
+
 // Heading draws a heading, adds a bookmark and a contents entry for it. level
 // 1 is a chapter; 2 and 3 are sections within it. A heading never ends a page:
 // unless keep millimetres (or a default for the level, when keep is 0) are left
@@ -123,19 +143,15 @@ func (d *Doc) Heading(level int, title string, keep float64) {
 		keep = defKeep
 	}
 	title = d.clean(title)
-	d.font(true, size)
-	lines := d.f.SplitText(title, ContentWidth)
-	h := float64(len(lines)) * size * 0.45
 	top := d.f.PageNo() > 0 && d.f.GetY() <= MarginTop+1
 	// Chapters start on a new page, unless this page holds no more than the
 	// short tail of the chapter before, which would leave it nearly empty.
-	body := PageHeight - MarginTop - MarginBottom
-	tail := d.f.GetY()-MarginTop < body/3
+	tail := d.f.GetY()-MarginTop < Body/3
 	if d.opt.ChapterRoom > 0 {
-		tail = d.Left() >= d.opt.ChapterRoom*body
+		tail = d.Left() >= d.opt.ChapterRoom*Body
 	}
 	switch {
-	case d.f.PageNo() == 0, !top && d.Left() < before+h+after+keep, level == 1 && !top && !tail:
+	case d.f.PageNo() == 0, !top && d.Left() < d.HeadingHeight(level, title)+keep, level == 1 && !top && !tail:
 		d.f.AddPage()
 	case !top:
 		d.f.SetY(d.f.GetY() + before)
@@ -151,7 +167,7 @@ func (d *Doc) Heading(level int, title string, keep float64) {
 	if level == 1 {
 		d.setDraw(Accent)
 		d.lineWidth(0.5)
-		y := d.f.GetY() + 1
+		y := d.f.GetY() + headingRule
 		d.f.Line(MarginLeft, y, PageWidth-MarginRight, y)
 		d.f.SetY(y)
 	}

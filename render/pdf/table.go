@@ -80,7 +80,7 @@ func (d *Doc) Table(t Table) {
 	}
 	for i, row := range t.Rows {
 		lines, h := d.layoutRow(row, widths, size, line)
-		maxH := PageHeight - MarginTop - MarginBottom - headH - 8
+		maxH := Body - headH - 8
 		if h > maxH {
 			lines, h = clipRow(lines, line, maxH)
 		}

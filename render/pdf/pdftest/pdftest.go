@@ -22,7 +22,34 @@ import (
 
 // Pages returns the text of each page, one line per non-empty text object (a
 // cell, a line of a paragraph, a label), in drawing order.
-func Pages(doc []byte) (pages []string, err error) {
+func Pages(doc []byte) ([]string, error) {
+	pages, err := Lines(doc)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(pages))
+	for i, lines := range pages {
+		texts := make([]string, len(lines))
+		for j, l := range lines {
+			texts[j] = l.Text
+		}
+		out[i] = strings.Join(texts, "\n")
+	}
+	return out, nil
+}
+
+// Line is one non-empty text object of a page: its text and where its
+// baseline starts, in millimetres from the page's top left corner (as the
+// text operator placed it; a transformed object, such as a draft's
+// rotated watermark, is placed in its own coordinates).
+type Line struct {
+	X, Y float64
+	Text string
+}
+
+// Lines returns the text objects of each page with their places, in
+// drawing order.
+func Lines(doc []byte) (pages [][]Line, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("read PDF: %v", r)
@@ -32,12 +59,25 @@ func Pages(doc []byte) (pages []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open PDF: %w", err)
 	}
+	const mm = 72 / 25.4 // points per millimetre
 	maps := map[string]*toUnicode{}
 	for i := 1; i <= r.NumPage(); i++ {
 		p := r.Page(i)
+		height := p.V.Key("MediaBox").Index(3).Float64()
+		if height == 0 {
+			height = p.V.Key("Parent").Key("MediaBox").Index(3).Float64()
+		}
 		fonts := p.Resources().Key("Font")
+		var lines []Line
 		var text strings.Builder
+		var x, y float64
 		var cur *toUnicode
+		flush := func() {
+			if strings.TrimSpace(text.String()) != "" {
+				lines = append(lines, Line{X: x / mm, Y: (height - y) / mm, Text: text.String()})
+			}
+			text.Reset()
+		}
 		show := func(raw string) {
 			if cur == nil {
 				text.WriteString(raw)
@@ -52,7 +92,12 @@ func Pages(doc []byte) (pages []string, err error) {
 			}
 			switch op {
 			case "BT":
-				text.WriteByte('\n')
+				flush()
+				x, y = 0, 0
+			case "Td":
+				if len(args) == 2 {
+					x, y = x+args[0].Float64(), y+args[1].Float64()
+				}
 			case "Tf":
 				if len(args) == 2 {
 					name := args[0].Name()
@@ -79,13 +124,8 @@ func Pages(doc []byte) (pages []string, err error) {
 				}
 			}
 		})
-		var lines []string
-		for _, l := range strings.Split(text.String(), "\n") {
-			if strings.TrimSpace(l) != "" {
-				lines = append(lines, l)
-			}
-		}
-		pages = append(pages, strings.Join(lines, "\n"))
+		flush()
+		pages = append(pages, lines)
 	}
 	return pages, nil
 }
