@@ -274,12 +274,10 @@ func checkManifestFiles(t *testing.T, res *Result) {
 	}
 }
 
-// TestSixteenJurisdictions builds the report of the 16-state yearly test
-// catalogue: its tables switch layout rather than break a number or a word
-// (every figure of the data is found whole in the PDF, no name is cut), and
-// its data agrees with the PDF as the Western Balkans report's does.
-func TestSixteenJurisdictions(t *testing.T) {
-	t.Parallel()
+// sixteenStates is the 16-state yearly test catalogue and its samples as
+// the ledger would hold them.
+func sixteenStates(t *testing.T) (*roadmap.Catalogue, []roadmap.Submission) {
+	t.Helper()
 	cat, err := templates.LoadCatalogue(filepath.Join("..", "templates", "testdata", "caribbean.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +286,16 @@ func TestSixteenJurisdictions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subs := sampleSubmissions(data)
+	return cat, sampleSubmissions(data)
+}
+
+// TestSixteenJurisdictions builds the report of the 16-state yearly test
+// catalogue: its tables switch layout rather than break a number or a word
+// (every figure of the data is found whole in the PDF, no name is cut), and
+// its data agrees with the PDF as the Western Balkans report's does.
+func TestSixteenJurisdictions(t *testing.T) {
+	t.Parallel()
+	cat, subs := sixteenStates(t)
 	if len(cat.Jurisdictions) != 16 {
 		t.Fatalf("%d jurisdictions", len(cat.Jurisdictions))
 	}

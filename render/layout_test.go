@@ -464,15 +464,7 @@ func TestGoalPagesAreFilled(t *testing.T) {
 		Combine(s, Request{Period: m.Period, Meeting: m}),
 		Combine(s, Request{Period: m.Period, Meeting: m, Jurisdiction: "BA"}),
 	}
-	cat, err := templates.LoadCatalogue(path.Join("..", "templates", "testdata", "caribbean.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := samples.Build(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	subs := sampleSubmissions(data)
+	cat, subs := sixteenStates(t)
 	last := subs[len(subs)-1].Period
 	reports = append(reports, Combine(Snapshot{Catalogue: cat, Submissions: subs, AsOf: last.Last().AddDate(1, 0, 0)}, Request{Period: last}))
 	for _, r := range reports {
