@@ -9,4 +9,4 @@ import (
 
 // arrival is unknown here (see arrival_linux.go): a drop is then named by
 // its name, size, modification time and content alone.
-func arrival(fs.FileInfo) (time.Time, bool) { return time.Time{}, false }
+func arrival(string, fs.FileInfo) (time.Time, bool) { return time.Time{}, false }

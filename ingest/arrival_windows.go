@@ -8,7 +8,7 @@ import (
 
 // arrival is when the file came to be in the inbox: its creation time,
 // which a copy sets to the moment of copying (see arrival_linux.go).
-func arrival(info fs.FileInfo) (t time.Time, ok bool) {
+func arrival(_ string, info fs.FileInfo) (t time.Time, ok bool) {
 	d, ok := info.Sys().(*syscall.Win32FileAttributeData)
 	if !ok {
 		return time.Time{}, false

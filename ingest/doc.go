@@ -62,8 +62,9 @@
 //     submission with its values and findings, the superseded version and
 //     the audit events, keyed by the drop's source key (inbox path, size,
 //     modification time, hash, and when the file arrived in the inbox: its
-//     change time, which a copy that keeps the modification time still
-//     sets), which the ledger refuses to record twice.
+//     birth time, which a copy that keeps the modification time still sets
+//     and a chmod does not move, or its change time where the file system
+//     keeps no birth time), which the ledger refuses to record twice.
 //     The ledger's writer commits with synchronous=FULL: when the commit
 //     returns it is on disk, so step 5 never removes a file whose record a
 //     power cut could still undo.

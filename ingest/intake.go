@@ -734,7 +734,7 @@ func (in *Intake) oversized(d drop) bool {
 // sourceKey names one drop: the same file left in the inbox gives the same
 // key on every pass, and the same content dropped again later gives another,
 // even when the copy kept the file's modification time (its arrival in the
-// inbox differs).
+// inbox differs: arrival).
 func sourceKey(d drop, hash string) string {
 	what := hash
 	if hash == "" && !d.symlink() {
@@ -745,7 +745,7 @@ func sourceKey(d drop, hash string) string {
 		what = "symlink:" + target
 	}
 	key := fmt.Sprintf("%s|%d|%s|%s", datadir.InboxPath(d.rel), d.info.Size(), d.info.ModTime().UTC().Format(time.RFC3339Nano), what)
-	if t, ok := arrival(d.info); ok {
+	if t, ok := arrival(d.abs, d.info); ok {
 		key += "|arrived " + t.UTC().Format(time.RFC3339Nano)
 	}
 	return key
