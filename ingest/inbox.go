@@ -106,8 +106,8 @@ func placeOf(inbox, path string) (e entry, ok bool, why string) {
 // Ignored reports whether a name in the inbox is not a submission, now or
 // ever: lock files of Excel (~$name) and LibreOffice (.~lock.name#), hidden
 // files (the program's own temporary files among them), partial downloads
-// and uploads (*.tmp, *.part, *.crdownload) and the files Windows leaves in
-// shared folders.
+// and uploads (*.tmp, *.part, *.crdownload, WinSCP's *.filepart) and the
+// files Windows leaves in shared folders.
 func Ignored(name string) bool { return skippedName(name) != "" }
 
 // skippedName says why a name is not a submission ("" when it may be one).
@@ -120,7 +120,8 @@ func skippedName(name string) string {
 		return "a LibreOffice lock file"
 	case strings.HasPrefix(name, "."):
 		return "a hidden file"
-	case strings.HasSuffix(lower, ".tmp"), strings.HasSuffix(lower, ".part"), strings.HasSuffix(lower, ".crdownload"):
+	case strings.HasSuffix(lower, ".tmp"), strings.HasSuffix(lower, ".part"), strings.HasSuffix(lower, ".filepart"),
+		strings.HasSuffix(lower, ".crdownload"):
 		return "a file still being copied"
 	case lower == "thumbs.db", lower == "desktop.ini":
 		return "a file Windows keeps in folders"

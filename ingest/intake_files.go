@@ -211,6 +211,10 @@ func (in *Intake) keepOriginal(d drop, s *roadmap.Submission, dst string, w data
 		if err != nil {
 			return fmt.Errorf("move the oversized file: %w", err)
 		}
+		// Moved, it keeps the sender's mode: it gets the data folder's.
+		if err := os.Chmod(dst, datadir.FileMode); err != nil {
+			return err
+		}
 		return os.Chtimes(dst, s.Received, s.Received)
 	case d.symlink():
 		// Kept as a link with the same target: never followed, not even to

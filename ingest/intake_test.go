@@ -312,7 +312,7 @@ func TestIntakeLeavesWhatIsNotASubmission(t *testing.T) {
 	e := newIntakeEnv(t)
 	src := validSample("AL", "2026-H1")
 	names := []string{"~$roadmap.xlsx", ".~lock.roadmap.xlsx#", ".hidden.xlsx", "upload.xlsx.tmp", "upload.xlsx.part",
-		"Thumbs.db", "desktop.ini", "download.crdownload"}
+		"roadmap.xlsx.filepart", "Thumbs.db", "desktop.ini", "download.crdownload"}
 	for _, n := range names {
 		e.drop(src, "AL", n)
 		e.drop(src, "", n)
@@ -1000,6 +1000,9 @@ func TestOversizedFileMovedUnread(t *testing.T) {
 	}
 	if !os.SameFile(before, kept) {
 		t.Error("the oversized file was copied, not moved")
+	}
+	if kept.Mode().Perm() != datadir.FileMode {
+		t.Errorf("the moved file has mode %o, want the data folder's %o", kept.Mode().Perm(), datadir.FileMode)
 	}
 	if e.exists("inbox/AL/huge.xlsx") {
 		t.Error("the oversized file is still in the inbox")
