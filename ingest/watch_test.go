@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -23,21 +21,10 @@ import (
 // TestMain lets eight tests per core run at once: the watcher tests mostly
 // wait for files to stay still, and at three per core they held most slots
 // for their first two seconds while the checker's 180 cases queued behind
-// them (7 s of wall time for 4 s of CPU on two cores).
-//
-// The tests also collect garbage less often (GOGC 300): they make and read
-// thousands of small workbooks and keep little of them, and collecting at
-// the default took an eighth of the binary's CPU, for some 70 MB more at its
-// peak. What measures the program keeps its collector: benchmarks, the
-// children that read their peak memory (programEnv), and a GOGC set by
-// whoever runs the tests.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if _, set := os.LookupEnv("GOGC"); !set && flag.Lookup("test.bench").Value.String() == "" {
-		debug.SetGCPercent(300)
-	}
-	fixture.MainWaiting(m, 8*runtime.GOMAXPROCS(0))
-}
+// them (7 s of wall time for 4 s of CPU on two cores). The tests collect
+// garbage less often than the program (fixture.MainWaiting); the children
+// that read their peak memory run with the program's collector (programEnv).
+func TestMain(m *testing.M) { fixture.MainWaiting(m, 8*runtime.GOMAXPROCS(0)) }
 
 // programEnv is the environment of a child process that measures the
 // program: the test binary's, with the program's garbage collector rather
