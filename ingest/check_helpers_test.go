@@ -47,11 +47,18 @@ func defaultCatalogue(t testing.TB) *roadmap.Catalogue {
 }
 
 // variant is one way a Commission's spreadsheet stores the same figures.
+// Only the KPI sheet's figures are stored differently; the date system
+// (date1904) is the workbook's, so it concerns every sheet.
 type variant struct {
 	name     string
 	date1904 bool
 	put      func(b *book, ref string, ind *roadmap.Indicator, v float64)
 }
+
+// storesOtherSheets reports whether the variant stores the sheets other
+// than the KPI sheet differently from the first variant: only its date
+// system can.
+func (v variant) storesOtherSheets() bool { return v.name == variants[0].name || v.date1904 }
 
 var variants = []variant{
 	{name: "numbers", put: func(b *book, ref string, _ *roadmap.Indicator, v float64) {
