@@ -297,9 +297,10 @@ func stillWaiting(root, abs string) bool {
 	if !ok {
 		return false
 	}
-	info, err := os.Lstat(filepath.Join(root, filepath.FromSlash(note.Inbox)))
+	waiting := filepath.Join(root, filepath.FromSlash(note.Inbox))
+	info, err := os.Lstat(waiting)
 	if err != nil || !info.Mode().IsRegular() {
 		return false
 	}
-	return sourceKey(drop{rel: rel, info: info}, note.Hash) == note.Source
+	return sourceKey(drop{abs: waiting, rel: rel, info: info}, note.Hash) == note.Source
 }
