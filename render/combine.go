@@ -651,13 +651,12 @@ func (c *combiner) aggregate(ind *roadmap.Indicator, total bool, p roadmap.Perio
 // defined as a ratio, for period p; false unless both are reported and the
 // denominator is not zero.
 func (c *combiner) ratioParts(j string, p roadmap.Period, ind *roadmap.Indicator) (float64, float64, bool) {
-	part := func(row string) (float64, bool) {
-		code, _, _ := strings.Cut(row, "/")
-		src, ok := c.cat.Indicator(code)
+	part := func(code string) (float64, bool) {
+		row, ok := c.cat.Row(code)
 		if !ok {
 			return 0, false
 		}
-		f := c.figure(j, p, src, row)
+		f := c.figure(j, p, row.Indicator, code)
 		if f.Number == nil {
 			return 0, false
 		}
